@@ -1,0 +1,217 @@
+// The sandbox's in-memory model of the slice of GitHub that Orchestrate touches.
+// REST routes (rest/), the GraphQL executor (graphql/) and the git server (git/) all read and
+// write this one object, so a review comment posted over REST is a thread over GraphQL.
+
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface SandboxUser {
+  id: number;
+  login: string;
+  type: "User" | "Bot";
+  nodeId: string;
+}
+
+export interface SandboxLabel {
+  id: number;
+  name: string;
+  color: string;
+}
+
+export interface SandboxReaction {
+  id: number;
+  content: string;
+  user: string;
+  /** "issue:<number>" or "comment:<id>" */
+  subject: string;
+}
+
+export interface SandboxIssueComment {
+  id: number;
+  nodeId: string;
+  issueNumber: number;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+  /** every body this comment ever had, oldest first (tests count edits) */
+  history: string[];
+}
+
+export interface SandboxIssue {
+  number: number;
+  nodeId: string;
+  title: string;
+  body: string;
+  user: string;
+  state: "open" | "closed";
+  labels: string[];
+  /** set when the issue is a pull request (GitHub numbers both from one sequence) */
+  isPull: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SandboxPull {
+  number: number;
+  nodeId: string;
+  id: number;
+  title: string;
+  body: string;
+  user: string;
+  head: string;
+  base: string;
+  /** sha of the head branch when last seen; refreshed on push */
+  headSha: string;
+  state: "open" | "closed";
+  merged: boolean;
+  draft: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SandboxReviewComment {
+  id: number;
+  nodeId: string;
+  pullNumber: number;
+  threadId: string;
+  reviewId: number | null;
+  body: string;
+  user: string;
+  path: string;
+  line: number | null;
+  diffHunk: string;
+  commitId: string;
+  inReplyToId: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SandboxReviewThread {
+  /** GraphQL node id, e.g. "PRRT_..." */
+  id: string;
+  pullNumber: number;
+  path: string;
+  line: number | null;
+  isResolved: boolean;
+  isOutdated: boolean;
+  resolvedBy: string | null;
+  /** review comment ids, oldest first */
+  commentIds: number[];
+}
+
+export interface SandboxReview {
+  id: number;
+  nodeId: string;
+  pullNumber: number;
+  user: string;
+  body: string;
+  state: "COMMENTED" | "APPROVED" | "CHANGES_REQUESTED";
+  submittedAt: string;
+}
+
+export interface SandboxCheckRun {
+  id: number;
+  name: string;
+  headSha: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: string | null;
+  output: { title?: string; summary?: string; text?: string } | null;
+  externalId: string | null;
+  detailsUrl: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** every PATCH/POST body applied, oldest first (tests follow the status history) */
+  history: Array<{ status: string; conclusion: string | null }>;
+}
+
+export interface SandboxRepo {
+  id: number;
+  nodeId: string;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  /** absolute path of the bare git repository served over smart HTTP */
+  gitDir: string;
+  private: boolean;
+  installationId: number;
+  /** login -> permission; the owner is admin */
+  collaborators: Map<string, Permission>;
+  labels: Map<string, SandboxLabel>;
+  issues: Map<number, SandboxIssue>;
+  pulls: Map<number, SandboxPull>;
+  issueComments: Map<number, SandboxIssueComment>;
+  reviewComments: Map<number, SandboxReviewComment>;
+  reviews: Map<number, SandboxReview>;
+  threads: Map<string, SandboxReviewThread>;
+  reactions: SandboxReaction[];
+  checkRuns: Map<number, SandboxCheckRun>;
+  /** files served by the contents API for branches other than git (rarely needed) */
+  nextNumber: number;
+}
+
+export interface SandboxInstallation {
+  id: number;
+  account: string;
+  /** token -> expiry (ms since epoch) */
+  tokens: Map<string, number>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** path without query, after stripping a GHE prefix such as /api/v3 */
+  path: string;
+  /** OpenAPI operationId, or "graphql", or "git" */
+  operation: string;
+  status: number;
+  /** installation id from the token, when any */
+  installationId: number | null;
+  /** GraphQL points charged, 0 for REST */
+  cost: number;
+  body: unknown;
+  at: number;
+}
+
+export interface FidelityFailure {
+  method: string;
+  path: string;
+  reason: string;
+}
+
+/** A fault switch: the next `remaining` requests whose operation matches are answered with it. */
+export interface Fault {
+  /** OpenAPI operationId (e.g. "issues/create-comment"), "graphql", "git", or "*" */
+  operation: string;
+  remaining: number;
+  kind: "502" | "secondary-rate-limit";
+  /** seconds, for secondary-rate-limit */
+  retryAfter: number;
+}
+
+export interface SandboxState {
+  appId: number;
+  appSlug: string;
+  /** PEM public key used to verify the app's JWTs */
+  appPublicKey: string;
+  baseUrl: string;
+  users: Map<string, SandboxUser>;
+  installations: Map<number, SandboxInstallation>;
+  /** "owner/name" -> repo */
+  repos: Map<string, SandboxRepo>;
+  requests: RecordedRequest[];
+  fidelityFailures: FidelityFailure[];
+  faults: Fault[];
+  graphqlPoints: number;
+  /** one counter for every numeric id the sandbox hands out */
+  nextId: number;
+  now: () => Date;
+}
+
+export function nextId(state: SandboxState): number {
+  state.nextId += 1;
+  return state.nextId;
+}
+
+/** GitHub-shaped opaque node ids: a type prefix and a base64 body. */
+export function nodeId(prefix: string, id: number): string {
+  return `${prefix}_${Buffer.from(`sandbox:${prefix}:${id}`).toString("base64url")}`;
+}
