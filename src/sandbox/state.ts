@@ -15,6 +15,8 @@ export interface SandboxLabel {
   id: number;
   name: string;
   color: string;
+  /** optional additions below are filled by the REST side; readers must tolerate their absence */
+  description?: string | null;
 }
 
 export interface SandboxReaction {
@@ -23,6 +25,7 @@ export interface SandboxReaction {
   user: string;
   /** "issue:<number>" or "comment:<id>" */
   subject: string;
+  createdAt?: string;
 }
 
 export interface SandboxIssueComment {
@@ -49,6 +52,10 @@ export interface SandboxIssue {
   isPull: boolean;
   createdAt: string;
   updatedAt: string;
+  /** numeric REST id (GitHub's issue id differs from its number) */
+  id?: number;
+  closedAt?: string | null;
+  stateReason?: "completed" | "not_planned" | "duplicate" | "reopened" | null;
 }
 
 export interface SandboxPull {
@@ -67,6 +74,12 @@ export interface SandboxPull {
   draft: boolean;
   createdAt: string;
   updatedAt: string;
+  closedAt?: string | null;
+  mergedAt?: string | null;
+  mergeCommitSha?: string | null;
+  mergedBy?: string | null;
+  /** sha of the base branch when last seen; refreshed on push */
+  baseSha?: string;
 }
 
 export interface SandboxReviewComment {
@@ -84,6 +97,9 @@ export interface SandboxReviewComment {
   inReplyToId: number | null;
   createdAt: string;
   updatedAt: string;
+  /** the line when the comment was made (line becomes null once the thread is outdated) */
+  originalLine?: number | null;
+  side?: "LEFT" | "RIGHT";
 }
 
 export interface SandboxReviewThread {
@@ -107,6 +123,8 @@ export interface SandboxReview {
   body: string;
   state: "COMMENTED" | "APPROVED" | "CHANGES_REQUESTED";
   submittedAt: string;
+  /** head commit the review was made on */
+  commitId?: string;
 }
 
 export interface SandboxCheckRun {
@@ -122,6 +140,7 @@ export interface SandboxCheckRun {
   completedAt: string | null;
   /** every PATCH/POST body applied, oldest first (tests follow the status history) */
   history: Array<{ status: string; conclusion: string | null }>;
+  nodeId?: string;
 }
 
 export interface SandboxRepo {
@@ -145,6 +164,8 @@ export interface SandboxRepo {
   threads: Map<string, SandboxReviewThread>;
   reactions: SandboxReaction[];
   checkRuns: Map<number, SandboxCheckRun>;
+  createdAt?: string;
+  pushedAt?: string;
   /** files served by the contents API for branches other than git (rarely needed) */
   nextNumber: number;
 }
@@ -154,6 +175,7 @@ export interface SandboxInstallation {
   account: string;
   /** token -> expiry (ms since epoch) */
   tokens: Map<string, number>;
+  createdAt?: string;
 }
 
 export interface RecordedRequest {

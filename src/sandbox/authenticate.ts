@@ -1,0 +1,47 @@
+import type { IncomingMessage } from "node:http";
+import { installationForToken, parseAuthorization, verifyAppJwt } from "./auth.js";
+import { botLogin } from "./createState.js";
+import type { SandboxState } from "./state.js";
+
+export type Caller =
+  | { ok: true; installationId: number | null; actor: string }
+  | { ok: false; status: 401; message: string };
+
+/**
+ * Who is calling: the app itself (JWT, only where GitHub takes one) or an installation (token).
+ * `accepts` says which credential the operation takes.
+ */
+export function authenticate(
+  state: SandboxState,
+  req: IncomingMessage,
+  accepts: "jwt" | "token" | "either",
+): Caller {
+  const auth = parseAuthorization(req.headers.authorization);
+  if (!auth || auth.scheme === "basic") {
+    return { ok: false, status: 401, message: "Requires authentication" };
+  }
+  const looksLikeJwt = auth.credential.split(".").length === 3;
+  if (looksLikeJwt && accepts !== "token") {
+    const check = verifyAppJwt(state, auth.credential);
+    if (!check.ok) return { ok: false, status: 401, message: check.message };
+    return { ok: true, installationId: null, actor: botLogin(state) };
+  }
+  if (accepts === "jwt") {
+    return {
+      ok: false,
+      status: 401,
+      message: "A JSON web token could not be decoded",
+    };
+  }
+  if (looksLikeJwt) {
+    return {
+      ok: false,
+      status: 401,
+      message:
+        "Bad credentials: this endpoint needs an installation access token, not the app's JWT",
+    };
+  }
+  const installationId = installationForToken(state, auth.credential);
+  if (installationId === null) return { ok: false, status: 401, message: "Bad credentials" };
+  return { ok: true, installationId, actor: botLogin(state) };
+}

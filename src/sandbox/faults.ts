@@ -1,0 +1,49 @@
+import type { Fault, SandboxState } from "./state.js";
+
+// Fault switches: `sandbox.fail(op, n, kind)` makes the next n matching requests fail the way
+// GitHub fails, before any state changes, so a client's retry sees an untouched world.
+
+export interface FaultAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: { message: string; documentation_url?: string; status?: string };
+}
+
+export function addFault(
+  state: SandboxState,
+  operation: string,
+  count: number,
+  kind: Fault["kind"],
+  retryAfter = 60,
+): void {
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`fail(): count must be >= 1, got ${count}`);
+  state.faults.push({ operation, remaining: count, kind, retryAfter });
+}
+
+/** Consumes one matching fault, if any, and says how to answer. */
+export function takeFault(
+  state: SandboxState,
+  operation: string,
+  requestId: string,
+): FaultAnswer | null {
+  const fault = state.faults.find(
+    (f) => f.remaining > 0 && (f.operation === operation || f.operation === "*"),
+  );
+  if (!fault) return null;
+  fault.remaining -= 1;
+  if (fault.remaining === 0) state.faults.splice(state.faults.indexOf(fault), 1);
+  if (fault.kind === "502") {
+    return { status: 502, headers: {}, body: { message: "Server Error" } };
+  }
+  return {
+    status: 403,
+    headers: { "retry-after": String(fault.retryAfter) },
+    body: {
+      message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+      documentation_url:
+        "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+      status: "403",
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { authenticate } from "./authenticate.js";
+import { takeFault } from "./faults.js";
+import {
+  type Exchange,
+  errorBody,
+  readBody,
+  record,
+  type SandboxRuntime,
+  sendJson,
+} from "./runtime.js";
+
+// POST /graphql (and GHE's /api/graphql): authenticated with an installation token, subject to
+// the "graphql" fault switch, executed by the GraphQL engine over the same state, and charged
+// the points it reports on the request record.
+
+export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Promise<void> {
+  const raw = await readBody(ex.req);
+  if (ex.req.method !== "POST") {
+    rt.fidelity(ex.req.method ?? "GET", ex.path, "GitHub's GraphQL endpoint only takes POST");
+    sendJson(rt, ex, { status: 404, body: errorBody(404, "Not Found") });
+    record(rt, ex, {
+      operation: "graphql",
+      status: 404,
+      installationId: null,
+      cost: 0,
+      body: null,
+    });
+    return;
+  }
+  const caller = authenticate(rt.state, ex.req, "token");
+  if (!caller.ok) {
+    const message = "This endpoint requires you to be authenticated.";
+    sendJson(rt, ex, {
+      status: 401,
+      body: errorBody(
+        401,
+        message,
+        "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+      ),
+    });
+    record(rt, ex, {
+      operation: "graphql",
+      status: 401,
+      installationId: null,
+      cost: 0,
+      body: null,
+    });
+    return;
+  }
+  const who = caller.installationId ?? 0;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    rt.fidelity("POST", ex.path, "GraphQL request body is not JSON");
+    sendJson(rt, ex, { status: 400, body: errorBody(400, "Problems parsing JSON") });
+    record(rt, ex, {
+      operation: "graphql",
+      status: 400,
+      installationId: who,
+      cost: 0,
+      body: raw.toString("utf8"),
+    });
+    return;
+  }
+  const fault = takeFault(rt.state, "graphql", ex.requestId);
+  if (fault) {
+    sendJson(rt, ex, {
+      status: fault.status,
+      body: fault.body,
+      headers: fault.headers,
+      rate: { who, resource: "graphql" },
+    });
+    record(rt, ex, {
+      operation: "graphql",
+      status: fault.status,
+      installationId: who,
+      cost: 0,
+      body,
+    });
+    return;
+  }
+  // Loaded on first use: the GraphQL engine pulls in GitHub's whole schema.
+  const { handleGraphql } = await import("./graphql/graphqlHandler.js");
+  // The engine charges its own meter and state.graphqlPoints; here the cost is only recorded.
+  const result = await handleGraphql(rt.state, body, who);
+  sendJson(rt, ex, {
+    status: result.status,
+    body: result.body,
+    rate: { who, resource: "graphql" },
+  });
+  record(rt, ex, {
+    operation: "graphql",
+    status: result.status,
+    installationId: who,
+    cost: result.cost,
+    body,
+  });
+}

@@ -1,0 +1,68 @@
+import { graphqlRateLimit } from "./graphql/rateLimitMeter.js";
+import type { SandboxState } from "./state.js";
+
+// Primary rate-limit bookkeeping per installation, reported in GitHub's x-ratelimit-* headers and
+// by GET /rate_limit. REST ("core") is counted here and reported, not enforced; GraphQL points
+// are metered (and enforced) by the GraphQL engine, whose meter this reads.
+
+export type RateResource = "core" | "graphql";
+
+interface Window {
+  used: number;
+  resetAt: number;
+}
+
+const LIMIT = 5000;
+const WINDOW_MS = 60 * 60 * 1000;
+
+export class RateLimits {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(private readonly state: SandboxState) {}
+
+  /** counts REST calls; GraphQL points are charged by the GraphQL engine itself */
+  charge(who: number | null, amount: number): void {
+    this.window(who, "core").used += amount;
+  }
+
+  snapshot(who: number | null, resource: RateResource) {
+    if (resource === "graphql") {
+      const g = graphqlRateLimit(this.state, who ?? 0);
+      return {
+        limit: g.limit,
+        used: g.used,
+        remaining: g.remaining,
+        reset: Math.floor(g.resetAt.getTime() / 1000),
+      };
+    }
+    const w = this.window(who, resource);
+    return {
+      limit: LIMIT,
+      used: w.used,
+      remaining: Math.max(0, LIMIT - w.used),
+      reset: Math.floor(w.resetAt / 1000),
+    };
+  }
+
+  headers(who: number | null, resource: RateResource): Record<string, string> {
+    const s = this.snapshot(who, resource);
+    return {
+      "x-ratelimit-limit": String(s.limit),
+      "x-ratelimit-remaining": String(s.remaining),
+      "x-ratelimit-reset": String(s.reset),
+      "x-ratelimit-used": String(s.used),
+      "x-ratelimit-resource": resource,
+    };
+  }
+
+  private window(who: number | null, resource: RateResource): Window {
+    const key = `${who ?? "app"}:${resource}`;
+    const now = this.state.now().getTime();
+    let w = this.windows.get(key);
+    if (!w || w.resetAt <= now) {
+      w = { used: 0, resetAt: now + WINDOW_MS };
+      this.windows.set(key, w);
+    }
+    return w;
+  }
+}

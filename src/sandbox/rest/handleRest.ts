@@ -1,0 +1,290 @@
+import { createHash } from "node:crypto";
+import { authenticate } from "../authenticate.js";
+import { takeFault } from "../faults.js";
+import {
+  type Exchange,
+  errorBody,
+  readBody,
+  record,
+  type SandboxRuntime,
+  sendJson,
+} from "../runtime.js";
+import { JWT_OPERATIONS } from "./apps.js";
+import type { OperationInfo } from "./openApiIndex.js";
+import { restRoutes } from "./restRoutes.js";
+import { HttpError, type RestResult } from "./routeContext.js";
+import { validateSchema } from "./validateSchema.js";
+
+// One REST request, start to end: match GitHub's description, authenticate, apply any fault
+// switch, validate what the client sent, run the route, check what the sandbox answers against
+// the documented response schema, honour conditional requests, record and report.
+
+export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void> {
+  const method = ex.req.method ?? "GET";
+  const match = rt.index.match(method, ex.path);
+  if (match.kind !== "ok") {
+    const reason =
+      match.kind === "no-path"
+        ? "no such REST path in GitHub's OpenAPI description"
+        : `method not allowed on this path (GitHub allows ${match.allowed.join(", ")})`;
+    rt.fidelity(method, ex.path, reason);
+    await readBody(ex.req);
+    sendJson(rt, ex, { status: 404, body: errorBody(404, "Not Found") });
+    record(rt, ex, {
+      operation: "unknown",
+      status: 404,
+      installationId: null,
+      cost: 0,
+      body: null,
+    });
+    return;
+  }
+  const { operation, params } = match;
+  const raw = await readBody(ex.req);
+  const answer = (
+    status: number,
+    message: string,
+    installationId: number | null,
+    body: unknown,
+    extra = {},
+  ) => {
+    sendJson(rt, ex, {
+      status,
+      body: errorBody(status, message, operation.documentationUrl, extra),
+      ...(installationId !== null || status !== 401
+        ? { rate: { who: installationId, resource: "core" as const } }
+        : {}),
+    });
+    record(rt, ex, { operation: operation.operationId, status, installationId, cost: 0, body });
+  };
+
+  let body: unknown;
+  let parseError = false;
+  if (raw.length > 0) {
+    try {
+      body = JSON.parse(raw.toString("utf8"));
+    } catch {
+      parseError = true;
+    }
+  }
+
+  const accepts = JWT_OPERATIONS.has(operation.operationId)
+    ? "jwt"
+    : operation.operationId === "rate-limit/get"
+      ? "either"
+      : "token";
+  const caller = authenticate(rt.state, ex.req, accepts);
+  if (!caller.ok) {
+    answer(caller.status, caller.message, null, body ?? null);
+    return;
+  }
+  const who = caller.installationId;
+
+  const fault = takeFault(rt.state, operation.operationId, ex.requestId);
+  if (fault) {
+    sendJson(rt, ex, {
+      status: fault.status,
+      body: fault.body,
+      headers: fault.headers,
+      rate: { who, resource: "core" },
+    });
+    record(rt, ex, {
+      operation: operation.operationId,
+      status: fault.status,
+      installationId: who,
+      cost: 0,
+      body: body ?? null,
+    });
+    return;
+  }
+
+  if (parseError) {
+    rt.fidelity(method, ex.path, `${operation.operationId}: request body is not JSON`);
+    answer(400, "Problems parsing JSON", who, raw.toString("utf8"));
+    return;
+  }
+  const invalid = checkRequest(rt, ex, operation, params, body);
+  if (invalid) {
+    rt.fidelity(method, ex.path, `${operation.operationId}: ${invalid.reason}`);
+    answer(invalid.status, invalid.message, who, body ?? null);
+    return;
+  }
+
+  const handler = restRoutes[operation.operationId];
+  if (!handler) {
+    rt.fidelity(
+      method,
+      ex.path,
+      `${operation.operationId} exists on GitHub but the sandbox does not implement it`,
+    );
+    answer(501, `The sandbox does not implement ${operation.operationId}`, who, body ?? null);
+    return;
+  }
+
+  let result: RestResult;
+  try {
+    result = await handler({
+      state: rt.state,
+      services: rt.services,
+      operation,
+      params,
+      query: ex.url.searchParams,
+      body,
+      headers: ex.req.headers,
+      installationId: who,
+      actor: caller.actor,
+      url: ex.url,
+    });
+  } catch (error) {
+    if (error instanceof HttpError) {
+      answer(error.status, error.message, who, body ?? null, error.extra);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    rt.fidelity(method, ex.path, `${operation.operationId}: the sandbox crashed: ${message}`);
+    answer(500, "Server Error", who, body ?? null);
+    return;
+  }
+
+  if (result.status >= 200 && result.status < 300 && !result.raw) {
+    checkResponse(rt, method, ex.path, operation, result);
+  }
+
+  // Conditional GETs: same ETag scheme for every JSON GET; a 304 costs no rate limit, as on GitHub.
+  const headers = { ...result.headers };
+  if (method === "GET" && result.status === 200 && result.body !== undefined) {
+    const text = JSON.stringify(result.body);
+    const etag = `W/"${createHash("sha256").update(text).digest("hex").slice(0, 40)}"`;
+    headers["etag"] = etag;
+    const ifNoneMatch = (ex.req.headers["if-none-match"] ?? "").split(",").map((t) => t.trim());
+    if (ifNoneMatch.includes(etag)) {
+      sendJson(rt, ex, { status: 304, headers, rate: { who, resource: "core" } });
+      record(rt, ex, {
+        operation: operation.operationId,
+        status: 304,
+        installationId: who,
+        cost: 0,
+        body: null,
+      });
+      return;
+    }
+    rt.services.rateLimits.charge(who, 1);
+    sendJson(rt, ex, { status: 200, body: text, headers, rate: { who, resource: "core" } });
+  } else {
+    rt.services.rateLimits.charge(who, 1);
+    sendJson(rt, ex, {
+      status: result.status,
+      body: result.body,
+      headers,
+      rate: { who, resource: "core" },
+      ...(result.raw ? { raw: result.raw } : {}),
+    });
+  }
+  record(rt, ex, {
+    operation: operation.operationId,
+    status: result.status,
+    installationId: who,
+    cost: 0,
+    body: body ?? null,
+  });
+}
+
+/** What GitHub would refuse in the request itself: bad path/query parameters or body. */
+function checkRequest(
+  rt: SandboxRuntime,
+  ex: Exchange,
+  operation: OperationInfo,
+  params: Record<string, string>,
+  body: unknown,
+): { status: number; message: string; reason: string } | null {
+  for (const p of operation.pathParams) {
+    const value = params[p.name] ?? "";
+    if (p.schema?.type === "integer" && !/^\d+$/.test(value)) {
+      return {
+        status: 404,
+        message: "Not Found",
+        reason: `path parameter ${p.name}=${value} is not an integer`,
+      };
+    }
+  }
+  for (const p of operation.queryParams) {
+    const value = ex.url.searchParams.get(p.name);
+    if (value === null) {
+      if (p.required) {
+        return {
+          status: 422,
+          message: `Invalid request.\n\n"${p.name}" wasn't supplied.`,
+          reason: `query parameter ${p.name} is required`,
+        };
+      }
+      continue;
+    }
+    const schema = p.schema ?? {};
+    const typed =
+      schema.type === "integer" || schema.type === "number"
+        ? Number(value)
+        : schema.type === "boolean"
+          ? value === "true"
+            ? true
+            : value === "false"
+              ? false
+              : value
+          : value;
+    const errors = validateSchema(rt.index.doc, schema, typed, p.name);
+    if (errors.length > 0) {
+      const message = `Invalid request.\n\n${errors.map((e) => e.message).join("\n")}`;
+      return { status: 422, message, reason: `query parameter: ${errors[0]?.message}` };
+    }
+  }
+  if (body === undefined) {
+    if (operation.bodyRequired) {
+      return {
+        status: 422,
+        message: "Invalid request.\n\nNo request body was supplied.",
+        reason: "request body is required",
+      };
+    }
+    return null;
+  }
+  if (!operation.bodySchema) return null;
+  const errors = validateSchema(rt.index.doc, operation.bodySchema, body);
+  if (errors.length === 0) return null;
+  const lines = errors.map((e) => e.message);
+  return {
+    status: 422,
+    message: `Invalid request.\n\n${lines.join("\n")}`,
+    reason: `request body: ${lines.join(" ")}`,
+  };
+}
+
+/** The sandbox's own answer must fit GitHub's documented response schema. */
+function checkResponse(
+  rt: SandboxRuntime,
+  method: string,
+  path: string,
+  operation: OperationInfo,
+  result: RestResult,
+): void {
+  if (result.status === 204) return;
+  const schema = operation.responses.get(result.status);
+  if (!schema) {
+    rt.fidelity(
+      method,
+      path,
+      `${operation.operationId}: the sandbox answered ${result.status}, which GitHub does not document`,
+    );
+    return;
+  }
+  const errors = validateSchema(rt.index.doc, schema, result.body);
+  if (errors.length > 0) {
+    const list = errors
+      .slice(0, 5)
+      .map((e) => e.message)
+      .join(" ");
+    rt.fidelity(
+      method,
+      path,
+      `${operation.operationId}: the sandbox's response does not fit GitHub's schema: ${list}`,
+    );
+  }
+}

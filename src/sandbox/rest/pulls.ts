@@ -1,0 +1,263 @@
+import { BareRepo } from "../git/bareRepo.js";
+import { pullJson } from "../shapes/pullJson.js";
+import { repoUrls } from "../shapes/repoUrls.js";
+import { nextId, nodeId, type SandboxPull, type SandboxRepo, type SandboxState } from "../state.js";
+import { timestamp } from "../timestamp.js";
+import { takeNumber } from "./issues.js";
+import { paginate } from "./paginate.js";
+import { pullFiles, pullStats } from "./pullStats.js";
+import { intParam, requireRepo } from "./requireRepo.js";
+import {
+  json,
+  notFound,
+  type RouteContext,
+  type RouteTable,
+  validationFailed,
+} from "./routeContext.js";
+
+// Pull requests: create with GitHub's checks (head exists, has commits, no open duplicate),
+// list with its filters, get/update, and the file list from `git diff base...head`.
+
+export const pullRoutes: RouteTable = {
+  "pulls/create": (ctx) => {
+    const repo = requireRepo(ctx);
+    return ctx.services.withRepoLock(repo, () => createPullFromRequest(ctx, repo));
+  },
+
+  "pulls/list": (ctx) => {
+    const repo = requireRepo(ctx);
+    const state = ctx.query.get("state") ?? "open";
+    const head = ctx.query.get("head");
+    const base = ctx.query.get("base");
+    let pulls = [...repo.pulls.values()].filter(
+      (p) =>
+        (state === "all" || p.state === state) &&
+        (!head || headMatches(repo, p, head)) &&
+        (!base || p.base === base),
+    );
+    const sort = ctx.query.get("sort") ?? "created";
+    const key = (p: SandboxPull) => (sort === "updated" ? p.updatedAt : p.createdAt);
+    pulls = pulls.sort((a, b) => key(a).localeCompare(key(b)) || a.number - b.number);
+    const direction = ctx.query.get("direction") ?? (sort === "created" ? "desc" : "asc");
+    if (direction === "desc") pulls.reverse();
+    const { page, headers } = paginate(ctx, pulls);
+    return json(
+      200,
+      page.map((p) => pullJson(ctx.state, repo, p)),
+      headers,
+    );
+  },
+
+  "pulls/get": async (ctx) => {
+    const repo = requireRepo(ctx);
+    const pull = requirePull(repo, ctx);
+    return json(200, pullJson(ctx.state, repo, pull, await pullStats(repo, pull)));
+  },
+
+  "pulls/update": async (ctx) => {
+    const repo = requireRepo(ctx);
+    const pull = requirePull(repo, ctx);
+    const body = ctx.body as {
+      title?: string;
+      body?: string;
+      state?: "open" | "closed";
+      base?: string;
+    };
+    const now = timestamp(ctx.state);
+    if (body.base !== undefined && body.base !== pull.base) {
+      const baseSha = await new BareRepo(repo.gitDir).resolve(`refs/heads/${body.base}`);
+      if (!baseSha)
+        throw validationFailed({ resource: "PullRequest", field: "base", code: "invalid" });
+      pull.base = body.base;
+      pull.baseSha = baseSha;
+    }
+    if (body.title !== undefined) pull.title = body.title;
+    if (body.body !== undefined) pull.body = body.body;
+    if (body.state !== undefined && body.state !== pull.state) {
+      if (pull.merged) {
+        throw validationFailed({
+          resource: "PullRequest",
+          code: "custom",
+          message: "Cannot reopen a merged pull request",
+        });
+      }
+      pull.state = body.state;
+      pull.closedAt = body.state === "closed" ? now : null;
+    }
+    pull.updatedAt = now;
+    const issue = repo.issues.get(pull.number);
+    if (issue) {
+      issue.title = pull.title;
+      issue.body = pull.body;
+      issue.state = pull.state;
+      issue.closedAt = pull.closedAt ?? null;
+      issue.updatedAt = now;
+    }
+    return json(200, pullJson(ctx.state, repo, pull, await pullStats(repo, pull)));
+  },
+
+  "pulls/list-files": async (ctx) => {
+    const repo = requireRepo(ctx);
+    const pull = requirePull(repo, ctx);
+    const { html, api } = repoUrls(ctx.state, repo);
+    const files = await pullFiles(repo, pull);
+    const { page, headers } = paginate(ctx, files);
+    return json(
+      200,
+      page.map((f) => ({
+        sha: f.sha,
+        filename: f.filename,
+        status: f.status,
+        additions: f.additions,
+        deletions: f.deletions,
+        changes: f.additions + f.deletions,
+        blob_url: `${html}/blob/${pull.headSha}/${f.filename}`,
+        raw_url: `${html}/raw/${pull.headSha}/${f.filename}`,
+        contents_url: `${api}/contents/${f.filename}?ref=${pull.headSha}`,
+        patch: f.patch,
+      })),
+      headers,
+    );
+  },
+};
+
+async function createPullFromRequest(ctx: RouteContext, repo: SandboxRepo) {
+  const body = ctx.body as {
+    title?: string;
+    body?: string;
+    head: string;
+    base: string;
+    draft?: boolean;
+    issue?: number;
+  };
+  const [headOwner, headBranch] = body.head.includes(":")
+    ? (body.head.split(":", 2) as [string, string])
+    : [repo.owner, body.head];
+  if (headOwner.toLowerCase() !== repo.owner.toLowerCase()) {
+    // the sandbox has no forks; GitHub says the same for a head it cannot find
+    throw validationFailed({ resource: "PullRequest", field: "head", code: "invalid" });
+  }
+  const issue = body.issue !== undefined ? repo.issues.get(body.issue) : undefined;
+  if (body.issue !== undefined && (!issue || issue.isPull)) {
+    throw validationFailed({ resource: "PullRequest", field: "issue", code: "invalid" });
+  }
+  if (body.title === undefined && !issue) {
+    throw validationFailed({ resource: "PullRequest", field: "title", code: "missing_field" });
+  }
+  const git = new BareRepo(repo.gitDir);
+  const baseSha = await git.resolve(`refs/heads/${body.base}`);
+  if (!baseSha) throw validationFailed({ resource: "PullRequest", field: "base", code: "invalid" });
+  const headSha = await git.resolve(`refs/heads/${headBranch}`);
+  if (!headSha) throw validationFailed({ resource: "PullRequest", field: "head", code: "invalid" });
+  const duplicate = [...repo.pulls.values()].find(
+    (p) => p.state === "open" && p.head === headBranch && p.base === body.base,
+  );
+  if (duplicate) {
+    throw validationFailed({
+      resource: "PullRequest",
+      code: "custom",
+      message: `A pull request already exists for ${repo.owner}:${headBranch}.`,
+    });
+  }
+  if ((await git.commitCount(baseSha, headSha)) === 0) {
+    throw validationFailed({
+      resource: "PullRequest",
+      code: "custom",
+      message: `No commits between ${body.base} and ${headBranch}`,
+    });
+  }
+  const pull = createPull(ctx.state, repo, {
+    title: body.title ?? issue?.title ?? "",
+    body: body.body ?? issue?.body ?? "",
+    user: ctx.actor,
+    head: headBranch,
+    base: body.base,
+    headSha,
+    baseSha,
+    draft: body.draft ?? false,
+    issueNumber: issue?.number,
+  });
+  const out = pullJson(ctx.state, repo, pull, await pullStats(repo, pull));
+  return json(201, out, { location: out.url });
+}
+
+/** Records a pull request and the issue GitHub keeps under the same number. */
+export function createPull(
+  state: SandboxState,
+  repo: SandboxRepo,
+  o: {
+    title: string;
+    body: string;
+    user: string;
+    head: string;
+    base: string;
+    headSha: string;
+    baseSha: string;
+    draft: boolean;
+    /** convert this existing issue into the pull request */
+    issueNumber?: number | undefined;
+  },
+): SandboxPull {
+  const now = timestamp(state);
+  const number = o.issueNumber ?? takeNumber(repo);
+  const id = nextId(state);
+  const pull: SandboxPull = {
+    number,
+    id,
+    nodeId: nodeId("PR", id),
+    title: o.title,
+    body: o.body,
+    user: o.user,
+    head: o.head,
+    base: o.base,
+    headSha: o.headSha,
+    baseSha: o.baseSha,
+    state: "open",
+    merged: false,
+    draft: o.draft,
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
+    mergedAt: null,
+    mergeCommitSha: null,
+    mergedBy: null,
+  };
+  repo.pulls.set(number, pull);
+  const existing = repo.issues.get(number);
+  if (existing) {
+    existing.isPull = true;
+    existing.title = pull.title;
+    existing.body = pull.body;
+    existing.updatedAt = now;
+  } else {
+    const issueId = nextId(state);
+    repo.issues.set(number, {
+      number,
+      id: issueId,
+      nodeId: nodeId("I", issueId),
+      title: pull.title,
+      body: pull.body,
+      user: pull.user,
+      state: "open",
+      labels: [],
+      isPull: true,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      stateReason: null,
+    });
+  }
+  return pull;
+}
+
+export function requirePull(repo: SandboxRepo, ctx: RouteContext): SandboxPull {
+  const pull = repo.pulls.get(intParam(ctx, "pull_number"));
+  if (!pull) throw notFound();
+  return pull;
+}
+
+function headMatches(repo: SandboxRepo, pull: SandboxPull, head: string): boolean {
+  const [owner, branch] = head.includes(":") ? head.split(":", 2) : [head, undefined];
+  if ((owner ?? "").toLowerCase() !== repo.owner.toLowerCase()) return false;
+  return branch === undefined || pull.head === branch;
+}

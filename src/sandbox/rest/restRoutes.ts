@@ -1,0 +1,21 @@
+import { appRoutes } from "./apps.js";
+import { checkRoutes } from "./checks.js";
+import { gitRefRoutes } from "./gitRefs.js";
+import { issueRoutes } from "./issues.js";
+import { pullRoutes } from "./pulls.js";
+import { reactionRoutes } from "./reactions.js";
+import { repoRoutes } from "./repos.js";
+import { reviewCommentRoutes } from "./reviewComments.js";
+import type { RouteTable } from "./routeContext.js";
+
+/** Every REST operation the sandbox implements, by GitHub operationId. */
+export const restRoutes: RouteTable = {
+  ...appRoutes,
+  ...repoRoutes,
+  ...issueRoutes,
+  ...reactionRoutes,
+  ...pullRoutes,
+  ...reviewCommentRoutes,
+  ...gitRefRoutes,
+  ...checkRoutes,
+};

@@ -1,0 +1,447 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createState, ensureUser } from "./createState.js";
+import { addFault } from "./faults.js";
+import { BareRepo } from "./git/bareRepo.js";
+import { handleGitRequest, isGitPath } from "./handleGitRequest.js";
+import { handleGraphqlRequest } from "./handleGraphqlRequest.js";
+import { KeyedLock } from "./keyedLock.js";
+import * as people from "./people.js";
+import { RateLimits } from "./rateLimits.js";
+import { handleRest } from "./rest/handleRest.js";
+import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
+import { openApiIndex } from "./rest/openApiIndex.js";
+import { findRepo } from "./rest/requireRepo.js";
+import { type Exchange, errorBody, type SandboxRuntime } from "./runtime.js";
+import {
+  type Fault,
+  type FidelityFailure,
+  nextId,
+  nodeId,
+  type Permission,
+  type SandboxIssue,
+  type SandboxIssueComment,
+  type SandboxRepo,
+  type SandboxReview,
+  type SandboxReviewComment,
+  type SandboxReviewThread,
+  type SandboxState,
+  type SandboxUser,
+} from "./state.js";
+import { syncPulls } from "./syncPulls.js";
+import { timestamp } from "./timestamp.js";
+import { buildEvent, type Delivery, deliver, type EventTargets } from "./webhookDriver.js";
+
+export interface SandboxOptions {
+  /** where bare repositories live; a fresh temporary directory (removed on close) by default */
+  dataDir?: string;
+  /** 0 (any free port) by default */
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+}
+
+export interface SandboxDelivery extends Delivery {
+  event: string;
+  action: string | undefined;
+}
+
+export interface Sandbox {
+  /** "http://127.0.0.1:PORT": REST base URL; GraphQL at `${url}/graphql`; GHE shapes `${url}/api/v3/...` and `${url}/api/graphql` work too */
+  url: string;
+  appId: number;
+  /** PKCS#1 PEM the app signs its JWTs with */
+  privateKey: string;
+  state: SandboxState;
+  /** every webhook the sandbox pushed to the target, oldest first */
+  deliveries: SandboxDelivery[];
+  createRepo(o: {
+    owner: string;
+    name: string;
+    defaultBranch?: string;
+    files?: Record<string, string>;
+    installationId?: number;
+    private?: boolean;
+  }): Promise<SandboxRepo>;
+  addUser(login: string, type?: "User" | "Bot"): SandboxUser;
+  setPermission(repo: string, login: string, permission: Permission): void;
+  createIssue(
+    repo: string,
+    o: { title: string; body: string; user: string; labels?: string[] },
+  ): SandboxIssue;
+  /** a person comments; delivers issue_comment.created when a webhook target is set */
+  comment(
+    repo: string,
+    issueNumber: number,
+    user: string,
+    body: string,
+  ): Promise<SandboxIssueComment>;
+  /** a person labels an issue; delivers issues.labeled when a webhook target is set */
+  addLabel(repo: string, issueNumber: number, label: string, user: string): Promise<void>;
+  /** delivers pull_request_review.submitted then pull_request_review_comment.created per comment */
+  postReview(
+    repo: string,
+    pull: number,
+    o: {
+      user: string;
+      body?: string;
+      comments: Array<{ path: string; line: number; body: string }>;
+    },
+  ): Promise<{ review: SandboxReview; threads: SandboxReviewThread[] }>;
+  /** delivers pull_request_review.submitted and pull_request_review_comment.created */
+  replyInThread(
+    repo: string,
+    threadId: string,
+    user: string,
+    body: string,
+  ): Promise<SandboxReviewComment>;
+  /** delivers pull_request_review_thread.resolved / .unresolved */
+  setThreadResolved(repo: string, threadId: string, resolved: boolean, by: string): Promise<void>;
+  /** closes (or merges into the base branch, with a merge commit); delivers pull_request.closed */
+  closePull(repo: string, pull: number, merged?: boolean): Promise<void>;
+  /** a person pushes a commit to `branch` (created from the default branch when missing) */
+  commit(
+    repo: string,
+    o: { branch: string; files: Record<string, string | null>; message: string; author?: string },
+  ): Promise<string>;
+  deleteBranch(repo: string, branch: string): Promise<void>;
+  branches(repo: string): Promise<Array<{ name: string; sha: string }>>;
+  fileAt(repo: string, ref: string, path: string): Promise<string | null>;
+  issueComments(repo: string, issueNumber: number): SandboxIssueComment[];
+  fail(operation: string, count: number, kind: Fault["kind"], retryAfter?: number): void;
+  cloneUrl(repo: string): string;
+  setWebhookTarget(target: WebhookTarget | null): void;
+  /** throws listing every fidelity failure recorded since the last call, and forgets them */
+  assertFidelity(): void;
+  close(): Promise<void>;
+}
+
+const APP_ID = 1_000_001;
+const APP_SLUG = "orchestrate";
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const ownsDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), "orchestrate-sandbox-")));
+  const projectRoot = join(dataDir, "repos");
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const state = createState({
+    appId: APP_ID,
+    appSlug: APP_SLUG,
+    appPublicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    baseUrl: "http://127.0.0.1",
+  });
+  const locks = new KeyedLock();
+  const log = opts.log ?? (() => {});
+  let requestCount = 0;
+  const rt: SandboxRuntime = {
+    state,
+    index: openApiIndex(),
+    projectRoot,
+    log,
+    services: {
+      rateLimits: new RateLimits(state),
+      syncPulls: (repo) => locks.run(`sync:${repo.id}`, () => syncPulls(state, repo)),
+      withRepoLock: (repo, fn) => locks.run(`repo:${repo.id}`, fn),
+    },
+    newRequestId: () => {
+      requestCount += 1;
+      const n = requestCount.toString(16).toUpperCase().padStart(8, "0");
+      return `5A4D:${process.pid.toString(16).toUpperCase()}:${n}:${n.split("").reverse().join("")}:${Math.floor(
+        Date.now() / 1000,
+      )
+        .toString(16)
+        .toUpperCase()}`;
+    },
+    fidelity: (method, path, reason) => {
+      state.fidelityFailures.push({ method, path, reason });
+      log(`FIDELITY ${method} ${path}: ${reason}`);
+    },
+  };
+
+  const server = createServer((req, res) => {
+    dispatch(rt, req, res).catch((error: unknown) => {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      rt.fidelity(req.method ?? "GET", req.url ?? "", `the sandbox crashed: ${message}`);
+      if (!res.headersSent)
+        res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(errorBody(500, "Server Error")));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.baseUrl = url;
+
+  let webhookTarget: WebhookTarget | null = null;
+  const deliveries: SandboxDelivery[] = [];
+  const repoOf = (full: string): SandboxRepo => {
+    const [owner = "", name = ""] = full.split("/");
+    const repo = findRepo(state.repos, owner, name);
+    if (!repo) throw new Error(`The sandbox has no repository ${full}`);
+    return repo;
+  };
+  const emit = async (event: string, action: string | undefined, targets: EventTargets) => {
+    if (!webhookTarget) return;
+    const payload = buildEvent({ state }, event, action, targets);
+    const result = await deliver({ ...webhookTarget, event, payload, appId: state.appId });
+    deliveries.push({ ...result, event, action });
+    if (result.status >= 400) {
+      throw new Error(
+        `Webhook ${event}.${action} was answered ${result.status}: ${result.body.slice(0, 500)}`,
+      );
+    }
+  };
+
+  const sandbox: Sandbox = {
+    url,
+    appId: state.appId,
+    privateKey: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    state,
+    deliveries,
+
+    async createRepo(o) {
+      const defaultBranch = o.defaultBranch ?? "main";
+      const key = `${o.owner}/${o.name}`;
+      if (findRepo(state.repos, o.owner, o.name)) throw new Error(`${key} already exists`);
+      ensureUser(state, o.owner);
+      const installationId = o.installationId ?? installationFor(state, o.owner);
+      if (!state.installations.has(installationId)) {
+        state.installations.set(installationId, {
+          id: installationId,
+          account: o.owner,
+          tokens: new Map(),
+          createdAt: timestamp(state),
+        });
+      }
+      const gitDir = join(projectRoot, o.owner, `${o.name}.git`);
+      const git = await BareRepo.create(gitDir, defaultBranch);
+      await git.commitFiles({
+        branch: defaultBranch,
+        files: o.files ?? { "README.md": `# ${o.name}\n` },
+        message: "Initial commit",
+        author: { name: o.owner, email: `${o.owner}@users.noreply.github.com` },
+      });
+      const id = nextId(state);
+      const now = timestamp(state);
+      const repo: SandboxRepo = {
+        id,
+        nodeId: nodeId("R", id),
+        owner: o.owner,
+        name: o.name,
+        defaultBranch,
+        gitDir,
+        private: o.private ?? false,
+        installationId,
+        collaborators: new Map([[o.owner, "admin"]]),
+        labels: new Map(),
+        issues: new Map(),
+        pulls: new Map(),
+        issueComments: new Map(),
+        reviewComments: new Map(),
+        reviews: new Map(),
+        threads: new Map(),
+        reactions: [],
+        checkRuns: new Map(),
+        nextNumber: 1,
+        createdAt: now,
+        pushedAt: now,
+      };
+      state.repos.set(key, repo);
+      return repo;
+    },
+
+    addUser: (login, type = "User") => ensureUser(state, login, type),
+
+    setPermission(full, login, permission) {
+      ensureUser(state, login);
+      repoOf(full).collaborators.set(login, permission);
+    },
+
+    createIssue(full, o) {
+      ensureUser(state, o.user);
+      return createIssue(state, repoOf(full), o);
+    },
+
+    async comment(full, issueNumber, user, body) {
+      const repo = repoOf(full);
+      if (!repo.issues.has(issueNumber)) throw new Error(`${full} has no issue #${issueNumber}`);
+      ensureUser(state, user);
+      const comment = addIssueComment(state, repo, issueNumber, user, body);
+      await emit("issue_comment", "created", {
+        repo: full,
+        sender: user,
+        issue: issueNumber,
+        comment: { id: comment.id, body },
+      });
+      return comment;
+    },
+
+    async addLabel(full, issueNumber, label, user) {
+      const repo = repoOf(full);
+      const issue = repo.issues.get(issueNumber);
+      if (!issue) throw new Error(`${full} has no issue #${issueNumber}`);
+      ensureUser(state, user);
+      issue.labels = useLabels(state, repo, [...issue.labels, label]);
+      issue.updatedAt = timestamp(state);
+      await emit("issues", "labeled", { repo: full, sender: user, issue: issueNumber, label });
+    },
+
+    async postReview(full, pull, o) {
+      const repo = repoOf(full);
+      ensureUser(state, o.user);
+      const { review, threads, comments } = await people.postReview(state, repo, pull, o);
+      await emit("pull_request_review", "submitted", {
+        repo: full,
+        sender: o.user,
+        review: review.id,
+      });
+      for (const c of comments) {
+        await emit("pull_request_review_comment", "created", {
+          repo: full,
+          sender: o.user,
+          comment: { id: c.id, body: c.body },
+        });
+      }
+      return { review, threads };
+    },
+
+    async replyInThread(full, threadId, user, body) {
+      const repo = repoOf(full);
+      ensureUser(state, user);
+      const { review, comment } = people.replyInThread(state, repo, threadId, user, body);
+      await emit("pull_request_review", "submitted", {
+        repo: full,
+        sender: user,
+        review: review.id,
+      });
+      await emit("pull_request_review_comment", "created", {
+        repo: full,
+        sender: user,
+        comment: { id: comment.id, body },
+      });
+      return comment;
+    },
+
+    async setThreadResolved(full, threadId, resolved, by) {
+      const repo = repoOf(full);
+      ensureUser(state, by);
+      people.setThreadResolved(repo, threadId, resolved, by);
+      await emit("pull_request_review_thread", resolved ? "resolved" : "unresolved", {
+        repo: full,
+        sender: by,
+        thread: threadId,
+      });
+    },
+
+    async closePull(full, pull, merged = false) {
+      const repo = repoOf(full);
+      await rt.services.withRepoLock(repo, () =>
+        people.closePull(state, repo, pull, merged, repo.owner),
+      );
+      await rt.services.syncPulls(repo);
+      await emit("pull_request", "closed", { repo: full, sender: repo.owner, pull });
+    },
+
+    async commit(full, o) {
+      const repo = repoOf(full);
+      const git = new BareRepo(repo.gitDir);
+      if (!(await git.resolve(`refs/heads/${o.branch}`))) {
+        const base = await git.resolve(`refs/heads/${repo.defaultBranch}`);
+        if (base) await git.updateRef(`refs/heads/${o.branch}`, base, "");
+      }
+      const author = o.author ?? repo.owner;
+      const sha = await git.commitFiles({
+        branch: o.branch,
+        files: o.files,
+        message: o.message,
+        author: { name: author, email: `${author}@users.noreply.github.com` },
+      });
+      await rt.services.syncPulls(repo);
+      return sha;
+    },
+
+    async deleteBranch(full, branch) {
+      const repo = repoOf(full);
+      await new BareRepo(repo.gitDir).deleteRef(`refs/heads/${branch}`);
+      await rt.services.syncPulls(repo);
+    },
+
+    branches: (full) => new BareRepo(repoOf(full).gitDir).branches(),
+
+    async fileAt(full, ref, path) {
+      const git = new BareRepo(repoOf(full).gitDir);
+      const commit = await git.resolve(ref);
+      if (!commit) return null;
+      const entry = await git.readPath(commit, path);
+      return entry?.type === "file" ? entry.content.toString("utf8") : null;
+    },
+
+    issueComments: (full, issueNumber) =>
+      [...repoOf(full).issueComments.values()]
+        .filter((c) => c.issueNumber === issueNumber)
+        .sort((a, b) => a.id - b.id),
+
+    fail: (operation, count, kind, retryAfter) =>
+      addFault(state, operation, count, kind, retryAfter),
+
+    cloneUrl(full) {
+      const repo = repoOf(full);
+      return `${url}/${repo.owner}/${repo.name}.git`;
+    },
+
+    setWebhookTarget(target) {
+      webhookTarget = target;
+    },
+
+    assertFidelity() {
+      const failures = state.fidelityFailures.splice(0);
+      if (failures.length > 0) throw new Error(describe(failures));
+    },
+
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return sandbox;
+}
+
+async function dispatch(
+  rt: SandboxRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const rawUrl = req.url ?? "/";
+  const url = new URL(rawUrl, rt.state.baseUrl);
+  let path = rawUrl.split("?")[0] ?? "/";
+  const ex = (p: string): Exchange => ({ req, res, path: p, url, requestId: rt.newRequestId() });
+  if (path === "/graphql" || path === "/api/graphql") return handleGraphqlRequest(rt, ex(path));
+  // GitHub Enterprise Server shape: the REST API under /api/v3
+  if (path === "/api/v3" || path.startsWith("/api/v3/")) path = path.slice("/api/v3".length) || "/";
+  if (isGitPath(path)) return handleGitRequest(rt, ex(path));
+  return handleRest(rt, ex(path));
+}
+
+/** One installation per account, made on first use. */
+function installationFor(state: SandboxState, account: string): number {
+  for (const installation of state.installations.values()) {
+    if (installation.account === account) return installation.id;
+  }
+  return nextId(state);
+}
+
+function describe(failures: FidelityFailure[]): string {
+  const lines = failures.map((f) => `  ${f.method} ${f.path}: ${f.reason}`);
+  return `The sandbox saw ${failures.length} request(s) or answer(s) that would not work on github.com:\n${lines.join("\n")}`;
+}
