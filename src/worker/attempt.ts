@@ -1,0 +1,186 @@
+// One attempt at one task on one backend: the straight line a worker walks for a job.
+// prepare worktree → run agent → verify → commit → push (rebase + re-verify if it lost a race)
+// → remove worktree. Everything the agent, the verify command or the push race can do ends as
+// a returned result; only infrastructure failures (git cannot fetch, disk full) throw.
+
+import { type BackendConfig, runBackend } from "./backends.js";
+import { runVerify } from "./verify.js";
+import type { RepoRef, Workspace, Workspaces } from "./workspace.js";
+
+export type AttemptFailureReason =
+  | "agent-failed"
+  | "timeout"
+  | "aborted"
+  | "verify-failed"
+  | "verify-missing"
+  | "no-change"
+  | "conflict"
+  | "push-rejected"
+  | "workspace-lost";
+
+export type AttemptResult =
+  | {
+      ok: true;
+      /** The pushed commit; null when a review-thread task needed no change. */
+      sha: string | null;
+      noChange: boolean;
+      report: string;
+      durationMs: number;
+      /** The push was rebased onto work another task pushed meanwhile. */
+      rebased: boolean;
+    }
+  | {
+      ok: false;
+      reason: AttemptFailureReason;
+      /** What went wrong, bounded; suitable as `previousFailure` of the next prompt. */
+      detail: string;
+      report: string;
+      durationMs: number;
+    };
+
+export interface AttemptOptions {
+  workspaces: Workspaces;
+  repo: RepoRef;
+  branch: string;
+  token: string | null;
+  /** Names the worktree directory (e.g. "<run>-<task>-<attempt>"). */
+  taskKey: string;
+  backend: BackendConfig;
+  prompt: string;
+  verify?: string;
+  taskId: string;
+  taskKind: "implement" | "review-thread";
+  attemptDir: string;
+  /** Time the agent may take. */
+  timeoutMs: number;
+  /** Time verify may take, each run. Default 10 minutes. */
+  verifyTimeoutMs?: number;
+  /** Aborting kills the agent's or verify's process group and stops before commit/push. */
+  signal?: AbortSignal;
+  commitMessage: string;
+  /** Extra environment for the agent (trusted; from the job layer). */
+  extraEnv?: Record<string, string>;
+  /**
+   * Asked once the work is verified and committed locally, right before the push (or before
+   * answering "no change" for a review thread). When several backends race one task, only the
+   * first to claim may push; false means another racer won and this attempt ends "aborted".
+   */
+  claim?: () => boolean;
+  /** SIGTERM→SIGKILL grace for agent and verify; tests shorten it. */
+  killGraceMs?: number;
+}
+
+const DETAIL_CHARS = 8_000;
+
+function tail(text: string): string {
+  return text.length <= DETAIL_CHARS ? text : `[…]\n${text.slice(-DETAIL_CHARS)}`;
+}
+
+export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
+  const started = Date.now();
+  let report = "";
+  const fail = (reason: AttemptFailureReason, detail: string): AttemptResult => ({
+    ok: false,
+    reason,
+    detail: tail(detail),
+    report,
+    durationMs: Date.now() - started,
+  });
+  if (o.signal?.aborted) return fail("aborted", "stopped before it started");
+
+  const ws: Workspace = await o.workspaces.prepare(o.repo, o.branch, o.token, o.taskKey);
+  try {
+    const agent = await runBackend(o.backend, {
+      worktree: ws.dir,
+      prompt: o.prompt,
+      taskId: o.taskId,
+      taskKind: o.taskKind,
+      attemptDir: o.attemptDir,
+      timeoutMs: o.timeoutMs,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
+      ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
+    });
+    report = agent.report;
+    if (agent.aborted || o.signal?.aborted) return fail("aborted", "stopped while the agent ran");
+    if (agent.timedOut) {
+      return fail("timeout", `${o.backend.name} did not finish within ${o.timeoutMs} ms`);
+    }
+    if (!(await o.workspaces.isIntact(ws))) {
+      return fail("workspace-lost", `${o.backend.name} deleted or broke its worktree`);
+    }
+    if (!agent.ok) {
+      const how =
+        agent.spawnError !== null
+          ? agent.report
+          : `${o.backend.name} exited with ${agent.exitCode}`;
+      return fail("agent-failed", `${how}\n${agent.output}`);
+    }
+
+    const verifyTimeoutMs = o.verifyTimeoutMs ?? 10 * 60 * 1000;
+    let lastVerifyOutput = "";
+    const verifyOnce = async (): Promise<"ok" | AttemptFailureReason> => {
+      if (!o.verify) return "ok";
+      const v = await runVerify(o.verify, ws.dir, verifyTimeoutMs, o.signal, {
+        ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
+      });
+      lastVerifyOutput = v.output;
+      return v.ok ? "ok" : v.reason;
+    };
+
+    const verified = await verifyOnce();
+    if (verified !== "ok") {
+      const detail =
+        verified === "verify-failed"
+          ? `verify \`${o.verify}\` failed:\n${lastVerifyOutput}`
+          : lastVerifyOutput;
+      return fail(verified, detail);
+    }
+    if (o.signal?.aborted) return fail("aborted", "stopped before commit");
+    if (!(await o.workspaces.isIntact(ws))) {
+      return fail("workspace-lost", "the worktree disappeared before commit");
+    }
+
+    const sha = await o.workspaces.commitAll(ws, o.commitMessage);
+    if (sha === null && o.taskKind !== "review-thread") {
+      return fail("no-change", `${o.backend.name} finished without changing any file`);
+    }
+    if (o.signal?.aborted) return fail("aborted", "stopped before push");
+    if (o.claim && !o.claim()) return fail("aborted", "another backend finished this task first");
+    if (sha === null) {
+      // For a review thread, "no change" is an answer: the report explains it to the reviewer.
+      return {
+        ok: true,
+        sha: null,
+        noChange: true,
+        report,
+        durationMs: Date.now() - started,
+        rebased: false,
+      };
+    }
+
+    let reverifyFailure: AttemptFailureReason = "verify-failed";
+    const pushed = await o.workspaces.push(ws, o.token, async () => {
+      const again = await verifyOnce();
+      if (again !== "ok") reverifyFailure = again;
+      return again === "ok" && !o.signal?.aborted;
+    });
+    if (!pushed.ok) {
+      if (pushed.reason === "conflict") return fail("conflict", pushed.detail);
+      if (pushed.reason === "rejected") return fail("push-rejected", pushed.detail);
+      if (o.signal?.aborted) return fail("aborted", "stopped while re-verifying after a rebase");
+      return fail(reverifyFailure, `${pushed.detail}:\n${lastVerifyOutput}`);
+    }
+    return {
+      ok: true,
+      sha: pushed.sha,
+      noChange: false,
+      report,
+      durationMs: Date.now() - started,
+      rebased: pushed.rebased,
+    };
+  } finally {
+    // A worktree left behind (remove failed) is pruned by the next prepare of this repository.
+    await o.workspaces.remove(ws).catch(() => undefined);
+  }
+}

@@ -1,0 +1,421 @@
+// Backends: the coding-agent commands a worker machine can run, how the operator declares
+// them (ORCHESTRATE_BACKENDS), and running one of them on one task in one worktree.
+
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { runCommand } from "./runCommand.js";
+
+export interface BackendConfig {
+  name: string;
+  /** argv; placeholders {prompt_file} {output_file} {worktree} {prompt} are filled per run. */
+  command: string[];
+  /** How the prompt reaches the agent (it is always also written to {prompt_file}). */
+  promptVia: "stdin" | "file" | "arg";
+  /** Extra environment for this backend only (e.g. a model choice). */
+  env?: Record<string, string>;
+  /** Per-backend cap; a run gets the smaller of this and the caller's timeout. */
+  timeoutMs?: number;
+}
+
+export type PresetName = "codex" | "claude" | "gemini" | "opencode";
+
+/**
+ * Presets use each CLI's documented non-interactive mode. Each edits files in its working
+ * directory (the task's worktree) without asking, because nobody is there to answer; none is
+ * given more than that by default. Operators who isolate workers (container/VM) and want the
+ * agent to run shell commands or reach the network declare their own command in JSON.
+ */
+export const presets: Record<PresetName, BackendConfig> = {
+  // `codex exec` is the scripted mode; `-` reads the prompt from stdin. `--sandbox
+  // workspace-write` lets it edit the worktree (the docs now prefer it over the deprecated
+  // `--full-auto`); `--output-last-message` writes its final message where we read the report.
+  codex: {
+    name: "codex",
+    command: [
+      "codex",
+      "exec",
+      "--sandbox",
+      "workspace-write",
+      "--output-last-message",
+      "{output_file}",
+      "-",
+    ],
+    promptVia: "stdin",
+  },
+  // `claude -p` (print mode) takes the prompt on stdin and prints the final answer on stdout.
+  // `--permission-mode acceptEdits` approves file edits; print mode cannot ask, so other tools
+  // that are not pre-approved are refused rather than hanging (and the root-refusing
+  // `--dangerously-skip-permissions` is avoided).
+  claude: {
+    name: "claude",
+    command: ["claude", "-p", "--permission-mode", "acceptEdits", "--output-format", "text"],
+    promptVia: "stdin",
+  },
+  // `gemini -p` is headless mode; its text is appended to what arrives on stdin, so the work
+  // order goes on stdin and -p says what to do with it. `--approval-mode auto_edit` approves
+  // edit tools (the older `--yolo` is deprecated and approves everything).
+  gemini: {
+    name: "gemini",
+    command: [
+      "gemini",
+      "--approval-mode",
+      "auto_edit",
+      "-p",
+      "Carry out the work order above in the current directory.",
+    ],
+    promptVia: "stdin",
+  },
+  // `opencode run <message>` is its non-interactive mode; the message is a positional argument.
+  opencode: {
+    name: "opencode",
+    command: ["opencode", "run", "{prompt}"],
+    promptVia: "arg",
+  },
+};
+
+const PRESET_NAMES = Object.keys(presets) as PresetName[];
+const ENV_NAME = "ORCHESTRATE_BACKENDS";
+const EXAMPLE = `[{"name":"mine","command":["my-agent","--prompt-file","{prompt_file}"],"promptVia":"file"}]`;
+
+const backendSchema = z
+  .object({
+    name: z
+      .string({ error: 'name must be a string such as "codex"' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+        error: "name must be letters, digits, '.', '-' or '_' (it appears in logs and config)",
+      }),
+    command: z
+      .array(z.string({ error: "every command word must be a string" }), {
+        error: 'command must be an array of strings, e.g. ["codex","exec","-"]',
+      })
+      .min(1, { error: 'command must not be empty, e.g. ["codex","exec","-"]' }),
+    promptVia: z
+      .enum(["stdin", "file", "arg"], { error: 'promptVia must be "stdin", "file" or "arg"' })
+      .default("stdin"),
+    env: z
+      .record(z.string(), z.string(), { error: 'env must be an object of strings, e.g. {"K":"v"}' })
+      .optional(),
+    timeoutMs: z
+      .number({ error: "timeoutMs must be a number of milliseconds" })
+      .int()
+      .positive({ error: "timeoutMs must be a positive number of milliseconds" })
+      .optional(),
+  })
+  .strict();
+
+function describeIssues(index: number, error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`));
+      const hint =
+        issue.code === "unrecognized_keys"
+          ? " (allowed: name, command, promptVia, env, timeoutMs)"
+          : "";
+      return `${ENV_NAME}[${index}]${path.join("")}: ${issue.message}${hint}`;
+    })
+    .join("; ");
+}
+
+function preset(name: string, where: string): BackendConfig {
+  const found = (presets as Record<string, BackendConfig | undefined>)[name];
+  if (!found) {
+    throw new Error(
+      `${where}: unknown backend "${name}". Use a preset (${PRESET_NAMES.join(", ")}), ` +
+        `"name=command words" for a custom command that reads the prompt on stdin, ` +
+        `or a JSON array such as ${EXAMPLE}`,
+    );
+  }
+  return { ...found, command: [...found.command] };
+}
+
+function parseJson(text: string): BackendConfig[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(
+      `${ENV_NAME} looks like JSON but does not parse (${(err as Error).message}). ` +
+        `Write an array such as ${EXAMPLE}`,
+    );
+  }
+  if (!Array.isArray(data)) {
+    throw new Error(`${ENV_NAME} must be a JSON array such as ${EXAMPLE}`);
+  }
+  return data.map((item: unknown, i) => {
+    if (typeof item === "string") return preset(item.trim(), `${ENV_NAME}[${i}]`);
+    const parsed = backendSchema.safeParse(item);
+    if (!parsed.success) throw new Error(describeIssues(i, parsed.error));
+    return parsed.data;
+  });
+}
+
+function parseList(text: string): BackendConfig[] {
+  return text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "")
+    .map((item, i) => {
+      const eq = item.indexOf("=");
+      if (eq < 0) return preset(item, `${ENV_NAME} item ${i + 1}`);
+      const name = item.slice(0, eq).trim();
+      const command = item
+        .slice(eq + 1)
+        .trim()
+        .split(/\s+/)
+        .filter((w) => w !== "");
+      const parsed = backendSchema.safeParse({ name, command, promptVia: "stdin" });
+      if (!parsed.success) {
+        throw new Error(
+          `${ENV_NAME} item ${i + 1} ("${item}"): write name=command words, e.g. mine=my-agent --fast ` +
+            `(${parsed.error.issues.map((x) => x.message).join("; ")})`,
+        );
+      }
+      return parsed.data;
+    });
+}
+
+/**
+ * Reads the operator's `ORCHESTRATE_BACKENDS`.
+ *
+ * ```text
+ * ORCHESTRATE_BACKENDS tells a worker which coding agents it may run. Three forms:
+ *
+ *   codex,claude                      presets: codex, claude, gemini, opencode
+ *   codex,mine=my-agent --fast        a preset plus a custom command (prompt on stdin;
+ *                                     words split on spaces, no quoting, no commas)
+ *   [{"name":"mine","command":["my-agent","--in","{prompt_file}"],"promptVia":"file",
+ *     "env":{"MODEL":"large"},"timeoutMs":1800000}, "claude"]
+ *                                     JSON array of objects (or preset names)
+ *
+ * Placeholders in command words: {prompt_file} {output_file} {worktree} {prompt}.
+ * promptVia: "stdin" (default) writes the prompt to stdin; "file" appends {prompt_file} as the
+ * last argument unless the command names it; "arg" passes the prompt text as the last argument
+ * unless the command has {prompt}.
+ *
+ * Every agent runs with its worktree as the working directory and gets:
+ *   ORCHESTRATE_TASK_ID      the task id
+ *   ORCHESTRATE_TASK_KIND    implement | review-thread
+ *   ORCHESTRATE_PROMPT_FILE  the work order (always written)
+ *   ORCHESTRATE_OUTPUT_FILE  where to write its final message (the report); if it writes
+ *                            nothing, the last lines of its stdout are the report
+ * Its environment is the worker's minus Orchestrate's secrets (GitHub App key, webhook
+ * secret, GitHub tokens, REDIS_URL, ORCHESTRATE_*, SSH agent socket); agent API keys such as
+ * OPENAI_API_KEY or ANTHROPIC_API_KEY pass through. The installation token is never given.
+ * ```
+ *
+ * Unset or blank gives `[]`: the caller decides whether a worker without backends may start.
+ * Errors name the bad item or field and say what to write.
+ */
+export function parseBackends(value: string | undefined): BackendConfig[] {
+  const text = value?.trim() ?? "";
+  if (text === "") return [];
+  const backends = text.startsWith("[") ? parseJson(text) : parseList(text);
+  const seen = new Set<string>();
+  for (const b of backends) {
+    if (seen.has(b.name)) {
+      throw new Error(
+        `${ENV_NAME}: backend "${b.name}" is declared twice; give each a unique name`,
+      );
+    }
+    seen.add(b.name);
+  }
+  return backends;
+}
+
+const SECRET_NAMES = new Set([
+  "APP_ID",
+  "GITHUB_APP_ID",
+  "CLIENT_ID",
+  "CLIENT_SECRET",
+  "GITHUB_CLIENT_ID",
+  "GITHUB_CLIENT_SECRET",
+  "WEBHOOK_PROXY_URL",
+  "REDIS_URL",
+  "REDIS_PASSWORD",
+  "REDISCLI_AUTH",
+  // Would let an agent push or authenticate as the operator through ssh.
+  "SSH_AUTH_SOCK",
+  "GIT_ASKPASS",
+  "SSH_ASKPASS",
+  "GIT_CONFIG_COUNT",
+  "GIT_CONFIG_PARAMETERS",
+]);
+const SECRET_PATTERNS = [
+  /PRIVATE_KEY/,
+  /WEBHOOK_SECRET/,
+  /^ORCHESTRATE_/,
+  /^(GITHUB|GH)_(.*_)?(TOKEN|SECRET|PAT)$/,
+  /^GIT_CONFIG_(KEY|VALUE)_\d+$/,
+];
+
+/**
+ * The environment an agent or verify command may see: `base` minus anything that is a secret
+ * of Orchestrate's (App key, webhook secret, GitHub tokens, Redis, our own ORCHESTRATE_*
+ * settings, injected git config). Agent API keys (OPENAI_API_KEY, ANTHROPIC_API_KEY, …) stay.
+ */
+export function scrubbedEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value === undefined) continue;
+    const upper = key.toUpperCase();
+    if (SECRET_NAMES.has(upper) || SECRET_PATTERNS.some((p) => p.test(upper))) continue;
+    env[key] = value;
+  }
+  // An agent's git must never stop to ask for credentials on a terminal nobody watches.
+  env["GIT_TERMINAL_PROMPT"] = "0";
+  return env;
+}
+
+export interface RunBackendOptions {
+  worktree: string;
+  prompt: string;
+  taskId: string;
+  taskKind: "implement" | "review-thread";
+  /** Per-attempt folder: prompt.md, output.md, agent.log and report.md are kept here. */
+  attemptDir: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Added after scrubbing (trusted: comes from the job layer, not the repository). */
+  extraEnv?: Record<string, string>;
+  /** Passed to runCommand; tests shorten it. */
+  killGraceMs?: number;
+}
+
+export interface BackendResult {
+  ok: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  aborted: boolean;
+  /** The agent's final message: ORCHESTRATE_OUTPUT_FILE if written, else its last lines. */
+  report: string;
+  /** Tail of everything it printed (for failure feedback). */
+  output: string;
+  logFile: string;
+  durationMs: number;
+  /** Set when the command could not be started at all. */
+  spawnError: string | null;
+}
+
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+const MAX_REPORT_CHARS = 16_000;
+const FALLBACK_REPORT_LINES = 40;
+// Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN); stay clearly below.
+const MAX_ARG_PROMPT_BYTES = 100_000;
+
+function lastLines(text: string, count: number): string {
+  const lines = text.trimEnd().split("\n");
+  return lines.slice(-count).join("\n").slice(-MAX_REPORT_CHARS);
+}
+
+function fill(word: string, values: Record<string, string>): string {
+  // One pass, so a prompt that itself contains "{worktree}" is not expanded again.
+  return word.replace(/\{(prompt_file|output_file|worktree|prompt)\}/g, (m, key: string) => {
+    return values[key] ?? m;
+  });
+}
+
+function buildArgv(backend: BackendConfig, values: Record<string, string>): string[] {
+  const argv = backend.command.map((w) => fill(w, values));
+  const mentions = (ph: string): boolean => backend.command.some((w) => w.includes(ph));
+  if (backend.promptVia === "file" && !mentions("{prompt_file}")) argv.push(values["prompt_file"]!);
+  if (backend.promptVia === "arg" && !mentions("{prompt}")) argv.push(values["prompt"]!);
+  return argv;
+}
+
+async function readReport(outputFile: string): Promise<string> {
+  try {
+    return (await readFile(outputFile, "utf8")).trim().slice(0, MAX_REPORT_CHARS);
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Runs one backend on one task. Never rejects for anything the agent does (fails, hangs,
+ * prints megabytes, is missing from PATH); only a failure to write the attempt folder throws.
+ */
+export async function runBackend(
+  backend: BackendConfig,
+  o: RunBackendOptions,
+): Promise<BackendResult> {
+  await mkdir(o.attemptDir, { recursive: true });
+  const promptFile = join(o.attemptDir, "prompt.md");
+  const outputFile = join(o.attemptDir, "output.md");
+  const logFile = join(o.attemptDir, "agent.log");
+  await writeFile(promptFile, o.prompt);
+  await rm(outputFile, { force: true });
+
+  const values = {
+    prompt_file: promptFile,
+    output_file: outputFile,
+    worktree: o.worktree,
+    prompt: o.prompt,
+  };
+  const argv = buildArgv(backend, values);
+  const shown = argv.map((w) => (w === o.prompt ? "<prompt>" : JSON.stringify(w))).join(" ");
+  await writeFile(logFile, `$ ${shown}\n`, { flag: "a" });
+
+  const failEarly = (report: string): BackendResult => ({
+    ok: false,
+    exitCode: null,
+    timedOut: false,
+    aborted: false,
+    report,
+    output: report,
+    logFile,
+    durationMs: 0,
+    spawnError: report,
+  });
+  if (backend.promptVia === "arg" && Buffer.byteLength(o.prompt) > MAX_ARG_PROMPT_BYTES) {
+    return failEarly(
+      `backend ${backend.name}: the prompt (${Buffer.byteLength(o.prompt)} bytes) is too long to ` +
+        `pass as an argument; declare it with promptVia "stdin" or "file"`,
+    );
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    ...scrubbedEnv(process.env),
+    ...backend.env,
+    ...o.extraEnv,
+    ORCHESTRATE_TASK_ID: o.taskId,
+    ORCHESTRATE_TASK_KIND: o.taskKind,
+    ORCHESTRATE_PROMPT_FILE: promptFile,
+    ORCHESTRATE_OUTPUT_FILE: outputFile,
+  };
+  const timeoutMs = Math.min(o.timeoutMs, backend.timeoutMs ?? Number.POSITIVE_INFINITY);
+  const result = await runCommand({
+    argv,
+    cwd: o.worktree,
+    env,
+    ...(backend.promptVia === "stdin" ? { stdin: o.prompt } : {}),
+    timeoutMs,
+    maxOutputBytes: MAX_OUTPUT_BYTES,
+    logFile,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
+  });
+
+  let report = await readReport(outputFile);
+  if (result.spawnError !== null) {
+    report = `backend ${backend.name}: could not start ${JSON.stringify(argv[0])} (${result.spawnError}); is it installed on this worker and on PATH?`;
+  } else if (report === "") {
+    report = lastLines(
+      result.stdout.trim() !== "" ? result.stdout : result.output,
+      FALLBACK_REPORT_LINES,
+    );
+  }
+  await writeFile(join(o.attemptDir, "report.md"), `${report}\n`);
+
+  return {
+    ok: result.exitCode === 0 && !result.timedOut && !result.aborted && result.spawnError === null,
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    aborted: result.aborted,
+    report,
+    output: result.output,
+    logFile,
+    durationMs: result.durationMs,
+    spawnError: result.spawnError,
+  };
+}
