@@ -1,7 +1,7 @@
 // Backends: the coding-agent commands a worker machine can run, how the operator declares
 // them (ORCHESTRATE_BACKENDS), and running one of them on one task in one worktree.
 
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { runCommand } from "./runCommand.js";
@@ -289,6 +289,11 @@ export interface BackendResult {
   aborted: boolean;
   /** The agent's final message: ORCHESTRATE_OUTPUT_FILE if written, else its last lines. */
   report: string;
+  /**
+   * The same message unshortened, for callers that parse it (the planner's JSON):
+   * ORCHESTRATE_OUTPUT_FILE (up to 1 MiB) if written, else all of stdout's kept tail (64 KiB).
+   */
+  answer: string;
   /** Tail of everything it printed (for failure feedback). */
   output: string;
   logFile: string;
@@ -299,6 +304,7 @@ export interface BackendResult {
 
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 const MAX_REPORT_CHARS = 16_000;
+const MAX_ANSWER_BYTES = 1024 * 1024;
 const FALLBACK_REPORT_LINES = 40;
 // Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN); stay clearly below.
 const MAX_ARG_PROMPT_BYTES = 100_000;
@@ -323,11 +329,18 @@ function buildArgv(backend: BackendConfig, values: Record<string, string>): stri
   return argv;
 }
 
-async function readReport(outputFile: string): Promise<string> {
+/** What the agent wrote to ORCHESTRATE_OUTPUT_FILE (at most MAX_ANSWER_BYTES), or "". */
+async function readOutputFile(outputFile: string): Promise<string> {
+  let file: FileHandle | undefined;
   try {
-    return (await readFile(outputFile, "utf8")).trim().slice(0, MAX_REPORT_CHARS);
+    file = await open(outputFile, "r");
+    const buffer = Buffer.alloc(MAX_ANSWER_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, MAX_ANSWER_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString("utf8").trim();
   } catch {
     return "";
+  } finally {
+    await file?.close();
   }
 }
 
@@ -362,6 +375,7 @@ export async function runBackend(
     timedOut: false,
     aborted: false,
     report,
+    answer: "",
     output: report,
     logFile,
     durationMs: 0,
@@ -396,7 +410,9 @@ export async function runBackend(
     ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
   });
 
-  let report = await readReport(outputFile);
+  const written = await readOutputFile(outputFile);
+  const answer = written !== "" ? written : result.stdout.trim();
+  let report = written.slice(0, MAX_REPORT_CHARS);
   if (result.spawnError !== null) {
     report = `backend ${backend.name}: could not start ${JSON.stringify(argv[0])} (${result.spawnError}); is it installed on this worker and on PATH?`;
   } else if (report === "") {
@@ -413,6 +429,7 @@ export async function runBackend(
     timedOut: result.timedOut,
     aborted: result.aborted,
     report,
+    answer,
     output: result.output,
     logFile,
     durationMs: result.durationMs,

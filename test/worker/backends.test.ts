@@ -294,6 +294,35 @@ describe("runBackend", () => {
     );
     expect(r.ok).toBe(true);
     expect(r.report).toBe("step 1\nAll done: fixed it");
+    expect(r.answer).toBe("step 1\nAll done: fixed it");
+  });
+
+  it("keeps the whole written answer while the report is bounded", async () => {
+    const big = JSON.stringify({
+      tasks: Array.from({ length: 2_000 }, (_, i) => ({ id: `t${i}` })),
+    });
+    const r = await runBackend(
+      {
+        name: "planner",
+        command: [
+          process.execPath,
+          "-e",
+          `require("fs").writeFileSync(process.env.ORCHESTRATE_OUTPUT_FILE, ${JSON.stringify(big)})`,
+        ],
+        promptVia: "stdin",
+      },
+      {
+        worktree: tempDir(),
+        prompt: "plan",
+        taskId: "plan",
+        taskKind: "implement",
+        attemptDir: join(tempDir(), "a"),
+        timeoutMs: 30_000,
+      },
+    );
+    expect(big.length).toBeGreaterThan(16_000);
+    expect(r.answer).toBe(big);
+    expect(r.report).toBe(big.slice(0, 16_000));
   });
 
   it("reports a failing agent with its exit code and output", async () => {
