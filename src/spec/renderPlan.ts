@@ -1,0 +1,71 @@
+import type { Plan } from "./buildPlan.js";
+import { codeSpan, escapeTableCell } from "./escapeMarkdown.js";
+import { renderMermaid } from "./renderMermaid.js";
+import { type StatusLookup, statusOf } from "./taskGraph.js";
+
+/** GitHub rejects issue comments longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface RenderPlanOptions {
+  /** Characters this rendering may use; pass less when it shares a comment with other text. */
+  maxChars?: number;
+}
+
+/**
+ * The plan as markdown: a mermaid diagram, then a table of every task. When the whole does not
+ * fit the budget the diagram goes first (it is the part that grows fastest, and a half diagram
+ * would show a wrong graph), replaced by a note; if the table alone is still too long its last
+ * rows are cut, again with a note. Tasks are listed in dispatch order.
+ */
+export function renderPlanMarkdown(
+  plan: Plan,
+  statusById?: StatusLookup,
+  opts: RenderPlanOptions = {},
+): string {
+  const maxChars = opts.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const rows = tableRows(plan, statusById);
+  const header = [
+    "| Task | Group | Depends on | Priority | Status |",
+    "| --- | --- | --- | ---: | --- |",
+  ];
+  const table = [...header, ...rows].join("\n");
+
+  const diagram = renderMermaid(plan, statusById);
+  const full = `${diagram}\n\n${table}\n`;
+  if (full.length <= maxChars) return full;
+
+  const note = `_The diagram is left out: with ${plan.tasks.length} tasks it would not fit in a GitHub comment._`;
+  const withoutDiagram = `${note}\n\n${table}\n`;
+  if (withoutDiagram.length <= maxChars) return withoutDiagram;
+
+  // Keep as many rows as fit, leaving room for the note that says how many were cut.
+  const kept: string[] = [...header];
+  let length = note.length + 2 + header.join("\n").length + 1;
+  const cutNoteRoom = 120;
+  for (const row of rows) {
+    if (length + row.length + 1 + cutNoteRoom > maxChars) break;
+    kept.push(row);
+    length += row.length + 1;
+  }
+  const cut = rows.length - (kept.length - header.length);
+  return `${note}\n\n${kept.join("\n")}\n\n_…and ${cut} more tasks, cut to fit a GitHub comment._\n`;
+}
+
+function tableRows(plan: Plan, statusById: StatusLookup | undefined): string[] {
+  const byId = new Map(plan.tasks.map((task) => [task.id, task]));
+  const inOrder = new Set(plan.order);
+  const ordered = [
+    ...plan.order.flatMap((id) => byId.get(id) ?? []),
+    ...plan.tasks.filter((task) => !inOrder.has(task.id)),
+  ];
+  return ordered.map((task) => {
+    const cells = [
+      `${escapeTableCell(codeSpan(task.id))} ${escapeTableCell(task.title)}`,
+      escapeTableCell(task.group),
+      task.depends_on.map((dep) => escapeTableCell(codeSpan(dep))).join(", ") || "—",
+      String(task.priority),
+      statusOf(statusById, task.id).replace("_", " "),
+    ];
+    return `| ${cells.join(" | ")} |`;
+  });
+}
