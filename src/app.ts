@@ -1,0 +1,142 @@
+import type { ApplicationFunction, Context } from "probot";
+import { ConfigError } from "./config/configError.js";
+import { defaultRepoConfig, parseRepoConfig, type RepoConfig } from "./config/repoConfig.js";
+import type { CommandJob } from "./queue/eventJob.js";
+import type { EventQueue } from "./queue/eventQueue.js";
+import { parseCommand } from "./runs/parseCommand.js";
+
+export interface AppDeps {
+  events: EventQueue;
+  /** does this issue have a run waiting for its author's answer? (cheap Redis read) */
+  awaitsAnswer(owner: string, repo: string, issue: number): Promise<boolean>;
+}
+
+type LoadedConfig = { config: RepoConfig; errors: null } | { config: RepoConfig; errors: string[] };
+
+/**
+ * The webhook side: validate, read the repo config, enqueue. Everything that writes to GitHub
+ * or runs work happens in job processors, so a webhook is answered well inside GitHub's 10 s.
+ */
+export function createApp(deps: AppDeps): ApplicationFunction {
+  return (app) => {
+    app.on("issues.labeled", async (context) => {
+      const { payload } = context;
+      if (!payload.label) return;
+      const loaded = await loadConfig(context);
+      if (payload.label.name !== loaded.config.label) return;
+      await deps.events.add(
+        commandJob(context, loaded, {
+          issueNumber: payload.issue.number,
+          isPullRequest: Boolean(payload.issue.pull_request),
+          via: "label",
+          commentId: null,
+          command: "start",
+          argument: null,
+          text: null,
+        }),
+      );
+    });
+
+    app.on("issue_comment.created", async (context) => {
+      const { payload } = context;
+      if (payload.comment.user?.type === "Bot") return;
+      const parsed = parseCommand(payload.comment.body ?? "");
+      const { owner, repo } = context.repo();
+      const base = {
+        issueNumber: payload.issue.number,
+        isPullRequest: Boolean(payload.issue.pull_request),
+        via: "comment" as const,
+        commentId: payload.comment.id,
+      };
+      if (parsed.kind === "none") {
+        if (!(await deps.awaitsAnswer(owner, repo, payload.issue.number))) return;
+        const loaded = await loadConfig(context);
+        await deps.events.add(commandJob(context, loaded, {
+            ...base,
+            command: "answer",
+            argument: null,
+            text: payload.comment.body ?? "",
+          }),);
+        return;
+      }
+      const loaded = await loadConfig(context);
+      if (parsed.kind === "unknown") {
+        // Answered by the processor with the list of commands, after the permission check.
+        await deps.events.add(
+          commandJob(context, loaded, {
+            ...base,
+            command: "status",
+            argument: `?${parsed.word}`,
+            text: null,
+          }),
+        );
+        return;
+      }
+      await deps.events.add(
+        commandJob(context, loaded, {
+          ...base,
+          command: parsed.command,
+          argument: parsed.argument,
+          text: null,
+        }),
+      );
+    });
+
+    for (const event of [
+      "pull_request_review_comment",
+      "pull_request_review",
+      "pull_request_review_thread",
+    ] as const) {
+      app.on(event, async (context) => {
+        const { owner, repo } = context.repo();
+        const installationId = context.payload.installation?.id;
+        if (!installationId) return;
+        await deps.events.add({
+          type: "review",
+          deliveryId: context.id,
+          installationId,
+          owner,
+          repo,
+          pullNumber: context.payload.pull_request.number,
+        });
+      });
+    }
+  };
+}
+
+async function loadConfig(context: Context): Promise<LoadedConfig> {
+  try {
+    const raw = await context.config("orchestrate.yml");
+    return { config: parseRepoConfig(raw), errors: null };
+  } catch (error) {
+    const errors =
+      error instanceof ConfigError
+        ? error.issues
+        : [`the file could not be read as YAML: ${(error as Error).message.split("\n")[0]}`];
+    return { config: defaultRepoConfig, errors };
+  }
+}
+
+function commandJob(
+  context: Context<"issues.labeled" | "issue_comment.created">,
+  loaded: LoadedConfig,
+  fields: Pick<
+    CommandJob,
+    "issueNumber" | "isPullRequest" | "via" | "commentId" | "command" | "argument" | "text"
+  >,
+): CommandJob {
+  const { owner, repo } = context.repo();
+  const installationId = context.payload.installation?.id;
+  if (!installationId) throw new Error("webhook without an installation: is the App installed?");
+  return {
+    type: "command",
+    deliveryId: context.id,
+    installationId,
+    owner,
+    repo,
+    sender: context.payload.sender.login,
+    config: loaded.config,
+    configErrors: loaded.errors,
+    ...fields,
+  };
+}

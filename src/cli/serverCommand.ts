@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import { run } from "probot";
+import { loadOperatorConfig } from "../config/env.js";
+import { RedisNotInstalledError, startEmbeddedRedis } from "../queue/embeddedRedis.js";
+import { startOrchestrate } from "../server/startOrchestrate.js";
+
+/** `orchestrate server` / `npm start`: everything in one process, Redis embedded by default. */
+export async function serverCommand(): Promise<number> {
+  const config = loadOperatorConfig();
+  if (!config.credentials) {
+    // Not registered yet: Probot's setup page registers the App from app.yml and writes .env.
+    process.env.NO_SMEE_SETUP ??= "true";
+    process.env.PORT = String(config.PORT);
+    process.env.HOST = config.HOST;
+    await run(() => {});
+    process.stdout.write(
+      `Orchestrate is not registered with GitHub yet: open http://localhost:${config.PORT}/ to register the App, then start it again.\n`,
+    );
+    return new Promise(() => {});
+  }
+  let redisUrl = config.REDIS_URL;
+  let stopRedis = async () => {};
+  if (!redisUrl) {
+    try {
+      const redis = await startEmbeddedRedis(join(config.ORCHESTRATE_DATA_DIR, "redis"));
+      redisUrl = redis.url;
+      stopRedis = redis.stop;
+      process.stdout.write(
+        `Started a private redis-server at ${redis.url} (data in ${join(config.ORCHESTRATE_DATA_DIR, "redis")}); set REDIS_URL to use your own.\n`,
+      );
+    } catch (error) {
+      if (error instanceof RedisNotInstalledError) {
+        process.stderr.write(`orchestrate: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+  }
+  const orchestrate = await startOrchestrate({
+    config,
+    redisUrl,
+    roles: { webhooks: true, events: true, worker: true, poller: true },
+  });
+  process.stdout.write(
+    `Orchestrate is listening on ${orchestrate.url} (webhooks at ${config.WEBHOOK_PATH}, health at /healthz).\n`,
+  );
+  await waitForSignal();
+  process.stdout.write("Stopping: finishing the jobs in hand…\n");
+  await orchestrate.close();
+  await stopRedis();
+  return 0;
+}
+
+export function waitForSignal(): Promise<string> {
+  return new Promise((done) => {
+    const on = (signal: string) => () => done(signal);
+    process.once("SIGINT", on("SIGINT"));
+    process.once("SIGTERM", on("SIGTERM"));
+  });
+}

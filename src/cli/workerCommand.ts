@@ -1,0 +1,29 @@
+import { loadOperatorConfig } from "../config/env.js";
+import { ConfigError } from "../config/configError.js";
+import { startOrchestrate } from "../server/startOrchestrate.js";
+import { waitForSignal } from "./serverCommand.js";
+
+/** `orchestrate worker`: takes task jobs from a shared Redis; run as many as you like. */
+export async function workerCommand(): Promise<number> {
+  const config = loadOperatorConfig();
+  if (!config.credentials) {
+    throw new ConfigError("The worker's environment", [
+      "APP_ID, PRIVATE_KEY and WEBHOOK_SECRET: set the same values as on the server — workers push and comment as the App",
+    ]);
+  }
+  if (!config.REDIS_URL) {
+    throw new ConfigError("The worker's environment", [
+      "REDIS_URL: set it to the Redis the server uses — a worker on its own has nobody to take work from",
+    ]);
+  }
+  const orchestrate = await startOrchestrate({
+    config,
+    redisUrl: config.REDIS_URL,
+    roles: { webhooks: false, events: true, worker: true, poller: false },
+  });
+  process.stdout.write(`Orchestrate worker started (concurrency ${config.WORKER_CONCURRENCY}).\n`);
+  const signal = await waitForSignal();
+  process.stdout.write(`${signal}: finishing the tasks in hand, taking no new ones…\n`);
+  await orchestrate.close();
+  return 0;
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError, describeZodIssues } from "./configError.js";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+// Names follow Probot's own variables where Probot reads them, ORCHESTRATE_* for ours.
+const envSchema = z.object({
+  APP_ID: z.coerce.number().int().positive().optional(),
+  PRIVATE_KEY: z.string().min(1).optional(),
+  PRIVATE_KEY_PATH: z.string().min(1).optional(),
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  GHE_HOST: z.string().optional(),
+  GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
+  GITHUB_API_URL: z.url().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
+  ORCHESTRATE_DATA_DIR: z.string().default(".data"),
+  ORCHESTRATE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only")
+    .default("orchestrate"),
+  ORCHESTRATE_BACKENDS: z.string().optional(),
+  ORCHESTRATE_PLANNER: z.string().optional(),
+  WORKER_CONCURRENCY: positiveInt(2),
+  ORCHESTRATE_REPO_CONCURRENCY: positiveInt(4),
+  ORCHESTRATE_GLOBAL_CONCURRENCY: positiveInt(16),
+  TASK_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
+  ORCHESTRATE_MAX_ATTEMPTS: positiveInt(3),
+  POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
+  ADMIN_USER: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+});
+
+const hints: Record<string, string> = {
+  APP_ID: "set it to the App ID shown on your GitHub App's settings page",
+  PRIVATE_KEY: "paste the .pem file's contents, or set PRIVATE_KEY_PATH to its path",
+  WEBHOOK_SECRET: "set it to the webhook secret you entered when registering the App",
+  REDIS_URL: "e.g. redis://127.0.0.1:6379, or unset it to start a private redis-server",
+  PORT: "a TCP port number such as 3000",
+};
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export interface AppCredentials {
+  appId: number;
+  privateKey: string;
+  webhookSecret: string;
+}
+
+export interface OperatorConfig extends Omit<RawEnv, "PRIVATE_KEY" | "PRIVATE_KEY_PATH"> {
+  /** null when the App is not registered yet: the server then serves Probot's setup page */
+  credentials: AppCredentials | null;
+  /** REST base URL; GraphQL lives at `${baseUrl}/graphql` (github.com) or `/api/graphql` (GHES) */
+  baseUrl: string | undefined;
+}
+
+/** Reads and checks the operator's environment; throws ConfigError naming every bad variable. */
+export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig {
+  const parsed = envSchema.safeParse(emptyToUndefined(env));
+  if (!parsed.success) {
+    throw new ConfigError("The environment", describeZodIssues(parsed.error, hints));
+  }
+  const raw = parsed.data;
+  const { PRIVATE_KEY, PRIVATE_KEY_PATH, ...rest } = raw;
+  const privateKey = PRIVATE_KEY ? normaliseKey(PRIVATE_KEY) : readKey(PRIVATE_KEY_PATH);
+  const given = [raw.APP_ID, privateKey, raw.WEBHOOK_SECRET].filter((v) => v !== undefined);
+  if (given.length > 0 && given.length < 3) {
+    const missing = [
+      raw.APP_ID === undefined ? `APP_ID: missing — ${hints.APP_ID}` : null,
+      privateKey === undefined ? `PRIVATE_KEY: missing — ${hints.PRIVATE_KEY}` : null,
+      raw.WEBHOOK_SECRET === undefined ? `WEBHOOK_SECRET: missing — ${hints.WEBHOOK_SECRET}` : null,
+    ].filter((m): m is string => m !== null);
+    throw new ConfigError("The GitHub App credentials", missing);
+  }
+  if ((raw.ADMIN_USER === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError("The dashboard credentials", [
+      "ADMIN_USER and ADMIN_PASSWORD: set both to protect /admin/queues, or neither to turn it off",
+    ]);
+  }
+  const credentials =
+    raw.APP_ID !== undefined && privateKey !== undefined && raw.WEBHOOK_SECRET !== undefined
+      ? { appId: raw.APP_ID, privateKey, webhookSecret: raw.WEBHOOK_SECRET }
+      : null;
+  return { ...rest, credentials, baseUrl: baseUrlOf(raw) };
+}
+
+function baseUrlOf(raw: RawEnv): string | undefined {
+  if (raw.GITHUB_API_URL) return raw.GITHUB_API_URL.replace(/\/$/, "");
+  if (raw.GHE_HOST) return `${raw.GHE_PROTOCOL}://${raw.GHE_HOST}/api/v3`;
+  return undefined;
+}
+
+function readKey(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return normaliseKey(readFileSync(path, "utf8"));
+  } catch (cause) {
+    throw new ConfigError(
+      "PRIVATE_KEY_PATH",
+      [`cannot read "${path}" — point it at the .pem file downloaded from the App's settings`],
+      { cause },
+    );
+  }
+}
+
+/** Accepts a PEM with real or escaped newlines, or base64 of a PEM (Probot accepts all three). */
+function normaliseKey(value: string): string {
+  const key = value.includes("-----BEGIN")
+    ? value.replace(/\\n/g, "\n")
+    : Buffer.from(value, "base64").toString("utf8");
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) {
+    throw new ConfigError("PRIVATE_KEY", [
+      "PRIVATE_KEY: is not a PEM private key — paste the whole .pem file, including the BEGIN and END lines",
+    ]);
+  }
+  return key;
+}
+
+function emptyToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = v === "" ? undefined : v;
+  return out;
+}

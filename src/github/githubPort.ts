@@ -1,0 +1,80 @@
+// What the use cases need from GitHub, in our words. Only src/github/ implements it over Octokit,
+// so domain code and its tests never see Octokit.
+
+export type RepoPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface RepoCoordinates {
+  owner: string;
+  repo: string;
+}
+
+export interface RepoInfo {
+  defaultBranch: string;
+  cloneUrl: string;
+  htmlUrl: string;
+  private: boolean;
+}
+
+export interface IssueInfo {
+  number: number;
+  title: string;
+  body: string;
+  author: string;
+  isPullRequest: boolean;
+  state: "open" | "closed";
+}
+
+export interface CommentRef {
+  id: number;
+  url: string;
+}
+
+export interface ExistingComment extends CommentRef {
+  body: string;
+  author: string;
+  authorType: string;
+}
+
+export type ReactionContent = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+
+export interface PullInfo {
+  number: number;
+  url: string;
+  state: "open" | "closed";
+  merged: boolean;
+  draft: boolean;
+  head: string;
+  headSha: string;
+  base: string;
+  body: string;
+}
+
+export interface GitHubPort {
+  readonly appLogin: string;
+  permissionOf(repo: RepoCoordinates, login: string): Promise<RepoPermission>;
+  repoInfo(repo: RepoCoordinates): Promise<RepoInfo>;
+  issue(repo: RepoCoordinates, number: number): Promise<IssueInfo>;
+  /** contents of a file on the default branch (or `ref`), null when it does not exist */
+  fileContent(repo: RepoCoordinates, path: string, ref?: string): Promise<string | null>;
+  createComment(repo: RepoCoordinates, issue: number, body: string): Promise<CommentRef>;
+  updateComment(repo: RepoCoordinates, commentId: number, body: string): Promise<void>;
+  listComments(repo: RepoCoordinates, issue: number): Promise<ExistingComment[]>;
+  reactToIssue(repo: RepoCoordinates, issue: number, content: ReactionContent): Promise<void>;
+  reactToComment(repo: RepoCoordinates, commentId: number, content: ReactionContent): Promise<void>;
+  /** the pull request whose head is `branch` in this repo (open first, else the newest), or null */
+  findPull(repo: RepoCoordinates, branch: string): Promise<PullInfo | null>;
+  createPull(
+    repo: RepoCoordinates,
+    o: { head: string; base: string; title: string; body: string; draft: boolean },
+  ): Promise<PullInfo>;
+  updatePull(
+    repo: RepoCoordinates,
+    number: number,
+    o: { title?: string; body?: string; state?: "open" | "closed" },
+  ): Promise<void>;
+  pullFiles(repo: RepoCoordinates, number: number): Promise<string[]>;
+  /** a short-lived token for git over HTTPS; never logged or stored */
+  installationToken(): Promise<string>;
+}
+
+export const WRITE_PERMISSIONS: ReadonlySet<RepoPermission> = new Set(["admin", "maintain", "write"]);

@@ -1,0 +1,148 @@
+import type { ProbotOctokit } from "probot";
+import type {
+  ExistingComment,
+  GitHubPort,
+  IssueInfo,
+  PullInfo,
+  ReactionContent,
+  RepoCoordinates,
+  RepoInfo,
+  RepoPermission,
+} from "./githubPort.js";
+
+/** GitHubPort over an installation-authenticated Octokit (Probot's, with its retry/throttle). */
+export function octokitGitHub(octokit: ProbotOctokit, appLogin: string): GitHubPort {
+  const rest = octokit.rest;
+  return {
+    appLogin,
+    async permissionOf({ owner, repo }, username) {
+      try {
+        const { data } = await rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
+        return data.permission as RepoPermission;
+      } catch (error) {
+        if (statusOf(error) === 404) return "none";
+        throw error;
+      }
+    },
+    async repoInfo({ owner, repo }): Promise<RepoInfo> {
+      const { data } = await rest.repos.get({ owner, repo });
+      return {
+        defaultBranch: data.default_branch,
+        cloneUrl: data.clone_url,
+        htmlUrl: data.html_url,
+        private: data.private,
+      };
+    },
+    async issue({ owner, repo }, number): Promise<IssueInfo> {
+      const { data } = await rest.issues.get({ owner, repo, issue_number: number });
+      return {
+        number: data.number,
+        title: data.title,
+        body: data.body ?? "",
+        author: data.user?.login ?? "ghost",
+        isPullRequest: Boolean(data.pull_request),
+        state: data.state === "closed" ? "closed" : "open",
+      };
+    },
+    async fileContent({ owner, repo }, path, ref) {
+      try {
+        const { data } = await rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
+        if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return null;
+        return Buffer.from(data.content, "base64").toString("utf8");
+      } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+      }
+    },
+    async createComment({ owner, repo }, issue, body) {
+      const { data } = await rest.issues.createComment({ owner, repo, issue_number: issue, body });
+      return { id: data.id, url: data.html_url };
+    },
+    async updateComment({ owner, repo }, commentId, body) {
+      await rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
+    },
+    async listComments({ owner, repo }, issue): Promise<ExistingComment[]> {
+      const data = await octokit.paginate(rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: issue,
+        per_page: 100,
+      });
+      return data.map((c) => ({
+        id: c.id,
+        url: c.html_url,
+        body: c.body ?? "",
+        author: c.user?.login ?? "ghost",
+        authorType: c.user?.type ?? "User",
+      }));
+    },
+    async reactToIssue({ owner, repo }, issue, content: ReactionContent) {
+      await rest.reactions.createForIssue({ owner, repo, issue_number: issue, content });
+    },
+    async reactToComment({ owner, repo }, commentId, content: ReactionContent) {
+      await rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content });
+    },
+    async findPull({ owner, repo }, branch) {
+      const { data } = await rest.pulls.list({
+        owner,
+        repo,
+        head: `${owner}:${branch}`,
+        state: "all",
+        per_page: 100,
+      });
+      const pick = data.find((p) => p.state === "open") ?? data[0];
+      return pick ? pullInfo(pick) : null;
+    },
+    async createPull({ owner, repo }, o) {
+      const { data } = await rest.pulls.create({ owner, repo, ...o });
+      return pullInfo(data);
+    },
+    async updatePull({ owner, repo }, number, o) {
+      await rest.pulls.update({ owner, repo, pull_number: number, ...o });
+    },
+    async pullFiles({ owner, repo }, number) {
+      const files = await octokit.paginate(rest.pulls.listFiles, {
+        owner,
+        repo,
+        pull_number: number,
+        per_page: 100,
+      });
+      return files.map((f) => f.filename);
+    },
+    async installationToken() {
+      const auth = (await octokit.auth({ type: "installation" })) as { token: string };
+      return auth.token;
+    },
+  };
+}
+
+interface RestPull {
+  number: number;
+  html_url: string;
+  state: string;
+  merged_at: string | null;
+  draft?: boolean | undefined;
+  head: { ref: string; sha: string };
+  base: { ref: string };
+  body: string | null;
+}
+
+function pullInfo(p: RestPull): PullInfo {
+  return {
+    number: p.number,
+    url: p.html_url,
+    state: p.state === "closed" ? "closed" : "open",
+    merged: Boolean(p.merged_at),
+    draft: Boolean(p.draft),
+    head: p.head.ref,
+    headSha: p.head.sha,
+    base: p.base.ref,
+    body: p.body ?? "",
+  };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null && "status" in error
+    ? Number((error as { status: unknown }).status)
+    : undefined;
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+export const commandNames = ["start", "stop", "status", "retry", "approve", "answer"] as const;
+export type CommandName = (typeof commandNames)[number];
+
+// Job payloads are read back from Redis, possibly by another version of the code: checked again.
+export const eventJobSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("command"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    issueNumber: z.number().int().positive(),
+    isPullRequest: z.boolean(),
+    sender: z.string().min(1),
+    via: z.enum(["label", "comment", "checkbox"]),
+    commentId: z.number().int().positive().nullable(),
+    command: z.enum(commandNames),
+    argument: z.string().max(200).nullable(),
+    /** the comment's text, for an answer to the planner's questions */
+    text: z.string().max(65_536).nullable(),
+    /** the repo config as read by the webhook handler, or the errors that made it unusable */
+    config: z.unknown(),
+    configErrors: z.array(z.string()).nullable(),
+  }),
+  z.object({
+    type: z.literal("publish"),
+    runKey: z.string().min(1),
+    installationId: z.number().int().positive(),
+  }),
+  z.object({
+    type: z.literal("review"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    pullNumber: z.number().int().positive(),
+  }),
+]);
+
+export type EventJob = z.infer<typeof eventJobSchema>;
+export type CommandJob = Extract<EventJob, { type: "command" }>;

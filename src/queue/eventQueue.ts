@@ -1,0 +1,100 @@
+import { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { type EventJob, eventJobSchema } from "./eventJob.js";
+
+export interface EventQueue {
+  /** Adds the event once: the job id is the webhook delivery id, so a redelivery is a no-op. */
+  add(event: Exclude<EventJob, { type: "publish" }>): Promise<{ added: boolean }>;
+  /**
+   * Asks for the run's status comment to be re-rendered soon. Requests within the debounce
+   * window collapse into one edit, across every process sharing the Redis.
+   */
+  requestPublish(runKey: string, installationId: number): Promise<void>;
+  publishVersion(runKey: string): Promise<number>;
+  requeuePublish(runKey: string, installationId: number, version: number): Promise<void>;
+  /** jobs not finished yet: waiting, delayed or being processed */
+  pending(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const KEEP = { age: 7 * 24 * 3600, count: 50_000 };
+
+export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2000): EventQueue {
+  const queue = new Queue("events", { connection, prefix });
+  return {
+    async add(event) {
+      const jobId = `delivery-${event.deliveryId}`;
+      const existing = await queue.getJob(jobId);
+      if (existing) return { added: false };
+      await queue.add(event.type, event, {
+        jobId,
+        attempts: 5,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: KEEP,
+        removeOnFail: KEEP,
+      });
+      return { added: true };
+    },
+    async requestPublish(runKey, installationId) {
+      const version = await connection.incr(`${prefix}:publish:${runKey}`);
+      await queue.add(
+        "publish",
+        { type: "publish", runKey, installationId },
+        {
+          // One waiting edit per run; the processor re-queues itself if changes arrived while it
+          // ran (see publishVersion), so the last change is never left unpublished.
+          jobId: `publish-${runKey}`,
+          delay: publishDelayMs,
+          removeOnComplete: true,
+          removeOnFail: true,
+          attempts: 5,
+          backoff: { type: "exponential", delay: 1000 },
+        },
+      );
+      void version;
+    },
+    async publishVersion(runKey) {
+      return Number((await connection.get(`${prefix}:publish:${runKey}`)) ?? 0);
+    },
+    async requeuePublish(runKey, installationId, version) {
+      await queue.add(
+        "publish",
+        { type: "publish", runKey, installationId },
+        { jobId: `publish-${runKey}-v${version}`, delay: publishDelayMs, removeOnComplete: true, removeOnFail: true },
+      );
+    },
+    async pending() {
+      const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    close: () => queue.close(),
+  };
+}
+
+export interface EventWorkerHandle {
+  close(): Promise<void>;
+}
+
+/** Runs `handle` for each event; a payload that fails its schema is dropped with a log line. */
+export function startEventWorker(
+  connection: Redis,
+  prefix: string,
+  handle: (event: EventJob) => Promise<void>,
+  onInvalid: (errors: string) => void,
+  concurrency = 8,
+): EventWorkerHandle {
+  const worker = new Worker(
+    "events",
+    async (job) => {
+      const parsed = eventJobSchema.safeParse(job.data);
+      if (!parsed.success) {
+        onInvalid(parsed.error.message);
+        return;
+      }
+      await handle(parsed.data);
+    },
+    { connection: connection.duplicate(), prefix, concurrency },
+  );
+  worker.on("error", () => {});
+  return { close: () => worker.close() };
+}

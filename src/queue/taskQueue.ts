@@ -1,0 +1,117 @@
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { type TaskJob, taskJobId, taskJobSchema } from "./taskJob.js";
+
+export interface TaskQueue {
+  /** Queues the jobs (highest priority first); ones already queued are left as they are. */
+  enqueue(jobs: Array<TaskJob & { priority: number }>): Promise<number>;
+  /** Removes every queued (not yet running) job of the run; running ones are told to stop. */
+  cancelRun(runKey: string): Promise<void>;
+  pending(): Promise<number>;
+  close(): Promise<void>;
+}
+
+// BullMQ runs priority 1 first and accepts up to 2,097,151; our priority grows with the work
+// that waits on a task, so it is inverted.
+const MAX_PRIORITY = 2_097_151;
+const KEEP = { age: 7 * 24 * 3600, count: 100_000 };
+
+export function taskQueue(connection: Redis, prefix: string): TaskQueue {
+  const queue = new Queue("tasks", { connection, prefix });
+  const jobsKey = (runKey: string) => `${prefix}:run:${runKey}:jobs`;
+  const cancelChannel = `${prefix}:cancel`;
+  return {
+    async enqueue(jobs) {
+      const ordered = [...jobs].sort((a, b) => b.priority - a.priority);
+      let added = 0;
+      for (const job of ordered) {
+        const jobId = taskJobId(job);
+        const { priority, ...data } = job;
+        await connection.sadd(jobsKey(job.runKey), jobId);
+        const created = await queue.add("task", data, {
+          jobId,
+          priority: Math.max(1, MAX_PRIORITY - Math.min(priority, MAX_PRIORITY - 1)),
+          removeOnComplete: KEEP,
+          removeOnFail: KEEP,
+        });
+        if (created) added++;
+      }
+      return added;
+    },
+    async cancelRun(runKey) {
+      const ids = await connection.smembers(jobsKey(runKey));
+      await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)));
+      await connection.publish(cancelChannel, runKey);
+    },
+    async pending() {
+      const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    close: () => queue.close(),
+  };
+}
+
+export interface TaskWorkerHandle {
+  close(): Promise<void>;
+}
+
+export interface TaskWorkerOptions {
+  concurrency: number;
+  /** how long a job may go without its lock being renewed before another worker takes it */
+  lockDurationMs?: number;
+  onInvalid(errors: string): void;
+  onError(error: Error): void;
+}
+
+/**
+ * Runs `process` for each task job. The signal aborts when the job's run is stopped, from any
+ * machine, over Redis pub/sub.
+ */
+export function startTaskWorker(
+  connection: Redis,
+  prefix: string,
+  process: (job: TaskJob, signal: AbortSignal) => Promise<void>,
+  options: TaskWorkerOptions,
+): TaskWorkerHandle {
+  const running = new Map<string, Set<AbortController>>();
+  const subscriber = connection.duplicate();
+  void subscriber.subscribe(`${prefix}:cancel`);
+  subscriber.on("message", (_channel: string, runKey: string) => {
+    for (const controller of running.get(runKey) ?? []) controller.abort(new Error("run stopped"));
+  });
+  const worker = new Worker(
+    "tasks",
+    async (job: Job) => {
+      const parsed = taskJobSchema.safeParse(job.data);
+      if (!parsed.success) {
+        options.onInvalid(parsed.error.message);
+        throw new UnrecoverableError("invalid task job payload");
+      }
+      const controller = new AbortController();
+      const set = running.get(parsed.data.runKey) ?? new Set();
+      set.add(controller);
+      running.set(parsed.data.runKey, set);
+      try {
+        await process(parsed.data, controller.signal);
+      } finally {
+        set.delete(controller);
+        if (set.size === 0) running.delete(parsed.data.runKey);
+      }
+    },
+    {
+      connection: connection.duplicate(),
+      prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on("error", options.onError);
+  return {
+    // Graceful: jobs in hand finish (BullMQ waits for them); nothing new is taken.
+    async close() {
+      await worker.close();
+      subscriber.disconnect();
+    },
+  };
+}

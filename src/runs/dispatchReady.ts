@@ -1,0 +1,59 @@
+import type { RunStore } from "./runStore.js";
+import type { TaskRecord } from "./run.js";
+
+export interface ReadyJob {
+  runKey: string;
+  taskId: string;
+  attempt: number;
+  installationId: number;
+  priority: number;
+}
+
+/**
+ * Queues every task whose dependencies are complete, highest priority first. Each is moved
+ * pending → ready atomically before it is queued, so two dispatchers racing on the same run
+ * (two servers, a redelivered event) queue it once; the job id (run, task, attempt) makes a
+ * repeated enqueue a no-op as well.
+ */
+export async function dispatchReady(
+  key: string,
+  store: RunStore,
+  enqueue: (jobs: ReadyJob[]) => Promise<unknown>,
+): Promise<number> {
+  const snapshot = await store.get(key);
+  if (!snapshot) return 0;
+  const { run, tasks } = snapshot;
+  if (run.state !== "running" && run.state !== "reviewing") return 0;
+  const complete = new Set(tasks.filter((t) => t.status === "complete").map((t) => t.id));
+  const candidates = tasks
+    .filter((t) => t.status === "pending" && t.depends_on.every((d) => complete.has(d)))
+    .sort((a, b) => b.priority - a.priority);
+  const jobs: ReadyJob[] = [];
+  for (const task of candidates) {
+    const moved = await store.updateTask(key, task.id, (t: TaskRecord) =>
+      t.status === "pending" ? { ...t, status: "ready" } : null,
+    );
+    if (moved) {
+      jobs.push({
+        runKey: key,
+        taskId: task.id,
+        attempt: moved.attempts + 1,
+        installationId: run.installationId,
+        priority: task.priority,
+      });
+    }
+  }
+  // Ready tasks whose job may have been lost (a crash between the two steps) are queued again;
+  // their deterministic job ids keep that from doubling work.
+  for (const task of tasks.filter((t) => t.status === "ready")) {
+    jobs.push({
+      runKey: key,
+      taskId: task.id,
+      attempt: task.attempts + 1,
+      installationId: run.installationId,
+      priority: task.priority,
+    });
+  }
+  if (jobs.length > 0) await enqueue(jobs);
+  return jobs.length;
+}

@@ -1,0 +1,53 @@
+import type { GitHubPort } from "../github/githubPort.js";
+import { renderPullBody } from "./renderPullBody.js";
+import type { RunStore } from "./runStore.js";
+
+/**
+ * Opens the group's pull request once every implement task of the group is complete —
+ * or reuses the one that exists for its branch (opened earlier, by a restarted process, or by
+ * a person) and refreshes its body. Never two PRs for one group.
+ */
+export async function ensureGroupPull(
+  key: string,
+  groupName: string,
+  deps: { store: RunStore; github: GitHubPort },
+): Promise<number | null> {
+  const snapshot = await deps.store.get(key);
+  if (!snapshot) return null;
+  const { run } = snapshot;
+  const group = run.groups.find((g) => g.name === groupName);
+  if (!group) return null;
+  const tasks = snapshot.tasks.filter((t) => t.group === groupName && t.kind === "implement");
+  if (tasks.length === 0 || tasks.some((t) => t.status !== "complete")) return null;
+  const repo = { owner: run.owner, repo: run.repo };
+  const info = await deps.github.repoInfo(repo);
+  const issue = await deps.github.issue(repo, run.issueNumber);
+  const body = renderPullBody(run, group, tasks, info.htmlUrl);
+  let pull = await deps.github.findPull(repo, group.branch);
+  if (pull && pull.state === "open") {
+    if (pull.body !== body) await deps.github.updatePull(repo, pull.number, { body });
+  } else if (!pull) {
+    try {
+      pull = await deps.github.createPull(repo, {
+        head: group.branch,
+        base: info.defaultBranch,
+        title: `${issue.title} — ${group.name}`.slice(0, 250),
+        body,
+        draft: false,
+      });
+    } catch (error) {
+      // Another process opened it between our look and our create: use theirs.
+      pull = await deps.github.findPull(repo, group.branch);
+      if (!pull) throw error;
+    }
+  }
+  const number = pull.number;
+  const closedByPerson = pull.state === "closed" && !pull.merged;
+  await deps.store.updateRun(key, (r) => ({
+    ...r,
+    groups: r.groups.map((g) =>
+      g.name === groupName ? { ...g, pull: number, ...(closedByPerson ? { note: "its pull request was closed by a person" } : {}) } : g,
+    ),
+  }));
+  return number;
+}

@@ -1,0 +1,91 @@
+import type { RepoConfig } from "../config/repoConfig.js";
+
+export const runStates = [
+  "planning",
+  "needs-input",
+  "running",
+  "reviewing",
+  "done",
+  "failed",
+  "stopped",
+] as const;
+export type RunState = (typeof runStates)[number];
+
+/** States in which a second trigger refreshes the run instead of starting another. */
+export const ACTIVE_STATES: ReadonlySet<RunState> = new Set([
+  "planning",
+  "needs-input",
+  "running",
+  "reviewing",
+]);
+
+export type TaskStatus = "pending" | "ready" | "in_progress" | "complete" | "failed" | "cancelled";
+export type TaskKind = "implement" | "review-thread";
+
+export interface TaskRecord {
+  id: string;
+  group: string;
+  depends_on: string[];
+  title: string;
+  description: string;
+  verify?: string | undefined;
+  backend?: string | undefined;
+  race?: number | undefined;
+  priority: number;
+  status: TaskStatus;
+  kind: TaskKind;
+  attempts: number;
+  /** backend of the last attempt */
+  lastBackend?: string | undefined;
+  commit?: string | undefined;
+  /** last line of the agent's report, or the failure reason */
+  report?: string | undefined;
+  /** why the previous attempt failed, fed into the next attempt's work order */
+  lastFailure?: string | undefined;
+  startedAt?: string | undefined;
+  finishedAt?: string | undefined;
+}
+
+export interface GroupRecord {
+  name: string;
+  branch: string;
+  pull: number | null;
+  /** a line for the status comment when something outside the run changed the group */
+  note?: string | undefined;
+}
+
+export interface RunRecord {
+  /** `owner/repo#N` */
+  key: string;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  installationId: number;
+  state: RunState;
+  /** why the run is in its state, in one line: "waiting for /orchestrate approve", an error… */
+  reason: string | null;
+  statusCommentId: number | null;
+  startedBy: string;
+  /** delivery id of the trigger that created the run: a retried job resumes, others refresh */
+  origin: string;
+  createdAt: string;
+  updatedAt: string;
+  /** questions from the planner while `needs-input` */
+  questions: string[];
+  /** earlier questions and the answers given, fed to the planner when it re-plans */
+  conversation: string[];
+  /** spec errors that stopped the plan, already formatted for people */
+  errors: string[];
+  awaitingApproval: boolean;
+  config: RepoConfig;
+  groups: GroupRecord[];
+}
+
+export interface RunSnapshot {
+  run: RunRecord;
+  tasks: TaskRecord[];
+}
+
+export function runKey(owner: string, repo: string, issueNumber: number): string {
+  return `${owner}/${repo}#${issueNumber}`;
+}

@@ -1,0 +1,251 @@
+import type { RepoConfig } from "../config/repoConfig.js";
+import type { GitHubPort } from "../github/githubPort.js";
+import {
+  ACTIVE_STATES,
+  type RunRecord,
+  type RunSnapshot,
+  runKey,
+  type TaskRecord,
+} from "./run.js";
+import type { RunStore } from "./runStore.js";
+import type { StatusComments } from "./statusComments.js";
+
+export interface RunTarget {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  installationId: number;
+}
+
+/** What planning an issue's spec can come to; produced by src/spec via the SpecPlanner port. */
+export type PlanOutcome =
+  | { kind: "plan"; tasks: TaskRecord[]; groups: Array<{ name: string; branch: string }> }
+  | { kind: "questions"; questions: string[] }
+  | { kind: "invalid"; errors: string[] };
+
+export interface SpecPlanner {
+  plan(input: {
+    issueNumber: number;
+    title: string;
+    body: string;
+    config: RepoConfig;
+    /** reads a file the spec names, from the default branch; null when missing */
+    readFile(path: string): Promise<string | null>;
+    /** earlier questions and the answers given since, for a re-plan */
+    conversation: string[];
+  }): Promise<PlanOutcome>;
+}
+
+/** Starts, cancels and retries the queued work of a run (src/queue implements it). */
+export interface Dispatcher {
+  dispatchReady(key: string): Promise<void>;
+  cancelRun(key: string): Promise<void>;
+}
+
+export interface RunLifecycle {
+  start(target: RunTarget, sender: string, config: RepoConfig, isPullRequest: boolean, origin: string): Promise<void>;
+  answer(target: RunTarget, sender: string, config: RepoConfig, comment: string): Promise<void>;
+  approve(target: RunTarget, sender: string): Promise<void>;
+  stop(target: RunTarget, sender: string): Promise<void>;
+  retry(target: RunTarget, sender: string, taskId: string | null): Promise<void>;
+  refresh(target: RunTarget): Promise<void>;
+}
+
+export interface LifecycleDeps {
+  github: GitHubPort;
+  store: RunStore;
+  status: StatusComments;
+  planner: SpecPlanner;
+  dispatcher: Dispatcher;
+  now?: () => Date;
+}
+
+export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
+  const now = () => (deps.now ?? (() => new Date()))().toISOString();
+  const coords = (t: RunTarget) => ({ owner: t.owner, repo: t.repo });
+
+  async function publish(key: string): Promise<void> {
+    const snapshot = await deps.store.get(key);
+    if (!snapshot) return;
+    const id = await deps.status.publish(snapshot);
+    if (id !== snapshot.run.statusCommentId) {
+      await deps.store.updateRun(key, (run) => ({ ...run, statusCommentId: id }));
+    }
+  }
+
+  async function plan(target: RunTarget, conversation: string[]): Promise<void> {
+    const key = runKey(target.owner, target.repo, target.issueNumber);
+    const snapshot = await deps.store.get(key);
+    if (!snapshot) return;
+    const issue = await deps.github.issue(coords(target), target.issueNumber);
+    const outcome = await deps.planner.plan({
+      issueNumber: target.issueNumber,
+      title: issue.title,
+      body: issue.body,
+      config: snapshot.run.config,
+      readFile: (path) => deps.github.fileContent(coords(target), path),
+      conversation,
+    });
+    const run: RunRecord = { ...snapshot.run, updatedAt: now() };
+    if (outcome.kind === "invalid") {
+      await deps.store.put({
+        run: { ...run, state: "failed", reason: "the spec is invalid", errors: outcome.errors },
+        tasks: [],
+      });
+    } else if (outcome.kind === "questions") {
+      await deps.store.put({
+        run: {
+          ...run,
+          state: "needs-input",
+          reason: "the planner needs answers",
+          questions: outcome.questions,
+        },
+        tasks: [],
+      });
+    } else {
+      const waiting = run.config.approval === "required";
+      await deps.store.put({
+        run: {
+          ...run,
+          state: waiting ? "needs-input" : "running",
+          reason: waiting ? "waiting for `/orchestrate approve`" : null,
+          awaitingApproval: waiting,
+          errors: [],
+          questions: [],
+          groups: outcome.groups.map((g) => ({ ...g, pull: null })),
+        },
+        tasks: outcome.tasks,
+      });
+      if (!waiting) await deps.dispatcher.dispatchReady(key);
+    }
+    await publish(key);
+  }
+
+  function newRun(
+    target: RunTarget,
+    sender: string,
+    config: RepoConfig,
+    origin: string,
+    previous: RunSnapshot | null,
+  ): RunSnapshot {
+    const at = now();
+    return {
+      run: {
+        key: runKey(target.owner, target.repo, target.issueNumber),
+        owner: target.owner,
+        repo: target.repo,
+        issueNumber: target.issueNumber,
+        installationId: target.installationId,
+        state: "planning",
+        reason: null,
+        statusCommentId: previous?.run.statusCommentId ?? null,
+        startedBy: sender,
+        origin,
+        createdAt: at,
+        updatedAt: at,
+        questions: [],
+        conversation: [],
+        errors: [],
+        awaitingApproval: false,
+        config,
+        groups: [],
+      },
+      tasks: [],
+    };
+  }
+
+  return {
+    async start(target, sender, config, _isPullRequest, origin) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      const previous = await deps.store.get(key);
+      const fresh = newRun(target, sender, config, origin, previous);
+      const { created, existing } = await deps.store.createIfIdle(fresh);
+      if (!created) {
+        // The same delivery again (a retried job) finishes its planning; any other trigger on an
+        // active run only refreshes its status comment.
+        if (existing?.run.origin === origin && existing.run.state === "planning") {
+          await publish(key);
+          await plan(target, existing.run.conversation);
+          return;
+        }
+        await publish(key);
+        return;
+      }
+      await publish(key);
+      await plan(target, []);
+    },
+
+    async answer(target, sender, _config, comment) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      const snapshot = await deps.store.get(key);
+      if (!snapshot || snapshot.run.state !== "needs-input" || snapshot.run.awaitingApproval) return;
+      const conversation = [
+        ...snapshot.run.conversation,
+        ...snapshot.run.questions.map((q) => `Planner asked: ${q}`),
+        `@${sender} answered: ${comment}`,
+      ];
+      await deps.store.updateRun(key, (run) => ({
+        ...run,
+        state: "planning",
+        reason: null,
+        questions: [],
+        conversation,
+      }));
+      await publish(key);
+      await plan(target, conversation);
+    },
+
+    async approve(target, sender) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      const updated = await deps.store.updateRun(key, (run) =>
+        run.state === "needs-input" && run.awaitingApproval
+          ? { ...run, state: "running", reason: `approved by @${sender}`, awaitingApproval: false }
+          : null,
+      );
+      if (updated) await deps.dispatcher.dispatchReady(key);
+      await publish(key);
+    },
+
+    async stop(target, sender) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      const updated = await deps.store.updateRun(key, (run) =>
+        ACTIVE_STATES.has(run.state)
+          ? { ...run, state: "stopped", reason: `stopped by @${sender}`, awaitingApproval: false }
+          : null,
+      );
+      if (updated) await deps.dispatcher.cancelRun(key);
+      await publish(key);
+    },
+
+    async retry(target, sender, taskId) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      const snapshot = await deps.store.get(key);
+      const task = snapshot?.tasks.find((t) => t.id === taskId);
+      if (!snapshot || !task || task.status !== "failed") {
+        const known = snapshot?.tasks.filter((t) => t.status === "failed").map((t) => `\`${t.id}\``);
+        await deps.github.createComment(
+          coords(target),
+          target.issueNumber,
+          `@${sender}, there is no failed task \`${taskId ?? ""}\` to retry${
+            known?.length ? `; failed tasks: ${known.join(", ")}` : ""
+          }. Usage: \`/orchestrate retry <task-id>\`.`,
+        );
+        return;
+      }
+      await deps.store.updateTask(key, task.id, (t) =>
+        t.status === "failed" ? { ...t, status: "pending", report: `retry asked by @${sender}` } : null,
+      );
+      await deps.store.updateRun(key, (run) =>
+        run.state === "failed" || run.state === "done" || run.state === "stopped"
+          ? { ...run, state: "running", reason: `retry of ${task.id} asked by @${sender}` }
+          : run,
+      );
+      await deps.dispatcher.dispatchReady(key);
+      await publish(key);
+    },
+
+    async refresh(target) {
+      await publish(runKey(target.owner, target.repo, target.issueNumber));
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { RunRecord, RunSnapshot, TaskRecord } from "./run.js";
+import type { RunStore } from "./runStore.js";
+
+/**
+ * Moves a running run to its end state when nothing more can happen: `done` when every task
+ * is complete and every group has its PR, `failed` when a failed task blocks what remains.
+ * Returns the run as it now is.
+ */
+export async function settleRun(key: string, store: RunStore): Promise<RunRecord | null> {
+  const snapshot = await store.get(key);
+  if (!snapshot) return null;
+  const verdict = verdictOf(snapshot);
+  if (!verdict) return snapshot.run;
+  return (
+    (await store.updateRun(key, (run) =>
+      run.state === "running" || run.state === "reviewing"
+        ? { ...run, state: verdict.state, reason: verdict.reason }
+        : null,
+    )) ?? snapshot.run
+  );
+}
+
+function verdictOf({ run, tasks }: RunSnapshot): { state: "done" | "failed"; reason: string } | null {
+  if (run.state !== "running" && run.state !== "reviewing") return null;
+  const blocked = blockedTasks(tasks);
+  const live = tasks.filter(
+    (t) => (t.status === "pending" || t.status === "ready" || t.status === "in_progress") && !blocked.has(t.id),
+  );
+  if (live.length > 0) return null;
+  const failed = tasks.filter((t) => t.status === "failed");
+  if (failed.length > 0) {
+    const names = failed.map((t) => t.id).join(", ");
+    return { state: "failed", reason: `${failed.length === 1 ? "task" : "tasks"} ${names} failed; \`/orchestrate retry <task-id>\` runs one again` };
+  }
+  if (tasks.every((t) => t.status === "complete") && run.groups.every((g) => g.pull !== null)) {
+    return { state: "done", reason: "every task is complete and every group has its pull request" };
+  }
+  return null;
+}
+
+/** Tasks that can never run: something they wait on (directly or not) failed or was cancelled. */
+export function blockedTasks(tasks: TaskRecord[]): Set<string> {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const blocked = new Set<string>();
+  const dead = (t: TaskRecord) => t.status === "failed" || t.status === "cancelled";
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const task of tasks) {
+      if (blocked.has(task.id) || task.status === "complete") continue;
+      if (task.depends_on.some((d) => blocked.has(d) || (byId.get(d) && dead(byId.get(d)!)))) {
+        blocked.add(task.id);
+        changed = true;
+      }
+    }
+  }
+  return blocked;
+}

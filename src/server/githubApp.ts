@@ -1,0 +1,46 @@
+import { Probot, type ProbotOctokit } from "probot";
+import type { AppCredentials } from "../config/env.js";
+import type { GitHubPort } from "../github/githubPort.js";
+import { octokitGitHub } from "../github/octokitGitHub.js";
+
+export interface GitHubApp {
+  probot: Probot;
+  /** the bot's login, `<slug>[bot]`, asked of GitHub once */
+  appLogin(): Promise<string>;
+  forInstallation(installationId: number): Promise<GitHubPort>;
+}
+
+/** The App's identity for job processors, which have no webhook context to borrow one from. */
+export function githubApp(
+  credentials: AppCredentials,
+  options: { baseUrl?: string | undefined; Octokit?: typeof ProbotOctokit; log?: Probot["log"] },
+): GitHubApp {
+  const probot = new Probot({
+    appId: credentials.appId,
+    privateKey: credentials.privateKey,
+    secret: credentials.webhookSecret,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  let login: Promise<string> | null = null;
+  const appLogin = () => {
+    login ??= probot
+      .auth()
+      .then((octokit) => octokit.rest.apps.getAuthenticated())
+      .then(({ data }) => `${data?.slug ?? "orchestrate"}[bot]`)
+      .catch((error: unknown) => {
+        login = null;
+        throw error;
+      });
+    return login;
+  };
+  return {
+    probot,
+    appLogin,
+    async forInstallation(installationId) {
+      const [octokit, me] = await Promise.all([probot.auth(installationId), appLogin()]);
+      return octokitGitHub(octokit, me);
+    },
+  };
+}

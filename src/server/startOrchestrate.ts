@@ -1,0 +1,200 @@
+import { join, resolve } from "node:path";
+import { Probot, type ProbotOctokit, Server } from "probot";
+import { createApp } from "../app.js";
+import type { OperatorConfig } from "../config/env.js";
+import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
+import { redisConnection } from "../queue/redisConnection.js";
+import { redisRunStore } from "../queue/redisRunStore.js";
+import { startTaskWorker, taskQueue } from "../queue/taskQueue.js";
+import { dispatchReady } from "../runs/dispatchReady.js";
+import { ensureGroupPull } from "../runs/ensureGroupPull.js";
+import { handleCommand } from "../runs/handleCommand.js";
+import { renderStatus } from "../runs/renderStatus.js";
+import { runKey } from "../runs/run.js";
+import { type Dispatcher, runLifecycle } from "../runs/runLifecycle.js";
+import { settleRun } from "../runs/settleRun.js";
+import { specPlanner } from "../runs/specPlanner.js";
+import { statusComments } from "../runs/statusComments.js";
+import { parseBackends } from "../worker/backends.js";
+import { plannerAsk } from "../worker/plannerAsk.js";
+import { processTask } from "../worker/processTask.js";
+import { Workspaces } from "../worker/workspace.js";
+import { githubApp } from "./githubApp.js";
+import { healthHandler } from "./healthHandler.js";
+
+export interface StartOptions {
+  config: OperatorConfig;
+  redisUrl: string;
+  /** tests pass an Octokit without retry/throttling; production keeps Probot's */
+  Octokit?: typeof ProbotOctokit;
+  port?: number;
+  host?: string;
+  roles: Roles;
+}
+
+/** `npm start` runs every role in one process; `orchestrate worker` runs only the worker. */
+export interface Roles {
+  webhooks: boolean;
+  events: boolean;
+  worker: boolean;
+  poller: boolean;
+}
+
+export interface RunningOrchestrate {
+  /** the webhook server's URL; empty when this process serves no webhooks */
+  url: string;
+  port: number;
+  log: Probot["log"];
+  /** resolves once no queued work is left (tests and `orchestrate simulate` wait on it) */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the roles asked for, sharing one Redis connection and one App identity. */
+export async function startOrchestrate(options: StartOptions): Promise<RunningOrchestrate> {
+  const { config, roles } = options;
+  const credentials = config.credentials;
+  if (!credentials) throw new Error("Orchestrate needs App credentials; without them run setup");
+  const redis = redisConnection(options.redisUrl);
+  const prefix = config.ORCHESTRATE_PREFIX;
+  const store = redisRunStore(redis, prefix);
+  const events = eventQueue(redis, prefix);
+  const tasks = taskQueue(redis, prefix);
+  const octokit = options.Octokit ? { Octokit: options.Octokit } : {};
+  const app = githubApp(credentials, { baseUrl: config.baseUrl, ...octokit });
+  const log = app.probot.log;
+  const backends = parseBackends(config.ORCHESTRATE_BACKENDS);
+  const dataDir = resolve(config.ORCHESTRATE_DATA_DIR);
+
+  const dispatcher: Dispatcher = {
+    dispatchReady: async (key) => {
+      await dispatchReady(key, store, (jobs) => tasks.enqueue(jobs));
+    },
+    cancelRun: (key) => tasks.cancelRun(key),
+  };
+
+  /** Everything that follows a task's change, in order: dependants, the group's PR, the run. */
+  async function afterChange(key: string, installationId: number, group: string): Promise<void> {
+    await dispatcher.dispatchReady(key);
+    const github = await app.forInstallation(installationId);
+    await ensureGroupPull(key, group, { store, github });
+    await settleRun(key, store);
+    await events.requestPublish(key, installationId);
+  }
+
+  const closers: Array<() => Promise<void>> = [];
+  let url = "";
+  let port = 0;
+
+  if (roles.webhooks) {
+    const server = new Server({
+      host: options.host ?? config.HOST,
+      port: options.port ?? config.PORT,
+      webhookPath: config.WEBHOOK_PATH,
+      log,
+      Probot: Probot.defaults({
+        appId: credentials.appId,
+        privateKey: credentials.privateKey,
+        secret: credentials.webhookSecret,
+        log,
+        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+        ...octokit,
+      }),
+    });
+    await server.load(async (probot, appOptions) => {
+      appOptions.addHandler(healthHandler(redis));
+      await createApp({
+        events,
+        awaitsAnswer: async (owner, repo, issue) =>
+          (await store.stateOf(runKey(owner, repo, issue))) === "needs-input",
+      })(probot, appOptions);
+    });
+    const http = await server.start();
+    const address = http.address();
+    port = typeof address === "object" && address ? address.port : 0;
+    url = `http://127.0.0.1:${port}`;
+    closers.push(() => server.stop());
+  }
+
+  if (roles.events) {
+    const planner = specPlanner(
+      config.ORCHESTRATE_PLANNER
+        ? plannerAsk(config.ORCHESTRATE_PLANNER, backends, join(dataDir, "planner"), config.TASK_TIMEOUT_MINUTES * 60_000)
+        : null,
+    );
+    const worker = startEventWorker(
+      redis,
+      prefix,
+      async (event) => {
+        if (event.type === "review") return;
+        const github = await app.forInstallation(event.installationId);
+        const status = statusComments(github, renderStatus);
+        if (event.type === "publish") {
+          const version = await events.publishVersion(event.runKey);
+          const snapshot = await store.get(event.runKey);
+          if (!snapshot) return;
+          const id = await status.publish(snapshot);
+          if (id !== snapshot.run.statusCommentId) {
+            await store.updateRun(event.runKey, (run) => ({ ...run, statusCommentId: id }));
+          }
+          if ((await events.publishVersion(event.runKey)) !== version) {
+            await events.requeuePublish(event.runKey, event.installationId, version);
+          }
+          return;
+        }
+        const lifecycle = runLifecycle({ github, store, status, planner, dispatcher });
+        await handleCommand(event, { github, lifecycle });
+      },
+      (errors) => log.warn({ errors }, "dropped an event job whose payload did not validate"),
+    );
+    closers.push(() => worker.close());
+  }
+
+  if (roles.worker) {
+    const workspaces = new Workspaces({
+      root: join(dataDir, "workspaces"),
+      identity: { name: "Orchestrate", email: "orchestrate@users.noreply.github.com" },
+    });
+    const worker = startTaskWorker(
+      redis,
+      prefix,
+      (job, signal) =>
+        processTask(job, signal, {
+          store,
+          github: (id) => app.forInstallation(id),
+          workspaces,
+          backends,
+          logsDir: join(dataDir, "logs"),
+          taskTimeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
+          afterChange,
+        }),
+      {
+        concurrency: config.WORKER_CONCURRENCY,
+        onInvalid: (errors) => log.warn({ errors }, "dropped a task job whose payload did not validate"),
+        onError: (error) => log.error({ err: error }, "task worker error"),
+      },
+    );
+    closers.push(() => worker.close());
+  }
+
+  return {
+    url,
+    port,
+    log,
+    async settle() {
+      // Twice idle in a row: a finishing job may enqueue the next one.
+      let idle = 0;
+      while (idle < 2) {
+        const pending = (await events.pending()) + (await tasks.pending());
+        idle = pending === 0 ? idle + 1 : 0;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async close() {
+      for (const close of closers.reverse()) await close();
+      await events.close();
+      await tasks.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type BackendConfig, parseBackends, runBackend } from "./backends.js";
+
+/**
+ * The planner as an `ask(prompt) → answer` function: the operator's ORCHESTRATE_PLANNER names
+ * one of the configured backends (or is itself a backend declaration) and runs in an empty
+ * directory; its answer is what it writes to ORCHESTRATE_OUTPUT_FILE, else what it prints.
+ */
+export function plannerAsk(
+  setting: string,
+  backends: BackendConfig[],
+  workDir: string,
+  timeoutMs: number,
+): (prompt: string) => Promise<string> {
+  const backend = backends.find((b) => b.name === setting) ?? parseBackends(setting)[0];
+  if (!backend) throw new Error(`ORCHESTRATE_PLANNER: "${setting}" names no backend`);
+  let n = 0;
+  return async (prompt) => {
+    await mkdir(workDir, { recursive: true });
+    const dir = await mkdtemp(join(workDir, "plan-"));
+    try {
+      n += 1;
+      const result = await runBackend(backend, {
+        worktree: dir,
+        prompt,
+        taskId: "plan",
+        taskKind: "implement",
+        attemptDir: join(dir, `attempt-${n}`),
+        timeoutMs,
+      });
+      if (!result.ok) {
+        throw new Error(`the planner (${backend.name}) failed: ${result.report.slice(-500)}`);
+      }
+      return result.answer;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+}

@@ -1,0 +1,221 @@
+import { join } from "node:path";
+import type { GitHubPort } from "../github/githubPort.js";
+import type { RunRecord, TaskRecord } from "../runs/run.js";
+import type { RunStore } from "../runs/runStore.js";
+import { runAttempt } from "./attempt.js";
+import type { BackendConfig } from "./backends.js";
+import { chooseBackends } from "./chooseBackends.js";
+import { renderWorkOrder } from "./prompt.js";
+import type { Workspaces } from "./workspace.js";
+
+export interface TaskJobInput {
+  runKey: string;
+  taskId: string;
+  attempt: number;
+  installationId: number;
+}
+
+export interface ProcessTaskDeps {
+  store: RunStore;
+  github(installationId: number): Promise<GitHubPort>;
+  workspaces: Workspaces;
+  backends: BackendConfig[];
+  /** where each attempt's prompt, log and report are kept for the operator */
+  logsDir: string;
+  taskTimeoutMs: number;
+  /** after any change of a task: dispatch dependants, open PRs, settle and publish the run */
+  afterChange(runKey: string, installationId: number, group: string): Promise<void>;
+}
+
+type Outcome =
+  | { ok: true; sha: string | null; noChange: boolean; report: string; backend: string }
+  | { ok: false; reason: string; detail: string; report: string; backend: string };
+
+/**
+ * One attempt of one task, as a worker runs it: claim the task, run the agent(s) in fresh
+ * worktrees, verify, push, then record the result. A job delivered again (a stalled worker's
+ * job taken over) finds the task already complete and does nothing, so no task completes twice.
+ */
+export async function processTask(job: TaskJobInput, signal: AbortSignal, deps: ProcessTaskDeps): Promise<void> {
+  const snapshot = await deps.store.get(job.runKey);
+  const task = snapshot?.tasks.find((t) => t.id === job.taskId);
+  if (!snapshot || !task) return;
+  const { run } = snapshot;
+  if (run.state !== "running" && run.state !== "reviewing") {
+    await finish(job, deps, (t) => (isOpen(t) ? { ...t, status: "cancelled", report: `run ${run.state}` } : null));
+    return;
+  }
+  const claimed = await deps.store.updateTask(job.runKey, job.taskId, (t) =>
+    // ready → in_progress; in_progress of this same attempt is a takeover after a crash.
+    t.status === "ready" || (t.status === "in_progress" && t.attempts === job.attempt)
+      ? { ...t, status: "in_progress", attempts: job.attempt, startedAt: new Date().toISOString() }
+      : null,
+  );
+  if (!claimed) return;
+  await deps.afterChange(job.runKey, job.installationId, task.group);
+
+  const github = await deps.github(job.installationId);
+  const repo = { owner: run.owner, repo: run.repo };
+  const [info, issue, token] = await Promise.all([
+    github.repoInfo(repo),
+    github.issue(repo, run.issueNumber),
+    github.installationToken(),
+  ]);
+  const group = run.groups.find((g) => g.name === task.group);
+  const branch = group?.branch ?? `orchestrate/${run.issueNumber}-${task.group}`;
+  const backends = chooseBackends(deps.backends, {
+    repoAllows: run.config.backends,
+    preferred: task.backend,
+    attempt: job.attempt,
+    race: task.race ?? run.config.race,
+  });
+  if (backends.length === 0) {
+    await fail(job, deps, claimed, "no backend is configured: set ORCHESTRATE_BACKENDS on the workers", "none", true);
+    return;
+  }
+  const verify = task.verify ?? run.config.verify;
+  const prompt = renderWorkOrder({
+    repo: `${run.owner}/${run.repo}`,
+    issueNumber: run.issueNumber,
+    issueTitle: issue.title,
+    specContext: issue.body,
+    task: { id: task.id, title: task.title, description: task.description, group: task.group, kind: task.kind },
+    branch,
+    groupTasks: snapshot.tasks
+      .filter((t) => t.group === task.group)
+      .map((t) => ({ id: t.id, title: t.title, status: t.status })),
+    ...(verify ? { verify } : {}),
+    ...(claimed.lastFailure && job.attempt > 1 ? { previousFailure: claimed.lastFailure } : {}),
+  });
+
+  const outcome = await race(backends, signal, async (backend, raceSignal, claim) => {
+    const result = await runAttempt({
+      workspaces: deps.workspaces,
+      repo: { owner: run.owner, name: run.repo, cloneUrl: info.cloneUrl, defaultBranch: info.defaultBranch },
+      branch,
+      token,
+      taskKey: `${run.issueNumber}-${task.id}-a${job.attempt}-${backend.name}`,
+      backend,
+      prompt,
+      ...(verify ? { verify } : {}),
+      taskId: task.id,
+      taskKind: task.kind,
+      attemptDir: join(deps.logsDir, safe(run.key), task.id, `attempt-${job.attempt}-${backend.name}`),
+      timeoutMs: Math.min(deps.taskTimeoutMs, backend.timeoutMs ?? Number.POSITIVE_INFINITY),
+      signal: raceSignal,
+      commitMessage: commitMessage(run, task),
+      claim,
+    });
+    return result.ok
+      ? { ok: true, sha: result.sha, noChange: result.noChange, report: result.report, backend: backend.name }
+      : { ok: false, reason: result.reason, detail: result.detail, report: result.report, backend: backend.name };
+  });
+
+  if (outcome.ok) {
+    await finish(job, deps, (t) =>
+      t.status === "in_progress"
+        ? {
+            ...t,
+            status: "complete",
+            commit: outcome.sha ?? undefined,
+            lastBackend: outcome.backend,
+            report: lastLine(outcome.report),
+            finishedAt: new Date().toISOString(),
+          }
+        : null,
+    );
+    return;
+  }
+  if (signal.aborted || outcome.reason === "aborted") {
+    await finish(job, deps, (t) => (isOpen(t) ? { ...t, status: "cancelled", report: "stopped" } : null));
+    return;
+  }
+  const fatal = outcome.reason === "verify-missing";
+  const detail = `${outcome.reason}: ${outcome.detail}`.slice(0, 8000);
+  await fail(job, deps, claimed, detail, outcome.backend, fatal);
+}
+
+async function fail(
+  job: TaskJobInput,
+  deps: ProcessTaskDeps,
+  task: TaskRecord,
+  detail: string,
+  backend: string,
+  fatal: boolean,
+): Promise<void> {
+  void task;
+  await finish(job, deps, (t, run: RunRecord) => {
+    if (t.status !== "in_progress") return null;
+    const retry = !fatal && job.attempt < run.config.limits.attempts;
+    // A retry goes back to pending with the failure kept: dispatch queues attempt n+1, whose
+    // work order carries this output, on the next backend.
+    return {
+      ...t,
+      status: retry ? "pending" : "failed",
+      lastBackend: backend,
+      report: detail,
+      lastFailure: detail,
+      finishedAt: retry ? undefined : new Date().toISOString(),
+    };
+  });
+}
+
+async function finish(
+  job: TaskJobInput,
+  deps: ProcessTaskDeps,
+  change: (t: TaskRecord, run: RunRecord) => TaskRecord | null,
+): Promise<void> {
+  const updated = await deps.store.updateTask(job.runKey, job.taskId, change);
+  if (updated) await deps.afterChange(job.runKey, job.installationId, updated.group);
+}
+
+/**
+ * Runs one attempt per backend at once; the first verified result is pushed (only the
+ * attempt that wins `claim()` may push) and the others are cancelled.
+ */
+async function race(
+  backends: BackendConfig[],
+  signal: AbortSignal,
+  attempt: (backend: BackendConfig, signal: AbortSignal, claim: () => boolean) => Promise<Outcome>,
+): Promise<Outcome> {
+  let winner: string | null = null;
+  const controllers = backends.map(() => new AbortController());
+  const onAbort = () => {
+    for (const c of controllers) c.abort(signal.reason);
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    const results = await Promise.all(
+      backends.map(async (backend, i) => {
+        const controller = controllers[i]!;
+        const outcome = await attempt(backend, controller.signal, () => {
+          if (winner !== null && winner !== backend.name) return false;
+          winner = backend.name;
+          for (const [j, other] of controllers.entries()) if (j !== i) other.abort(new Error("lost the race"));
+          return true;
+        });
+        return outcome;
+      }),
+    );
+    return results.find((r) => r.ok) ?? results.find((r) => r.ok === false && r.reason !== "aborted") ?? results[0]!;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function commitMessage(run: RunRecord, task: TaskRecord): string {
+  return `${task.title.replace(/\s+/g, " ").slice(0, 72)}\n\nTask ${task.id} of #${run.issueNumber}.\n\nOrchestrate-Task: ${run.key} ${task.id}`;
+}
+
+function isOpen(t: TaskRecord): boolean {
+  return t.status === "pending" || t.status === "ready" || t.status === "in_progress";
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split("\n").filter((l) => l.trim());
+  return (lines[lines.length - 1] ?? "").slice(0, 300);
+}
+
+function safe(key: string): string {
+  return key.replace(/[^A-Za-z0-9._-]/g, "_");
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { ProbotOctokit } from "probot";
+import { inject } from "vitest";
+import { loadOperatorConfig } from "../../src/config/env.js";
+import { freePort } from "../../src/queue/embeddedRedis.js";
+import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
+import { buildEvent, deliver } from "../../src/sandbox/webhookDriver.js";
+import { type Roles, type RunningOrchestrate, startOrchestrate } from "../../src/server/startOrchestrate.js";
+
+// Retry and throttling off, or Bottleneck adds seconds per write (see STACK.md).
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+export const WEBHOOK_SECRET = "e2e-webhook-secret";
+
+export interface Harness {
+  sandbox: Sandbox;
+  app: RunningOrchestrate;
+  repo: string;
+  owner: string;
+  webhookUrl: string;
+  /** POSTs a real example payload, pointed at the sandbox repo, signed like GitHub signs it */
+  send(
+    event: string,
+    action: string | undefined,
+    fields: Parameters<typeof buildEvent>[3],
+    deliveryId?: string,
+  ): Promise<{ status: number; deliveryId: string }>;
+  /** resolves when every queued job has been processed */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: { roles?: Partial<Roles>; env?: Record<string, string>; files?: Record<string, string> } = {},
+): Promise<Harness> {
+  const sandbox = await startSandbox();
+  const owner = "octo-org";
+  const name = `app-${randomUUID().slice(0, 8)}`;
+  await sandbox.createRepo({ owner, name, files: options.files ?? { "README.md": "# demo\n" } });
+  const dataDir = mkdtempSync(join(tmpdir(), "orchestrate-e2e-"));
+  const config = loadOperatorConfig({
+    APP_ID: String(sandbox.appId),
+    PRIVATE_KEY: sandbox.privateKey,
+    WEBHOOK_SECRET,
+    GITHUB_API_URL: sandbox.url,
+    ORCHESTRATE_PREFIX: `e2e-${randomUUID().slice(0, 8)}`,
+    ORCHESTRATE_DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    ...options.env,
+  });
+  const app = await startOrchestrate({
+    config,
+    redisUrl: inject("redisUrl"),
+    Octokit: TestOctokit,
+    host: "127.0.0.1",
+    port: await freePort(),
+    roles: { webhooks: true, events: true, worker: true, poller: false, ...options.roles },
+  });
+  const webhookUrl = `${app.url}${config.WEBHOOK_PATH}`;
+  const repo = `${owner}/${name}`;
+  return {
+    sandbox,
+    app,
+    repo,
+    owner,
+    webhookUrl,
+    async send(event, action, fields, deliveryId) {
+      const payload = buildEvent(sandbox, event, action, fields);
+      return deliver({ url: webhookUrl, secret: WEBHOOK_SECRET, event, payload, deliveryId });
+    },
+    settle: () => app.settle(),
+    async close() {
+      await app.close();
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
