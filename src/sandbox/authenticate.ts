@@ -22,6 +22,10 @@ export function authenticate(
   }
   const looksLikeJwt = auth.credential.split(".").length === 3;
   if (looksLikeJwt && accepts !== "token") {
+    // GitHub takes the app's JWT only as a Bearer credential
+    if (auth.scheme !== "bearer") {
+      return { ok: false, status: 401, message: "A JSON web token could not be decoded" };
+    }
     const check = verifyAppJwt(state, auth.credential);
     if (!check.ok) return { ok: false, status: 401, message: check.message };
     return { ok: true, installationId: null, actor: botLogin(state) };

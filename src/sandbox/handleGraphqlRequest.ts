@@ -1,4 +1,5 @@
 import { authenticate } from "./authenticate.js";
+import { conversationEvents, snapshotConversations } from "./conversationEvents.js";
 import { takeFault } from "./faults.js";
 import {
   type Exchange,
@@ -8,10 +9,11 @@ import {
   type SandboxRuntime,
   sendJson,
 } from "./runtime.js";
+import { buildEvent } from "./webhookDriver.js";
 
 // POST /graphql (and GHE's /api/graphql): authenticated with an installation token, subject to
-// the "graphql" fault switch, executed by the GraphQL engine over the same state, and charged
-// the points it reports on the request record.
+// the "graphql" fault switch, executed by the GraphQL engine over the same state (which charges
+// its own points meter), with the points it reports kept on the request record.
 
 export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Promise<void> {
   const raw = await readBody(ex.req);
@@ -83,12 +85,19 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
   // Loaded on first use: the GraphQL engine pulls in GitHub's whole schema.
   const { handleGraphql } = await import("./graphql/graphqlHandler.js");
   // The engine charges its own meter and state.graphqlPoints; here the cost is only recorded.
+  const before = rt.services.appEventsWanted() ? snapshotConversations(rt.state, who) : null;
   const result = await handleGraphql(rt.state, body, who);
   sendJson(rt, ex, {
     status: result.status,
     body: result.body,
     rate: { who, resource: "graphql" },
   });
+  if (before) {
+    for (const e of conversationEvents(rt.state, who, before)) {
+      const payload = buildEvent(rt, e.event, e.action, { ...e.targets, sender: caller.actor });
+      rt.services.queueAppEvent(e.event, payload);
+    }
+  }
   record(rt, ex, {
     operation: "graphql",
     status: result.status,

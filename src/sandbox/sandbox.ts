@@ -4,17 +4,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createRuntime } from "./createRuntime.js";
 import { createState, ensureUser } from "./createState.js";
 import { addFault } from "./faults.js";
 import { BareRepo } from "./git/bareRepo.js";
 import { handleGitRequest, isGitPath } from "./handleGitRequest.js";
 import { handleGraphqlRequest } from "./handleGraphqlRequest.js";
-import { KeyedLock } from "./keyedLock.js";
 import * as people from "./people.js";
-import { RateLimits } from "./rateLimits.js";
 import { handleRest } from "./rest/handleRest.js";
 import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
-import { openApiIndex } from "./rest/openApiIndex.js";
 import { findRepo } from "./rest/requireRepo.js";
 import { type Exchange, errorBody, type SandboxRuntime } from "./runtime.js";
 import {
@@ -32,9 +30,11 @@ import {
   type SandboxState,
   type SandboxUser,
 } from "./state.js";
-import { syncPulls } from "./syncPulls.js";
 import { timestamp } from "./timestamp.js";
-import { buildEvent, type Delivery, deliver, type EventTargets } from "./webhookDriver.js";
+import { buildEvent, type EventTargets } from "./webhookDriver.js";
+import { type SandboxDelivery, WebhookOutbox, type WebhookTarget } from "./webhookOutbox.js";
+
+export type { SandboxDelivery, WebhookTarget } from "./webhookOutbox.js";
 
 export interface SandboxOptions {
   /** where bare repositories live; a fresh temporary directory (removed on close) by default */
@@ -42,16 +42,6 @@ export interface SandboxOptions {
   /** 0 (any free port) by default */
   port?: number;
   log?: (line: string) => void;
-}
-
-export interface WebhookTarget {
-  url: string;
-  secret: string;
-}
-
-export interface SandboxDelivery extends Delivery {
-  event: string;
-  action: string | undefined;
 }
 
 export interface Sandbox {
@@ -118,7 +108,13 @@ export interface Sandbox {
   issueComments(repo: string, issueNumber: number): SandboxIssueComment[];
   fail(operation: string, count: number, kind: Fault["kind"], retryAfter?: number): void;
   cloneUrl(repo: string): string;
+  /**
+   * Where the sandbox sends webhooks: people's actions always (awaited by the helper), events
+   * the app's own writes cause only with `appEvents: true` (queued; see webhooksSettled).
+   */
   setWebhookTarget(target: WebhookTarget | null): void;
+  /** waits for every queued webhook to be answered; throws listing app events the app refused */
+  webhooksSettled(): Promise<void>;
   /** throws listing every fidelity failure recorded since the last call, and forgets them */
   assertFidelity(): void;
   close(): Promise<void>;
@@ -138,33 +134,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     appPublicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
     baseUrl: "http://127.0.0.1",
   });
-  const locks = new KeyedLock();
   const log = opts.log ?? (() => {});
-  let requestCount = 0;
-  const rt: SandboxRuntime = {
-    state,
-    index: openApiIndex(),
-    projectRoot,
-    log,
-    services: {
-      rateLimits: new RateLimits(state),
-      syncPulls: (repo) => locks.run(`sync:${repo.id}`, () => syncPulls(state, repo)),
-      withRepoLock: (repo, fn) => locks.run(`repo:${repo.id}`, fn),
-    },
-    newRequestId: () => {
-      requestCount += 1;
-      const n = requestCount.toString(16).toUpperCase().padStart(8, "0");
-      return `5A4D:${process.pid.toString(16).toUpperCase()}:${n}:${n.split("").reverse().join("")}:${Math.floor(
-        Date.now() / 1000,
-      )
-        .toString(16)
-        .toUpperCase()}`;
-    },
-    fidelity: (method, path, reason) => {
-      state.fidelityFailures.push({ method, path, reason });
-      log(`FIDELITY ${method} ${path}: ${reason}`);
-    },
-  };
+  const outbox = new WebhookOutbox(state.appId);
+  const rt = createRuntime(state, { projectRoot, log, outbox });
 
   const server = createServer((req, res) => {
     dispatch(rt, req, res).catch((error: unknown) => {
@@ -182,24 +154,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.baseUrl = url;
 
-  let webhookTarget: WebhookTarget | null = null;
-  const deliveries: SandboxDelivery[] = [];
   const repoOf = (full: string): SandboxRepo => {
     const [owner = "", name = ""] = full.split("/");
     const repo = findRepo(state.repos, owner, name);
     if (!repo) throw new Error(`The sandbox has no repository ${full}`);
     return repo;
   };
+  // A person's action: its webhook is delivered (when a target is set) before the helper returns.
   const emit = async (event: string, action: string | undefined, targets: EventTargets) => {
-    if (!webhookTarget) return;
-    const payload = buildEvent({ state }, event, action, targets);
-    const result = await deliver({ ...webhookTarget, event, payload, appId: state.appId });
-    deliveries.push({ ...result, event, action });
-    if (result.status >= 400) {
-      throw new Error(
-        `Webhook ${event}.${action} was answered ${result.status}: ${result.body.slice(0, 500)}`,
-      );
-    }
+    if (!outbox.target) return;
+    await outbox.deliverNow(event, buildEvent({ state }, event, action, targets));
   };
 
   const sandbox: Sandbox = {
@@ -207,7 +171,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     appId: state.appId,
     privateKey: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
     state,
-    deliveries,
+    deliveries: outbox.deliveries,
 
     async createRepo(o) {
       const defaultBranch = o.defaultBranch ?? "main";
@@ -348,8 +312,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await rt.services.withRepoLock(repo, () =>
         people.closePull(state, repo, pull, merged, repo.owner),
       );
-      await rt.services.syncPulls(repo);
       await emit("pull_request", "closed", { repo: full, sender: repo.owner, pull });
+      // merging moved the base branch: other pull requests follow it
+      await rt.syncAndNotify(repo, repo.owner);
     },
 
     async commit(full, o) {
@@ -366,14 +331,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         message: o.message,
         author: { name: author, email: `${author}@users.noreply.github.com` },
       });
-      await rt.services.syncPulls(repo);
+      await rt.syncAndNotify(repo, author);
       return sha;
     },
 
     async deleteBranch(full, branch) {
       const repo = repoOf(full);
       await new BareRepo(repo.gitDir).deleteRef(`refs/heads/${branch}`);
-      await rt.services.syncPulls(repo);
+      await rt.syncAndNotify(repo, repo.owner);
     },
 
     branches: (full) => new BareRepo(repoOf(full).gitDir).branches(),
@@ -400,8 +365,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
 
     setWebhookTarget(target) {
-      webhookTarget = target;
+      outbox.target = target;
     },
+
+    webhooksSettled: () => outbox.settled(),
 
     assertFidelity() {
       const failures = state.fidelityFailures.splice(0);
@@ -409,6 +376,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
 
     async close() {
+      // let queued deliveries finish; their failures were the test's to ask about
+      await outbox.settled().catch(() => undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownsDir) await rm(dataDir, { recursive: true, force: true });

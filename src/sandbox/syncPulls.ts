@@ -7,7 +7,15 @@ import { timestamp } from "./timestamp.js";
  * a PR follows its head branch, threads on files the new commits touched become outdated, and
  * a PR whose head branch was deleted is closed, as on GitHub. Callers serialise per repository.
  */
-export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise<void> {
+export interface PullChanges {
+  /** open pull requests whose head branch moved */
+  moved: Array<{ number: number; before: string; after: string }>;
+  /** pull requests closed because their head branch is gone */
+  closed: number[];
+}
+
+export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise<PullChanges> {
+  const changes: PullChanges = { moved: [], closed: [] };
   const git = new BareRepo(repo.gitDir);
   const heads = new Map((await git.branches()).map((b) => [b.name, b.sha]));
   repo.pushedAt = timestamp(state);
@@ -27,6 +35,7 @@ export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise
         issue.closedAt = now;
         issue.updatedAt = now;
       }
+      changes.closed.push(pull.number);
       continue;
     }
     if (headSha === pull.headSha) continue;
@@ -38,7 +47,9 @@ export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise
         thread.line = null;
       }
     }
+    changes.moved.push({ number: pull.number, before: pull.headSha, after: headSha });
     pull.headSha = headSha;
     pull.updatedAt = now;
   }
+  return changes;
 }

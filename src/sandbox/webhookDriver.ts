@@ -217,6 +217,8 @@ export async function deliver(o: {
       "x-hub-signature-256": `sha256=${sha256}`,
     },
     body,
+    // GitHub gives up on a hook that has not answered within 10 seconds
+    signal: AbortSignal.timeout(10_000),
   });
   return { status: response.status, deliveryId, body: await response.text() };
 }

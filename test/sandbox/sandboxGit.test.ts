@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import type { Octokit } from "@octokit/rest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
@@ -46,6 +47,27 @@ describe("sandbox git smart HTTP", () => {
     await expect(
       git(work, "ghs_wrong", ["ls-remote", sandbox.cloneUrl("acme/widgets")]),
     ).rejects.toThrow();
+  });
+
+  it("accepts a gzip-compressed fetch negotiation, as git sends for large ones", async () => {
+    const main = (await sandbox.branches("acme/widgets")).find((b) => b.name === "main")!.sha;
+    const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, "0")}${line}`;
+    const negotiation = `${pkt(`want ${main} ofs-delta\n`)}0000${pkt("done\n")}`;
+    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+    const res = await fetch(`${sandbox.cloneUrl("acme/widgets")}/git-upload-pack`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${basic}`,
+        "content-type": "application/x-git-upload-pack-request",
+        "content-encoding": "gzip",
+      },
+      body: gzipSync(negotiation),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/x-git-upload-pack-result");
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.subarray(0, 8).toString()).toBe("0008NAK\n");
+    expect(body.includes(Buffer.from("PACK"))).toBe(true);
   });
 
   it("clones, pushes a branch that refs and pulls then see, and refuses a duplicate PR", async () => {

@@ -4,6 +4,7 @@ import { verify } from "@octokit/webhooks-methods";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
 import { buildEvent, deliver, examplePayload } from "../../src/sandbox/webhookDriver.js";
+import { installationToken } from "./sandboxClient.js";
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -156,5 +157,82 @@ describe("webhook driver", () => {
     expect(threadEvent.pull_request.number).toBe(pull.number);
     expect(threadEvent.organization).toBeUndefined();
     expect(sandbox.deliveries.map((d) => d.status)).toEqual(Array(6).fill(202));
+    expect(sandbox.deliveries.some((d) => d.byApp)).toBe(false);
+  });
+
+  it("with appEvents, also delivers what the app's own writes cause, after answering", async () => {
+    sandbox.setWebhookTarget({ url: receiverUrl, secret, appEvents: true });
+    const repo = sandbox.state.repos.get("acme/widgets")!;
+    const token = await installationToken(sandbox, repo.installationId);
+    const call = (method: string, path: string, body: unknown) =>
+      fetch(`${sandbox.url}${path}`, {
+        method,
+        headers: { authorization: `token ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const issue = sandbox.createIssue("acme/widgets", {
+      title: "Spec 3",
+      body: "b",
+      user: "alice",
+    });
+    expect(
+      (await call("POST", `/repos/acme/widgets/issues/${issue.number}/comments`, { body: "Plan" }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await call("POST", `/repos/acme/widgets/issues/${issue.number}/labels`, {
+          labels: ["running"],
+        })
+      ).status,
+    ).toBe(200);
+
+    await sandbox.commit("acme/widgets", {
+      branch: "app-branch",
+      files: { "c.txt": "c\n" },
+      message: "c",
+    });
+    const created = await call("POST", "/repos/acme/widgets/pulls", {
+      title: "App PR",
+      head: "app-branch",
+      base: "main",
+    });
+    const pull = (await created.json()) as { number: number };
+    const { threads } = await sandbox.postReview("acme/widgets", pull.number, {
+      user: "alice",
+      comments: [{ path: "c.txt", line: 1, body: "hmm" }],
+    });
+    await sandbox.commit("acme/widgets", {
+      branch: "app-branch",
+      files: { "c.txt": "c2\n" },
+      message: "c2",
+    });
+    const sync = JSON.parse(received.at(-1)!.body);
+    expect([received.at(-1)!.headers["x-github-event"], sync.action]).toEqual([
+      "pull_request",
+      "synchronize",
+    ]);
+    expect(sync.after).toBe(
+      sandbox.state.repos.get("acme/widgets")!.pulls.get(pull.number)!.headSha,
+    );
+    received.length = 0;
+    const resolved = await call("POST", "/graphql", {
+      query:
+        "mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { isResolved } } }",
+      variables: { id: threads[0]!.id },
+    });
+    expect(resolved.status).toBe(200);
+    await sandbox.webhooksSettled();
+
+    const app = sandbox.deliveries.filter((d) => d.byApp).map((d) => `${d.event}.${d.action}`);
+    expect(app).toEqual([
+      "issue_comment.created",
+      "issues.labeled",
+      "pull_request.opened",
+      "pull_request_review_thread.resolved",
+    ]);
+    const thread = JSON.parse(received.at(-1)!.body);
+    expect(thread.sender.login).toBe("orchestrate[bot]");
+    expect(thread.thread.node_id).toBe(threads[0]!.id);
   });
 });

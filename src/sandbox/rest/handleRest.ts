@@ -9,6 +9,7 @@ import {
   type SandboxRuntime,
   sendJson,
 } from "../runtime.js";
+import { buildEvent } from "../webhookDriver.js";
 import { JWT_OPERATIONS } from "./apps.js";
 import type { OperationInfo } from "./openApiIndex.js";
 import { restRoutes } from "./restRoutes.js";
@@ -121,9 +122,16 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
     return;
   }
 
+  // Webhooks this write causes are built at once (the state as of now) and sent after the answer.
+  const events: Array<{ event: string; payload: Record<string, unknown> }> = [];
   let result: RestResult;
   try {
     result = await handler({
+      emit: (event, action, targets, patch) => {
+        if (!rt.services.appEventsWanted()) return;
+        const payload = buildEvent(rt, event, action, { ...targets, sender: caller.actor });
+        events.push({ event, payload: { ...payload, ...patch } });
+      },
       state: rt.state,
       services: rt.services,
       operation,
@@ -180,6 +188,7 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
       ...(result.raw ? { raw: result.raw } : {}),
     });
   }
+  for (const e of events) rt.services.queueAppEvent(e.event, e.payload);
   record(rt, ex, {
     operation: operation.operationId,
     status: result.status,

@@ -9,6 +9,8 @@ import {
   type SandboxState,
 } from "../state.js";
 import { timestamp } from "../timestamp.js";
+import { checkBody } from "./checkBody.js";
+import { fullName, issueEvent } from "./issueEvent.js";
 import { paginate } from "./paginate.js";
 import { intParam, requireRepo } from "./requireRepo.js";
 import {
@@ -62,12 +64,14 @@ export const issueRoutes: RouteTable = {
       body?: string | null;
       labels?: LabelInput[];
     };
+    checkBody("Issue", body.body ?? "", true);
     const issue = createIssue(ctx.state, repo, {
       title: String(body.title),
       body: body.body ?? "",
       user: ctx.actor,
       labels: labelNames(body.labels ?? []),
     });
+    issueEvent(ctx, repo, issue, "opened");
     const out = issueJson(ctx.state, repo, issue);
     return json(201, out, { location: out.url });
   },
@@ -82,6 +86,8 @@ export const issueRoutes: RouteTable = {
       state_reason?: SandboxIssue["stateReason"];
       labels?: LabelInput[];
     };
+    checkBody("Issue", body.body ?? "", true);
+    const before = { ...issue };
     const now = timestamp(ctx.state);
     if (body.title !== undefined && body.title !== null) issue.title = String(body.title);
     if (body.body !== undefined) issue.body = body.body ?? "";
@@ -90,12 +96,7 @@ export const issueRoutes: RouteTable = {
     if (body.state !== undefined && body.state !== issue.state) {
       issue.state = body.state;
       issue.closedAt = body.state === "closed" ? now : null;
-      issue.stateReason =
-        body.state === "closed"
-          ? (body.state_reason ?? "completed")
-          : body.state_reason
-            ? "reopened"
-            : null;
+      issue.stateReason = body.state === "closed" ? (body.state_reason ?? "completed") : "reopened";
     }
     issue.updatedAt = now;
     const pull = repo.pulls.get(issue.number);
@@ -108,6 +109,7 @@ export const issueRoutes: RouteTable = {
       }
       pull.updatedAt = now;
     }
+    updateEvents(ctx, repo, before, issue);
     return json(200, issueJson(ctx.state, repo, issue));
   },
 
@@ -130,7 +132,9 @@ export const issueRoutes: RouteTable = {
     const repo = requireRepo(ctx);
     const issue = requireIssue(repo, ctx);
     const body = (ctx.body as { body: string }).body;
+    checkBody("IssueComment", body);
     const comment = addIssueComment(ctx.state, repo, issue.number, ctx.actor, body);
+    ctx.emit("issue_comment", "created", { repo: fullName(repo), issue: issue.number, comment });
     const out = issueCommentJson(ctx.state, repo, comment);
     return json(201, out, { location: out.url });
   },
@@ -143,15 +147,25 @@ export const issueRoutes: RouteTable = {
   "issues/update-comment": (ctx) => {
     const repo = requireRepo(ctx);
     const comment = requireComment(repo, ctx);
-    comment.body = (ctx.body as { body: string }).body;
-    comment.history.push(comment.body);
+    const body = (ctx.body as { body: string }).body;
+    checkBody("IssueComment", body);
+    const from = comment.body;
+    comment.body = body;
+    comment.history.push(body);
     comment.updatedAt = timestamp(ctx.state);
+    const targets = { repo: fullName(repo), issue: comment.issueNumber, comment };
+    ctx.emit("issue_comment", "edited", targets, { changes: { body: { from } } });
     return json(200, issueCommentJson(ctx.state, repo, comment));
   },
 
   "issues/delete-comment": (ctx) => {
     const repo = requireRepo(ctx);
     const comment = requireComment(repo, ctx);
+    ctx.emit("issue_comment", "deleted", {
+      repo: fullName(repo),
+      issue: comment.issueNumber,
+      comment,
+    });
     repo.issueComments.delete(comment.id);
     return { status: 204 };
   },
@@ -166,9 +180,11 @@ export const issueRoutes: RouteTable = {
   "issues/add-labels": (ctx) => {
     const repo = requireRepo(ctx);
     const issue = requireIssue(repo, ctx);
+    const before = { ...issue };
     const names = labelNames((ctx.body as { labels?: LabelInput[] }).labels ?? []);
     issue.labels = useLabels(ctx.state, repo, [...issue.labels, ...names]);
     issue.updatedAt = timestamp(ctx.state);
+    updateEvents(ctx, repo, before, issue);
     return json(200, issueLabels(ctx.state, repo, issue));
   },
 
@@ -177,8 +193,10 @@ export const issueRoutes: RouteTable = {
     const issue = requireIssue(repo, ctx);
     const name = ctx.params["name"] ?? "";
     if (!issue.labels.includes(name)) throw notFound("Label does not exist");
+    const before = { ...issue };
     issue.labels = issue.labels.filter((l) => l !== name);
     issue.updatedAt = timestamp(ctx.state);
+    updateEvents(ctx, repo, before, issue);
     return json(200, issueLabels(ctx.state, repo, issue));
   },
 
@@ -205,6 +223,29 @@ export const issueRoutes: RouteTable = {
     return json(200, labelJson(ctx.state, repo, label));
   },
 };
+
+/** The webhooks an issue update sends: edited, labeled/unlabeled per label, closed/reopened. */
+function updateEvents(
+  ctx: RouteContext,
+  repo: SandboxRepo,
+  before: SandboxIssue,
+  after: SandboxIssue,
+) {
+  const changes: Record<string, { from: string }> = {};
+  if (after.title !== before.title) changes["title"] = { from: before.title };
+  if (after.body !== before.body) changes["body"] = { from: before.body };
+  if (Object.keys(changes).length > 0)
+    issueEvent(ctx, repo, after, "edited", { patch: { changes } });
+  for (const label of after.labels.filter((l) => !before.labels.includes(l))) {
+    issueEvent(ctx, repo, after, "labeled", { label });
+  }
+  for (const label of before.labels.filter((l) => !after.labels.includes(l))) {
+    issueEvent(ctx, repo, after, "unlabeled", { label });
+  }
+  if (after.state !== before.state) {
+    issueEvent(ctx, repo, after, after.state === "closed" ? "closed" : "reopened");
+  }
+}
 
 export function createIssue(
   state: SandboxState,

@@ -3,6 +3,8 @@ import { pullJson } from "../shapes/pullJson.js";
 import { repoUrls } from "../shapes/repoUrls.js";
 import { nextId, nodeId, type SandboxPull, type SandboxRepo, type SandboxState } from "../state.js";
 import { timestamp } from "../timestamp.js";
+import { checkBody } from "./checkBody.js";
+import { fullName } from "./issueEvent.js";
 import { takeNumber } from "./issues.js";
 import { paginate } from "./paginate.js";
 import { pullFiles, pullStats } from "./pullStats.js";
@@ -63,7 +65,20 @@ export const pullRoutes: RouteTable = {
       state?: "open" | "closed";
       base?: string;
     };
+    checkBody("PullRequest", body.body ?? "", true);
+    const before = { title: pull.title, body: pull.body, state: pull.state };
     const now = timestamp(ctx.state);
+    if (body.state === "open" && pull.state === "closed") {
+      const head = await new BareRepo(repo.gitDir).resolve(`refs/heads/${pull.head}`);
+      if (!head) {
+        throw validationFailed({
+          resource: "PullRequest",
+          code: "custom",
+          message: "state cannot be changed. The head branch was deleted.",
+        });
+      }
+      pull.headSha = head;
+    }
     if (body.base !== undefined && body.base !== pull.base) {
       const baseSha = await new BareRepo(repo.gitDir).resolve(`refs/heads/${body.base}`);
       if (!baseSha)
@@ -92,6 +107,14 @@ export const pullRoutes: RouteTable = {
       issue.state = pull.state;
       issue.closedAt = pull.closedAt ?? null;
       issue.updatedAt = now;
+    }
+    const changes: Record<string, { from: string }> = {};
+    if (pull.title !== before.title) changes["title"] = { from: before.title };
+    if (pull.body !== before.body) changes["body"] = { from: before.body };
+    const targets = { repo: fullName(repo), pull: pull.number };
+    if (Object.keys(changes).length > 0) ctx.emit("pull_request", "edited", targets, { changes });
+    if (pull.state !== before.state) {
+      ctx.emit("pull_request", pull.state === "closed" ? "closed" : "reopened", targets);
     }
     return json(200, pullJson(ctx.state, repo, pull, await pullStats(repo, pull)));
   },
@@ -130,6 +153,7 @@ async function createPullFromRequest(ctx: RouteContext, repo: SandboxRepo) {
     draft?: boolean;
     issue?: number;
   };
+  checkBody("PullRequest", body.body ?? "", true);
   const [headOwner, headBranch] = body.head.includes(":")
     ? (body.head.split(":", 2) as [string, string])
     : [repo.owner, body.head];
@@ -177,6 +201,7 @@ async function createPullFromRequest(ctx: RouteContext, repo: SandboxRepo) {
     draft: body.draft ?? false,
     issueNumber: issue?.number,
   });
+  ctx.emit("pull_request", "opened", { repo: fullName(repo), pull: pull.number });
   const out = pullJson(ctx.state, repo, pull, await pullStats(repo, pull));
   return json(201, out, { location: out.url });
 }

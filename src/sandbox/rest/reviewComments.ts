@@ -3,6 +3,8 @@ import { reviewCommentJson } from "../shapes/reviewCommentJson.js";
 import { reviewJson } from "../shapes/reviewJson.js";
 import type { SandboxRepo, SandboxReviewComment } from "../state.js";
 import { timestamp } from "../timestamp.js";
+import { checkBody } from "./checkBody.js";
+import { fullName } from "./issueEvent.js";
 import { paginate } from "./paginate.js";
 import { requirePull } from "./pulls.js";
 import { intParam, requireRepo } from "./requireRepo.js";
@@ -74,6 +76,8 @@ export const reviewCommentRoutes: RouteTable = {
     }
     const thread = repo.threads.get(target.threadId);
     if (!thread) throw notFound();
+    const body = (ctx.body as { body: string }).body;
+    checkBody("PullRequestReviewComment", body);
     // On GitHub every reply comes with its own single-comment review.
     const review = addReview(ctx.state, repo, {
       pullNumber: pull.number,
@@ -82,12 +86,14 @@ export const reviewCommentRoutes: RouteTable = {
       state: "COMMENTED",
       commitId: pull.headSha,
     });
-    const body = (ctx.body as { body: string }).body;
     const reply = replyToThread(ctx.state, repo, thread, {
       user: ctx.actor,
       body,
       reviewId: review.id,
     });
+    const targets = { repo: fullName(repo), pull: pull.number };
+    ctx.emit("pull_request_review", "submitted", { ...targets, review: review.id });
+    ctx.emit("pull_request_review_comment", "created", { ...targets, comment: reply });
     const out = reviewCommentJson(ctx.state, repo, reply);
     return json(201, out, { location: out.url });
   },

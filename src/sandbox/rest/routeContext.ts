@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { RateLimits } from "../rateLimits.js";
 import type { SandboxRepo, SandboxState } from "../state.js";
+import type { EventTargets } from "../webhookDriver.js";
 import type { OperationInfo } from "./openApiIndex.js";
 
 // What a route handler gets and gives back. Handlers are plain functions of this context so the
@@ -8,8 +9,15 @@ import type { OperationInfo } from "./openApiIndex.js";
 
 export interface SandboxServices {
   rateLimits: RateLimits;
-  /** re-reads branch heads after git refs moved: PR head shas, outdated threads, closed PRs */
+  /**
+   * Re-reads branch heads after git refs moved (PR head shas, outdated threads, PRs closed with
+   * their branch) and sends the pull_request events that causes, as the app's doing.
+   */
   syncPulls(repo: SandboxRepo): Promise<void>;
+  /** whether events caused by the app's own writes are being delivered (skip building them if not) */
+  appEventsWanted(): boolean;
+  /** queues a webhook payload caused by the app's own write */
+  queueAppEvent(event: string, payload: Record<string, unknown>): void;
   /** serialises writes to one repository, as GitHub does, so racing creates see each other */
   withRepoLock<T>(repo: SandboxRepo, fn: () => Promise<T>): Promise<T>;
 }
@@ -28,6 +36,16 @@ export interface RouteContext {
   actor: string;
   /** the request URL as the client sent it (prefix included), for Link headers */
   url: URL;
+  /**
+   * Notes the webhook GitHub would send for this write (built now, sent after the answer).
+   * `patch` overrides top-level payload fields such as `changes`.
+   */
+  emit(
+    event: string,
+    action: string,
+    targets: Omit<EventTargets, "sender">,
+    patch?: Record<string, unknown>,
+  ): void;
 }
 
 export interface RestResult {

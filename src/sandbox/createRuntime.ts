@@ -1,0 +1,82 @@
+import { botLogin } from "./createState.js";
+import { KeyedLock } from "./keyedLock.js";
+import { RateLimits } from "./rateLimits.js";
+import { fullName } from "./rest/issueEvent.js";
+import { openApiIndex } from "./rest/openApiIndex.js";
+import type { SandboxRuntime } from "./runtime.js";
+import type { SandboxRepo, SandboxState } from "./state.js";
+import { syncPulls } from "./syncPulls.js";
+import { buildEvent } from "./webhookDriver.js";
+import type { WebhookOutbox } from "./webhookOutbox.js";
+
+export interface SandboxRuntimeWithSync extends SandboxRuntime {
+  /**
+   * Syncs pull requests after refs moved and sends pull_request.synchronize / .closed: as the
+   * app's doing (queued) when `person` is null, else awaited as that person's.
+   */
+  syncAndNotify(repo: SandboxRepo, person: string | null): Promise<void>;
+}
+
+/** The shared machinery behind the sandbox's HTTP doors and its people helpers. */
+export function createRuntime(
+  state: SandboxState,
+  o: { projectRoot: string; log: (line: string) => void; outbox: WebhookOutbox },
+): SandboxRuntimeWithSync {
+  const locks = new KeyedLock();
+  let requestCount = 0;
+  const startedAt = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .toUpperCase();
+
+  const syncAndNotify = async (repo: SandboxRepo, person: string | null) => {
+    const changes = await locks.run(`sync:${repo.id}`, () => syncPulls(state, repo));
+    const wanted = person !== null ? o.outbox.target !== null : o.outbox.target?.appEvents === true;
+    if (!wanted) return;
+    const sender = person ?? botLogin(state);
+    const events = [
+      ...changes.moved.map((m) => ({
+        action: "synchronize",
+        pull: m.number,
+        patch: { before: m.before, after: m.after },
+      })),
+      ...changes.closed.map((number) => ({ action: "closed", pull: number, patch: {} })),
+    ];
+    for (const e of events) {
+      const payload = {
+        ...buildEvent({ state }, "pull_request", e.action, {
+          repo: fullName(repo),
+          sender,
+          pull: e.pull,
+        }),
+        ...e.patch,
+      };
+      if (person === null) o.outbox.queue("pull_request", payload);
+      else await o.outbox.deliverNow("pull_request", payload);
+    }
+  };
+
+  return {
+    state,
+    index: openApiIndex(),
+    projectRoot: o.projectRoot,
+    log: o.log,
+    services: {
+      rateLimits: new RateLimits(state),
+      syncPulls: (repo) => syncAndNotify(repo, null),
+      withRepoLock: (repo, fn) => locks.run(`repo:${repo.id}`, fn),
+      appEventsWanted: () => o.outbox.target?.appEvents === true,
+      queueAppEvent: (event, payload) => o.outbox.queue(event, payload),
+    },
+    syncAndNotify,
+    newRequestId: () => {
+      // GitHub's request ids are five hex fields; unique per request is what matters
+      requestCount += 1;
+      const n = requestCount.toString(16).toUpperCase().padStart(8, "0");
+      return `5A4D:${process.pid.toString(16).toUpperCase()}:${n}:0:${startedAt}`;
+    },
+    fidelity: (method, path, reason) => {
+      state.fidelityFailures.push({ method, path, reason });
+      o.log(`FIDELITY ${method} ${path}: ${reason}`);
+    },
+  };
+}
