@@ -35,6 +35,12 @@ const envSchema = z.object({
   POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   ADMIN_USER: z.string().optional(),
   ADMIN_PASSWORD: z.string().optional(),
+  /** off only for a GitHub Enterprise Server without rate limits, or the simulator */
+  GITHUB_THROTTLE: z
+    .enum(["on", "off"])
+    .default("on")
+    .transform((v) => v === "on"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("pretty"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 

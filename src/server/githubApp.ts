@@ -13,7 +13,13 @@ export interface GitHubApp {
 /** The App's identity for job processors, which have no webhook context to borrow one from. */
 export function githubApp(
   credentials: AppCredentials,
-  options: { baseUrl?: string | undefined; Octokit?: typeof ProbotOctokit; log?: Probot["log"] },
+  options: {
+    baseUrl?: string | undefined;
+    Octokit?: typeof ProbotOctokit;
+    log?: Probot["log"];
+    logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | undefined;
+    logFormat?: "json" | "pretty" | undefined;
+  },
 ): GitHubApp {
   const probot = new Probot({
     appId: credentials.appId,
@@ -22,6 +28,8 @@ export function githubApp(
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     ...(options.Octokit ? { Octokit: options.Octokit } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.logFormat ? { logFormat: options.logFormat } : {}),
   });
   let login: Promise<string> | null = null;
   const appLogin = () => {

@@ -21,6 +21,7 @@ import { processTask } from "../worker/processTask.js";
 import { Workspaces } from "../worker/workspace.js";
 import { githubApp } from "./githubApp.js";
 import { healthHandler } from "./healthHandler.js";
+import { unthrottledOctokit } from "./unthrottledOctokit.js";
 
 export interface StartOptions {
   config: OperatorConfig;
@@ -60,8 +61,15 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   const store = redisRunStore(redis, prefix);
   const events = eventQueue(redis, prefix);
   const tasks = taskQueue(redis, prefix);
-  const octokit = options.Octokit ? { Octokit: options.Octokit } : {};
-  const app = githubApp(credentials, { baseUrl: config.baseUrl, ...octokit });
+  const Octokit = options.Octokit ?? (config.GITHUB_THROTTLE ? undefined : unthrottledOctokit());
+  const octokit = Octokit ? { Octokit } : {};
+  const app = githubApp(credentials, {
+    baseUrl: config.baseUrl,
+    ...octokit,
+    logLevel: config.LOG_LEVEL === "silent" ? "fatal" : config.LOG_LEVEL,
+    logFormat: config.LOG_FORMAT,
+  });
+  await app.probot.ready();
   const log = app.probot.log;
   const backends = parseBackends(config.ORCHESTRATE_BACKENDS);
   const dataDir = resolve(config.ORCHESTRATE_DATA_DIR);

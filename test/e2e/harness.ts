@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { ProbotOctokit } from "probot";
 import { inject } from "vitest";
 import { loadOperatorConfig } from "../../src/config/env.js";
 import { freePort } from "../../src/queue/embeddedRedis.js";
@@ -10,12 +9,6 @@ import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
 import { buildEvent, deliver } from "../../src/sandbox/webhookDriver.js";
 import { type Roles, type RunningOrchestrate, startOrchestrate } from "../../src/server/startOrchestrate.js";
 
-// Retry and throttling off, or Bottleneck adds seconds per write (see STACK.md).
-export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  retry: { enabled: false },
-  throttle: { ...(options.throttle as object), enabled: false },
-}));
 
 export const WEBHOOK_SECRET = "e2e-webhook-secret";
 
@@ -52,13 +45,13 @@ export async function startHarness(
     GITHUB_API_URL: sandbox.url,
     ORCHESTRATE_PREFIX: `e2e-${randomUUID().slice(0, 8)}`,
     ORCHESTRATE_DATA_DIR: dataDir,
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "fatal",
+    GITHUB_THROTTLE: "off",
     ...options.env,
   });
   const app = await startOrchestrate({
     config,
     redisUrl: inject("redisUrl"),
-    Octokit: TestOctokit,
     host: "127.0.0.1",
     port: await freePort(),
     roles: { webhooks: true, events: true, worker: true, poller: false, ...options.roles },
