@@ -1,39 +1,37 @@
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime } from "./createRuntime.js";
+import { type CreateRepoOptions, createSandboxRepo } from "./createSandboxRepo.js";
 import { createState, ensureUser } from "./createState.js";
+import { dispatchRequest } from "./dispatchRequest.js";
 import { addFault } from "./faults.js";
 import { BareRepo } from "./git/bareRepo.js";
-import { handleGitRequest, isGitPath } from "./handleGitRequest.js";
-import { handleGraphqlRequest } from "./handleGraphqlRequest.js";
 import * as people from "./people.js";
-import { handleRest } from "./rest/handleRest.js";
 import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
 import { findRepo } from "./rest/requireRepo.js";
-import { type Exchange, errorBody, type SandboxRuntime } from "./runtime.js";
-import {
-  type Fault,
-  type FidelityFailure,
-  nextId,
-  nodeId,
-  type Permission,
-  type SandboxIssue,
-  type SandboxIssueComment,
-  type SandboxRepo,
-  type SandboxReview,
-  type SandboxReviewComment,
-  type SandboxReviewThread,
-  type SandboxState,
-  type SandboxUser,
+import { errorBody } from "./runtime.js";
+import type {
+  Fault,
+  FidelityFailure,
+  Permission,
+  SandboxIssue,
+  SandboxIssueComment,
+  SandboxRepo,
+  SandboxReview,
+  SandboxReviewComment,
+  SandboxReviewThread,
+  SandboxState,
+  SandboxUser,
 } from "./state.js";
 import { timestamp } from "./timestamp.js";
 import { buildEvent, type EventTargets } from "./webhookDriver.js";
 import { type SandboxDelivery, WebhookOutbox, type WebhookTarget } from "./webhookOutbox.js";
 
+export type { CreateRepoOptions } from "./createSandboxRepo.js";
 export type { SandboxDelivery, WebhookTarget } from "./webhookOutbox.js";
 
 export interface SandboxOptions {
@@ -53,14 +51,8 @@ export interface Sandbox {
   state: SandboxState;
   /** every webhook the sandbox pushed to the target, oldest first */
   deliveries: SandboxDelivery[];
-  createRepo(o: {
-    owner: string;
-    name: string;
-    defaultBranch?: string;
-    files?: Record<string, string>;
-    installationId?: number;
-    private?: boolean;
-  }): Promise<SandboxRepo>;
+  /** a bare repository with one commit of `files` (a README.md by default); the owner is admin */
+  createRepo(o: CreateRepoOptions): Promise<SandboxRepo>;
   addUser(login: string, type?: "User" | "Bot"): SandboxUser;
   setPermission(repo: string, login: string, permission: Permission): void;
   createIssue(
@@ -139,7 +131,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const rt = createRuntime(state, { projectRoot, log, outbox });
 
   const server = createServer((req, res) => {
-    dispatch(rt, req, res).catch((error: unknown) => {
+    dispatchRequest(rt, req, res).catch((error: unknown) => {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       rt.fidelity(req.method ?? "GET", req.url ?? "", `the sandbox crashed: ${message}`);
       if (!res.headersSent)
@@ -173,56 +165,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     state,
     deliveries: outbox.deliveries,
 
-    async createRepo(o) {
-      const defaultBranch = o.defaultBranch ?? "main";
-      const key = `${o.owner}/${o.name}`;
-      if (findRepo(state.repos, o.owner, o.name)) throw new Error(`${key} already exists`);
-      ensureUser(state, o.owner);
-      const installationId = o.installationId ?? installationFor(state, o.owner);
-      if (!state.installations.has(installationId)) {
-        state.installations.set(installationId, {
-          id: installationId,
-          account: o.owner,
-          tokens: new Map(),
-          createdAt: timestamp(state),
-        });
-      }
-      const gitDir = join(projectRoot, o.owner, `${o.name}.git`);
-      const git = await BareRepo.create(gitDir, defaultBranch);
-      await git.commitFiles({
-        branch: defaultBranch,
-        files: o.files ?? { "README.md": `# ${o.name}\n` },
-        message: "Initial commit",
-        author: { name: o.owner, email: `${o.owner}@users.noreply.github.com` },
-      });
-      const id = nextId(state);
-      const now = timestamp(state);
-      const repo: SandboxRepo = {
-        id,
-        nodeId: nodeId("R", id),
-        owner: o.owner,
-        name: o.name,
-        defaultBranch,
-        gitDir,
-        private: o.private ?? false,
-        installationId,
-        collaborators: new Map([[o.owner, "admin"]]),
-        labels: new Map(),
-        issues: new Map(),
-        pulls: new Map(),
-        issueComments: new Map(),
-        reviewComments: new Map(),
-        reviews: new Map(),
-        threads: new Map(),
-        reactions: [],
-        checkRuns: new Map(),
-        nextNumber: 1,
-        createdAt: now,
-        pushedAt: now,
-      };
-      state.repos.set(key, repo);
-      return repo;
-    },
+    createRepo: (o) => createSandboxRepo(state, projectRoot, o),
 
     addUser: (login, type = "User") => ensureUser(state, login, type),
 
@@ -384,30 +327,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
   };
   return sandbox;
-}
-
-async function dispatch(
-  rt: SandboxRuntime,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const rawUrl = req.url ?? "/";
-  const url = new URL(rawUrl, rt.state.baseUrl);
-  let path = rawUrl.split("?")[0] ?? "/";
-  const ex = (p: string): Exchange => ({ req, res, path: p, url, requestId: rt.newRequestId() });
-  if (path === "/graphql" || path === "/api/graphql") return handleGraphqlRequest(rt, ex(path));
-  // GitHub Enterprise Server shape: the REST API under /api/v3
-  if (path === "/api/v3" || path.startsWith("/api/v3/")) path = path.slice("/api/v3".length) || "/";
-  if (isGitPath(path)) return handleGitRequest(rt, ex(path));
-  return handleRest(rt, ex(path));
-}
-
-/** One installation per account, made on first use. */
-function installationFor(state: SandboxState, account: string): number {
-  for (const installation of state.installations.values()) {
-    if (installation.account === account) return installation.id;
-  }
-  return nextId(state);
 }
 
 function describe(failures: FidelityFailure[]): string {
