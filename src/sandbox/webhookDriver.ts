@@ -47,6 +47,42 @@ export function examplePayload(event: string, action?: string): Record<string, u
   return structuredClone(example);
 }
 
+/** Top-level keys every action of these events carries; others belong to one action only. */
+const COMMON_KEYS = new Set([
+  "action",
+  "number",
+  "issue",
+  "comment",
+  "pull_request",
+  "review",
+  "thread",
+  "repository",
+  "sender",
+  "installation",
+  "organization",
+  "enterprise",
+]);
+
+/**
+ * The example for event.action; some documented actions (issues.closed, pull_request.edited)
+ * have no published example, so a sibling action's example is used with its action-specific
+ * fields dropped (a caller adds e.g. `changes`).
+ */
+function exampleOrSibling(event: string, action: string | undefined): Record<string, unknown> {
+  const group = allExamples().find((g) => g.name === event);
+  if (!group || action === undefined || group.examples.some((e) => e["action"] === action)) {
+    return examplePayload(event, action);
+  }
+  if (!group.actions.includes(action)) return examplePayload(event, action);
+  const sibling = examplePayload(
+    event,
+    group.examples.some((e) => e["action"] === "opened") ? "opened" : undefined,
+  );
+  for (const key of Object.keys(sibling)) if (!COMMON_KEYS.has(key)) delete sibling[key];
+  if (action === "labeled" || action === "unlabeled") sibling["label"] = {};
+  return { ...sibling, action };
+}
+
 export interface EventTargets {
   /** "owner/name" */
   repo: string;
@@ -78,7 +114,7 @@ export function buildEvent(
   const [owner = "", name = ""] = o.repo.split("/");
   const repo = findRepo(state.repos, owner, name);
   if (!repo) throw new Error(`buildEvent: no sandbox repository ${o.repo}`);
-  const payload = examplePayload(event, action);
+  const payload = exampleOrSibling(event, action);
   const need = (what: string): never => {
     throw new Error(`buildEvent(${event}${action ? `.${action}` : ""}): pass ${what}`);
   };
