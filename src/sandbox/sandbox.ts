@@ -31,6 +31,18 @@ import { timestamp } from "./timestamp.js";
 import { buildEvent, type EventTargets } from "./webhookDriver.js";
 import { type SandboxDelivery, WebhookOutbox, type WebhookTarget } from "./webhookOutbox.js";
 
+// The GitHub sandbox: a stateful stand-in for github.com on a loopback port, reached by Octokit
+// and Probot through their base URL as they would reach GitHub Enterprise Server. It is strict:
+// every REST request is matched and validated against GitHub's OpenAPI description, every answer
+// it builds is checked against the documented response schema, and anything that would not work
+// on github.com is recorded as a fidelity failure that `assertFidelity()` throws.
+//
+//   REST     `${url}/repos/...`  (also `${url}/api/v3/repos/...`)
+//   GraphQL  `${url}/graphql`    (also `${url}/api/graphql`)
+//   git      `${url}/{owner}/{repo}.git` (HTTP Basic, user x-access-token, installation token)
+//
+// Tests and `orchestrate simulate` drive it; application code never imports it.
+
 export type { CreateRepoOptions } from "./createSandboxRepo.js";
 export type { SandboxDelivery, WebhookTarget } from "./webhookOutbox.js";
 
