@@ -44,6 +44,11 @@ export interface TaskRecord {
   lastFailure?: string | undefined;
   startedAt?: string | undefined;
   finishedAt?: string | undefined;
+  /**
+   * Agent time summed over every finished attempt, when the worker records it. `startedAt` and
+   * `finishedAt` only span the last attempt, so without this the status comment counts that one.
+   */
+  durationMs?: number | undefined;
 }
 
 export interface GroupRecord {
@@ -52,6 +57,8 @@ export interface GroupRecord {
   pull: number | null;
   /** a line for the status comment when something outside the run changed the group */
   note?: string | undefined;
+  /** review threads on the group's pull request, as the last reconcile counted them */
+  threads?: { open: number; resolved: number; ignored: number } | undefined;
 }
 
 export interface RunRecord {
@@ -77,6 +84,8 @@ export interface RunRecord {
   /** spec errors that stopped the plan, already formatted for people */
   errors: string[];
   awaitingApproval: boolean;
+  /** login of whoever stopped the run, for the status comment */
+  stoppedBy?: string | undefined;
   config: RepoConfig;
   groups: GroupRecord[];
 }

@@ -1,4 +1,3 @@
-import type { Plan } from "./buildPlan.js";
 import { isControlCode } from "./controlCharacter.js";
 import { TASK_STATUSES } from "./task.js";
 import { type StatusLookup, statusOf } from "./taskGraph.js";
@@ -20,8 +19,21 @@ const MAX_LABEL_CHARS = 80;
  * dependency to what waits on it, and a colour per status. Node ids are generated (`t0`, `t1`…)
  * because task ids may hold characters mermaid treats as syntax; labels are quoted and every
  * character that could end a label or start markup is written as a mermaid entity (`#35;`).
+ *
+ * Takes any plan-shaped graph (a `Plan`, or a run's tasks and groups for the status comment);
+ * `label` replaces the default `id: title` label text, which is escaped the same way.
  */
-export function renderMermaid(plan: Plan, statusById?: StatusLookup): string {
+export function renderMermaid<
+  T extends { id: string; title: string; depends_on: readonly string[] },
+>(
+  plan: {
+    tasks: readonly T[];
+    groups: ReadonlyArray<{ name: string; tasks: readonly string[] }>;
+  },
+  statusById?: StatusLookup,
+  opts: { label?: (task: T) => string } = {},
+): string {
+  const label = opts.label ?? ((task: T) => `${task.id}: ${task.title}`);
   const node = new Map(plan.tasks.map((task, i) => [task.id, `t${i}`]));
   const byId = new Map(plan.tasks.map((task) => [task.id, task]));
   const lines = ["```mermaid", "flowchart TD"];
@@ -29,7 +41,7 @@ export function renderMermaid(plan: Plan, statusById?: StatusLookup): string {
     lines.push(`  subgraph g${g}["${mermaidText(group.name)}"]`);
     for (const id of group.tasks) {
       const task = byId.get(id);
-      if (task) lines.push(`    ${node.get(id)}["${mermaidText(`${task.id}: ${task.title}`)}"]`);
+      if (task) lines.push(`    ${node.get(id)}["${mermaidText(label(task))}"]`);
     }
     lines.push("  end");
   });

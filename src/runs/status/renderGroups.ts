@@ -1,0 +1,43 @@
+import { codeSpan } from "../../spec/escapeMarkdown.js";
+import type { RunRecord, TaskRecord } from "../run.js";
+import { capList } from "./capList.js";
+import { inlineText } from "./inlineText.js";
+import { plainText } from "./plainText.js";
+
+/**
+ * A line per group: its branch, its pull request (or that there is none yet), how its review
+ * threads stand, and any note about something a person did to it outside the run.
+ */
+export function renderGroups(
+  run: RunRecord,
+  tasks: readonly TaskRecord[],
+  o: { repoUrl?: string | undefined; cap: number },
+): string {
+  if (run.groups.length === 0) return "";
+  const lines = run.groups.map((group) => {
+    const own = tasks.filter((t) => t.group === group.name && t.kind !== "review-thread");
+    const done = own.filter((t) => t.status === "complete").length;
+    const branch = codeSpan(plainText(group.branch));
+    const parts = [
+      `**${inlineText(group.name, 80)}**`,
+      o.repoUrl ? `[${branch}](${o.repoUrl}/tree/${encodePath(group.branch)})` : branch,
+      group.pull !== null ? `#${group.pull}` : "pull request not opened yet",
+      `${done} of ${own.length} tasks complete`,
+    ];
+    if (group.threads) {
+      const { open, resolved, ignored } = group.threads;
+      parts.push(`review threads: ${open} open, ${resolved} resolved, ${ignored} ignored`);
+    }
+    if (group.note) parts.push(`_${inlineText(group.note, 200)}_`);
+    return `- ${parts.join(" · ")}`;
+  });
+  return [
+    "#### Pull requests",
+    "",
+    ...capList(lines, o.cap, (n) => `- _…and ${n} more groups, cut to fit this comment_`),
+  ].join("\n");
+}
+
+function encodePath(branch: string): string {
+  return branch.split("/").map(encodeURIComponent).join("/");
+}

@@ -1,0 +1,18 @@
+import type { RunSnapshot } from "../run.js";
+import { inlineText } from "./inlineText.js";
+import { mention } from "./mention.js";
+import { runStateLabel } from "./runStateLabel.js";
+
+/** The first lines: the state, who started the run, how far it got and why it is where it is. */
+export function renderHeader({ run, tasks }: RunSnapshot): string {
+  const facts = [`Started by ${mention(run.startedBy)}`];
+  if (tasks.length > 0) {
+    const count = (status: string) => tasks.filter((t) => t.status === status).length;
+    facts.push(`${count("complete")} of ${tasks.length} tasks complete`);
+    if (count("in_progress") > 0) facts.push(`${count("in_progress")} in progress`);
+    if (count("failed") > 0) facts.push(`${count("failed")} failed`);
+  }
+  const lines = [`### ${runStateLabel(run.state)} · Orchestrate run`, facts.join(" · ")];
+  if (run.reason) lines.push("", `_${inlineText(run.reason, 300)}_`);
+  return lines.join("\n");
+}

@@ -1,0 +1,82 @@
+import { GITHUB_COMMENT_LIMIT } from "../../spec/renderPlan.js";
+import type { TaskRecord, TaskStatus } from "../run.js";
+import { cellText } from "./cellText.js";
+import { codeCell } from "./codeCell.js";
+import { formatDuration } from "./formatDuration.js";
+import { taskDuration } from "./taskDuration.js";
+import { taskStatusLabel } from "./taskStatusLabel.js";
+
+export interface TaskTableOptions {
+  now: Date;
+  /** longest title and report cell, in characters; long text is cut with `…` */
+  titleChars: number;
+  reportChars: number;
+  /** characters the table may use; rows that do not fit are left out, with a note */
+  maxChars?: number;
+}
+
+const HEADER = [
+  "| Task | Group | Depends on | Status | Backend | Attempts | Duration | Report |",
+  "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
+].join("\n");
+
+/** Which rows stay when not all fit: what needs a person's eye first, finished work last. */
+const interest: Record<TaskStatus, number> = {
+  failed: 0,
+  in_progress: 1,
+  ready: 2,
+  pending: 3,
+  complete: 4,
+  cancelled: 5,
+};
+
+const DEPS_SHOWN = 5;
+const NOTE_ROOM = 320;
+
+/** The task table; tasks come in reading order and keep it even when rows are left out. */
+export function renderTaskTable(tasks: readonly TaskRecord[], o: TaskTableOptions): string {
+  const rows = tasks.map((task) => row(task, o));
+  const maxChars = o.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const whole = [HEADER, ...rows].join("\n");
+  if (whole.length <= maxChars) return whole;
+
+  let room = maxChars - HEADER.length - NOTE_ROOM;
+  const keep = new Set<number>();
+  const byInterest = tasks
+    .map((task, i) => ({ i, rank: interest[task.status] ?? 9 }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i);
+  for (const { i } of byInterest) {
+    const length = (rows[i]?.length ?? 0) + 1;
+    if (length > room) break;
+    keep.add(i);
+    room -= length;
+  }
+  const left = tasks.filter((_, i) => !keep.has(i));
+  const counts = new Map<string, number>();
+  for (const task of left) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
+  const detail = [...counts].map(([status, n]) => `${n} ${status.replace("_", " ")}`).join(", ");
+  const note = `_${left.length} of ${tasks.length} tasks are not listed (${detail}), to keep this comment within GitHub's size limit; failed and running tasks are kept first._`;
+  const kept = rows.filter((_, i) => keep.has(i));
+  return kept.length > 0 ? [HEADER, ...kept, "", note].join("\n") : note;
+}
+
+function row(task: TaskRecord, o: TaskTableOptions): string {
+  const kind = task.kind === "review-thread" ? "💬 " : "";
+  const deps = task.depends_on.slice(0, DEPS_SHOWN).map((d) => codeCell(d, 40));
+  if (task.depends_on.length > DEPS_SHOWN)
+    deps.push(`+${task.depends_on.length - DEPS_SHOWN} more`);
+  const duration = taskDuration(task, o.now);
+  const cells = [
+    `${kind}${codeCell(task.id, 60)} ${cellText(task.title, o.titleChars)}`,
+    cellText(task.group, 40),
+    deps.join(", ") || "—",
+    taskStatusLabel(task.status),
+    cellText(task.lastBackend ?? task.backend ?? "", 30) || "—",
+    String(task.attempts),
+    duration === null
+      ? "—"
+      : `${formatDuration(duration)}${task.status === "in_progress" ? " so far" : ""}`,
+    cellText(task.report ?? "", o.reportChars) || "—",
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
