@@ -1,0 +1,6 @@
+export const RESOLVE_THREAD_DOCUMENT = `mutation ResolveThread($threadId: ID!) {
+  resolveReviewThread(input: { threadId: $threadId }) {
+    thread { id isResolved }
+  }
+}
+`;

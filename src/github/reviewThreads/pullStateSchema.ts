@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const pullStateSchema = z.enum(["OPEN", "CLOSED", "MERGED"]);
