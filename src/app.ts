@@ -51,12 +51,14 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       if (parsed.kind === "none") {
         if (!(await deps.awaitsAnswer(owner, repo, payload.issue.number))) return;
         const loaded = await loadConfig(context);
-        await deps.events.add(commandJob(context, loaded, {
+        await deps.events.add(
+          commandJob(context, loaded, {
             ...base,
             command: "answer",
             argument: null,
             text: payload.comment.body ?? "",
-          }),);
+          }),
+        );
         return;
       }
       const loaded = await loadConfig(context);

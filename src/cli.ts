@@ -16,7 +16,8 @@ Configuration comes from the environment (and a .env file); see README.md.`;
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // Probot writes the registered App's credentials to .env; read it like Probot would.
-  if (existsSync(".env") && (command === "server" || command === "worker")) process.loadEnvFile(".env");
+  if (existsSync(".env") && (command === "server" || command === "worker"))
+    process.loadEnvFile(".env");
   switch (command) {
     case "server": {
       const { serverCommand } = await import("./cli/serverCommand.js");

@@ -1,5 +1,5 @@
-import { loadOperatorConfig } from "../config/env.js";
 import { ConfigError } from "../config/configError.js";
+import { loadOperatorConfig } from "../config/env.js";
 import { startOrchestrate } from "../server/startOrchestrate.js";
 import { waitForSignal } from "./serverCommand.js";
 

@@ -33,7 +33,8 @@ const hints: Record<string, string> = {
   label: "the name of the label that starts a run, e.g. `label: orchestrate`",
   race: "how many backends race on each task, 1 to 5",
   approval: "`required` to wait for `/orchestrate approve`, or `none`",
-  follow: "`all` to act on every trusted review thread, or `mention` for threads that mention the app",
+  follow:
+    "`all` to act on every trusted review thread, or `mention` for threads that mention the app",
   trusted_bots: "a list of bot logins, e.g. `- coderabbitai[bot]`",
 };
 

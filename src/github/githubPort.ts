@@ -35,7 +35,15 @@ export interface ExistingComment extends CommentRef {
   authorType: string;
 }
 
-export type ReactionContent = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+export type ReactionContent =
+  | "+1"
+  | "-1"
+  | "laugh"
+  | "confused"
+  | "heart"
+  | "hooray"
+  | "rocket"
+  | "eyes";
 
 export interface PullInfo {
   number: number;
@@ -77,4 +85,8 @@ export interface GitHubPort {
   installationToken(): Promise<string>;
 }
 
-export const WRITE_PERMISSIONS: ReadonlySet<RepoPermission> = new Set(["admin", "maintain", "write"]);
+export const WRITE_PERMISSIONS: ReadonlySet<RepoPermission> = new Set([
+  "admin",
+  "maintain",
+  "write",
+]);

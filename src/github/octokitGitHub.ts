@@ -46,7 +46,12 @@ export function octokitGitHub(octokit: ProbotOctokit, appLogin: string): GitHubP
     },
     async fileContent({ owner, repo }, path, ref) {
       try {
-        const { data } = await rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
+        const { data } = await rest.repos.getContent({
+          owner,
+          repo,
+          path,
+          ...(ref ? { ref } : {}),
+        });
         if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return null;
         return Buffer.from(data.content, "base64").toString("utf8");
       } catch (error) {

@@ -80,7 +80,11 @@ function waitReady(child: ChildProcess): Promise<void> {
     };
     child.stdout?.on("data", onData);
     child.once("exit", (code) =>
-      fail(new Error(`redis-server exited with code ${code} before it was ready:\n${seen.slice(-2000)}`)),
+      fail(
+        new Error(
+          `redis-server exited with code ${code} before it was ready:\n${seen.slice(-2000)}`,
+        ),
+      ),
     );
   });
 }

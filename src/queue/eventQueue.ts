@@ -60,7 +60,12 @@ export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2
       await queue.add(
         "publish",
         { type: "publish", runKey, installationId },
-        { jobId: `publish-${runKey}-v${version}`, delay: publishDelayMs, removeOnComplete: true, removeOnFail: true },
+        {
+          jobId: `publish-${runKey}-v${version}`,
+          delay: publishDelayMs,
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
       );
     },
     async pending() {
@@ -81,8 +86,11 @@ export function startEventWorker(
   prefix: string,
   handle: (event: EventJob) => Promise<void>,
   onInvalid: (errors: string) => void,
+  onError: (error: Error) => void,
   concurrency = 8,
 ): EventWorkerHandle {
+  const workerConnection = connection.duplicate();
+  workerConnection.on("error", onError);
   const worker = new Worker(
     "events",
     async (job) => {
@@ -93,8 +101,13 @@ export function startEventWorker(
       }
       await handle(parsed.data);
     },
-    { connection: connection.duplicate(), prefix, concurrency },
+    { connection: workerConnection, prefix, concurrency },
   );
-  worker.on("error", () => {});
-  return { close: () => worker.close() };
+  worker.on("error", onError);
+  return {
+    async close() {
+      await worker.close();
+      workerConnection.disconnect();
+    },
+  };
 }

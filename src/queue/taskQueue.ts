@@ -75,10 +75,13 @@ export function startTaskWorker(
 ): TaskWorkerHandle {
   const running = new Map<string, Set<AbortController>>();
   const subscriber = connection.duplicate();
+  subscriber.on("error", options.onError);
   void subscriber.subscribe(`${prefix}:cancel`);
   subscriber.on("message", (_channel: string, runKey: string) => {
     for (const controller of running.get(runKey) ?? []) controller.abort(new Error("run stopped"));
   });
+  const workerConnection = connection.duplicate();
+  workerConnection.on("error", options.onError);
   const worker = new Worker(
     "tasks",
     async (job: Job) => {
@@ -99,7 +102,7 @@ export function startTaskWorker(
       }
     },
     {
-      connection: connection.duplicate(),
+      connection: workerConnection,
       prefix,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs ?? 30_000,
@@ -111,6 +114,7 @@ export function startTaskWorker(
     // Graceful: jobs in hand finish (BullMQ waits for them); nothing new is taken.
     async close() {
       await worker.close();
+      workerConnection.disconnect();
       subscriber.disconnect();
     },
   };

@@ -1,5 +1,5 @@
-import type { RunStore } from "./runStore.js";
 import type { TaskRecord } from "./run.js";
+import type { RunStore } from "./runStore.js";
 
 export interface ReadyJob {
   runKey: string;

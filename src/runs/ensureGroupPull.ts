@@ -46,7 +46,13 @@ export async function ensureGroupPull(
   await deps.store.updateRun(key, (r) => ({
     ...r,
     groups: r.groups.map((g) =>
-      g.name === groupName ? { ...g, pull: number, ...(closedByPerson ? { note: "its pull request was closed by a person" } : {}) } : g,
+      g.name === groupName
+        ? {
+            ...g,
+            pull: number,
+            ...(closedByPerson ? { note: "its pull request was closed by a person" } : {}),
+          }
+        : g,
     ),
   }));
   return number;

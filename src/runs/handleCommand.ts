@@ -31,7 +31,8 @@ export async function handleCommand(job: CommandJob, deps: CommandDeps): Promise
     );
     return;
   }
-  const needsConfig = job.command === "start" || job.command === "answer" || job.command === "approve";
+  const needsConfig =
+    job.command === "start" || job.command === "answer" || job.command === "approve";
   if (needsConfig && job.configErrors) {
     await deps.github.createComment(
       repo,

@@ -20,7 +20,11 @@ const words: Record<string, CommandName> = {
  * begins with the command counts, so quoting it in prose does not trigger anything.
  */
 export function parseCommand(body: string): ParsedCommand {
-  const firstLine = body.replace(/^\uFEFF/, "").trimStart().split(/\r?\n/, 1)[0] ?? "";
+  const firstLine =
+    body
+      .replace(/^\uFEFF/, "")
+      .trimStart()
+      .split(/\r?\n/, 1)[0] ?? "";
   const match = /^\/orchestrate(?:\s+(\S+))?(?:\s+(.+?))?\s*$/i.exec(firstLine);
   if (!match) return { kind: "none" };
   const word = (match[1] ?? "").toLowerCase();

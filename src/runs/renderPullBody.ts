@@ -1,7 +1,12 @@
 import type { GroupRecord, RunRecord, TaskRecord } from "./run.js";
 
 /** The group PR's body: the checklist of its tasks, each linked to its commit, and the issue. */
-export function renderPullBody(run: RunRecord, group: GroupRecord, tasks: TaskRecord[], repoUrl: string): string {
+export function renderPullBody(
+  run: RunRecord,
+  group: GroupRecord,
+  tasks: TaskRecord[],
+  repoUrl: string,
+): string {
   const lines = [
     `Part of #${run.issueNumber}. Opened by Orchestrate for the **${group.name}** group of tasks.`,
     "",
@@ -16,10 +21,15 @@ export function renderPullBody(run: RunRecord, group: GroupRecord, tasks: TaskRe
   if (verified.length > 0) {
     lines.push("", "### Verify");
     for (const task of verified) {
-      lines.push(`- \`${oneLine(task.verify ?? run.config.verify ?? "")}\` passed for **${task.id}** before its push`);
+      lines.push(
+        `- \`${oneLine(task.verify ?? run.config.verify ?? "")}\` passed for **${task.id}** before its push`,
+      );
     }
   }
-  lines.push("", "Review threads on this pull request are followed: each is fixed or answered, then resolved.");
+  lines.push(
+    "",
+    "Review threads on this pull request are followed: each is fixed or answered, then resolved.",
+  );
   return lines.join("\n");
 }
 

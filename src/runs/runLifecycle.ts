@@ -1,12 +1,6 @@
 import type { RepoConfig } from "../config/repoConfig.js";
 import type { GitHubPort } from "../github/githubPort.js";
-import {
-  ACTIVE_STATES,
-  type RunRecord,
-  type RunSnapshot,
-  runKey,
-  type TaskRecord,
-} from "./run.js";
+import { ACTIVE_STATES, type RunRecord, type RunSnapshot, runKey, type TaskRecord } from "./run.js";
 import type { RunStore } from "./runStore.js";
 import type { StatusComments } from "./statusComments.js";
 
@@ -43,7 +37,13 @@ export interface Dispatcher {
 }
 
 export interface RunLifecycle {
-  start(target: RunTarget, sender: string, config: RepoConfig, isPullRequest: boolean, origin: string): Promise<void>;
+  start(
+    target: RunTarget,
+    sender: string,
+    config: RepoConfig,
+    isPullRequest: boolean,
+    origin: string,
+  ): Promise<void>;
   answer(target: RunTarget, sender: string, config: RepoConfig, comment: string): Promise<void>;
   approve(target: RunTarget, sender: string): Promise<void>;
   stop(target: RunTarget, sender: string): Promise<void>;
@@ -178,7 +178,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     async answer(target, sender, _config, comment) {
       const key = runKey(target.owner, target.repo, target.issueNumber);
       const snapshot = await deps.store.get(key);
-      if (!snapshot || snapshot.run.state !== "needs-input" || snapshot.run.awaitingApproval) return;
+      if (snapshot?.run.state !== "needs-input" || snapshot.run.awaitingApproval) return;
       const conversation = [
         ...snapshot.run.conversation,
         ...snapshot.run.questions.map((q) => `Planner asked: ${q}`),
@@ -222,7 +222,9 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
       const snapshot = await deps.store.get(key);
       const task = snapshot?.tasks.find((t) => t.id === taskId);
       if (!snapshot || !task || task.status !== "failed") {
-        const known = snapshot?.tasks.filter((t) => t.status === "failed").map((t) => `\`${t.id}\``);
+        const known = snapshot?.tasks
+          .filter((t) => t.status === "failed")
+          .map((t) => `\`${t.id}\``);
         await deps.github.createComment(
           coords(target),
           target.issueNumber,
@@ -233,7 +235,9 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
         return;
       }
       await deps.store.updateTask(key, task.id, (t) =>
-        t.status === "failed" ? { ...t, status: "pending", report: `retry asked by @${sender}` } : null,
+        t.status === "failed"
+          ? { ...t, status: "pending", report: `retry asked by @${sender}` }
+          : null,
       );
       await deps.store.updateRun(key, (run) =>
         run.state === "failed" || run.state === "done" || run.state === "stopped"

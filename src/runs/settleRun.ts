@@ -20,17 +20,25 @@ export async function settleRun(key: string, store: RunStore): Promise<RunRecord
   );
 }
 
-function verdictOf({ run, tasks }: RunSnapshot): { state: "done" | "failed"; reason: string } | null {
+function verdictOf({
+  run,
+  tasks,
+}: RunSnapshot): { state: "done" | "failed"; reason: string } | null {
   if (run.state !== "running" && run.state !== "reviewing") return null;
   const blocked = blockedTasks(tasks);
   const live = tasks.filter(
-    (t) => (t.status === "pending" || t.status === "ready" || t.status === "in_progress") && !blocked.has(t.id),
+    (t) =>
+      (t.status === "pending" || t.status === "ready" || t.status === "in_progress") &&
+      !blocked.has(t.id),
   );
   if (live.length > 0) return null;
   const failed = tasks.filter((t) => t.status === "failed");
   if (failed.length > 0) {
     const names = failed.map((t) => t.id).join(", ");
-    return { state: "failed", reason: `${failed.length === 1 ? "task" : "tasks"} ${names} failed; \`/orchestrate retry <task-id>\` runs one again` };
+    return {
+      state: "failed",
+      reason: `${failed.length === 1 ? "task" : "tasks"} ${names} failed; \`/orchestrate retry <task-id>\` runs one again`,
+    };
   }
   if (tasks.every((t) => t.status === "complete") && run.groups.every((g) => g.pull !== null)) {
     return { state: "done", reason: "every task is complete and every group has its pull request" };

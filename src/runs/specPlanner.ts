@@ -32,7 +32,10 @@ export function specPlanner(ask: ((prompt: string) => Promise<string>) | null): 
         parsed = parseSpec(merged.text, { maxTasks, maxBytes: MERGED_MAX_BYTES });
       }
       if (!parsed.ok) {
-        return { kind: "invalid", errors: relocateSpecErrors(parsed.errors, sections).map(formatError) };
+        return {
+          kind: "invalid",
+          errors: relocateSpecErrors(parsed.errors, sections).map(formatError),
+        };
       }
       if (parsed.format !== "freeform") {
         return planned(parsed.tasks, parsed.groups, input.issueNumber);
@@ -66,7 +69,11 @@ export function specPlanner(ask: ((prompt: string) => Promise<string>) | null): 
   };
 }
 
-function planned(tasks: readonly Task[], groups: readonly string[] | undefined, issue: number): PlanOutcome {
+function planned(
+  tasks: readonly Task[],
+  groups: readonly string[] | undefined,
+  issue: number,
+): PlanOutcome {
   const plan = buildPlan(tasks, { issue, ...(groups ? { groups } : {}) });
   const records: TaskRecord[] = plan.tasks.map((t) => ({
     id: t.id,
@@ -82,5 +89,9 @@ function planned(tasks: readonly Task[], groups: readonly string[] | undefined, 
     kind: "implement",
     attempts: 0,
   }));
-  return { kind: "plan", tasks: records, groups: plan.groups.map((g) => ({ name: g.name, branch: g.branch })) };
+  return {
+    kind: "plan",
+    tasks: records,
+    groups: plan.groups.map((g) => ({ name: g.name, branch: g.branch })),
+  };
 }

@@ -10,7 +10,9 @@ export function healthHandler(redis: Redis) {
         redis.ping(),
         new Promise((_, fail) => setTimeout(() => fail(new Error("timed out")), 2000).unref()),
       ]);
-      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok","redis":"ok"}');
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end('{"status":"ok","redis":"ok"}');
     } catch (error) {
       res
         .writeHead(503, { "content-type": "application/json" })

@@ -71,6 +71,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   });
   await app.probot.ready();
   const log = app.probot.log;
+  redis.on("error", (error: Error) => log.warn({ err: error }, "Redis connection error; retrying"));
   const backends = parseBackends(config.ORCHESTRATE_BACKENDS);
   const dataDir = resolve(config.ORCHESTRATE_DATA_DIR);
 
@@ -127,7 +128,12 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   if (roles.events) {
     const planner = specPlanner(
       config.ORCHESTRATE_PLANNER
-        ? plannerAsk(config.ORCHESTRATE_PLANNER, backends, join(dataDir, "planner"), config.TASK_TIMEOUT_MINUTES * 60_000)
+        ? plannerAsk(
+            config.ORCHESTRATE_PLANNER,
+            backends,
+            join(dataDir, "planner"),
+            config.TASK_TIMEOUT_MINUTES * 60_000,
+          )
         : null,
     );
     const worker = startEventWorker(
@@ -154,6 +160,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
         await handleCommand(event, { github, lifecycle });
       },
       (errors) => log.warn({ errors }, "dropped an event job whose payload did not validate"),
+      (error) => log.error({ err: error }, "events worker error"),
     );
     closers.push(() => worker.close());
   }
@@ -178,7 +185,8 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
         }),
       {
         concurrency: config.WORKER_CONCURRENCY,
-        onInvalid: (errors) => log.warn({ errors }, "dropped a task job whose payload did not validate"),
+        onInvalid: (errors) =>
+          log.warn({ errors }, "dropped a task job whose payload did not validate"),
         onError: (error) => log.error({ err: error }, "task worker error"),
       },
     );

@@ -36,13 +36,19 @@ type Outcome =
  * worktrees, verify, push, then record the result. A job delivered again (a stalled worker's
  * job taken over) finds the task already complete and does nothing, so no task completes twice.
  */
-export async function processTask(job: TaskJobInput, signal: AbortSignal, deps: ProcessTaskDeps): Promise<void> {
+export async function processTask(
+  job: TaskJobInput,
+  signal: AbortSignal,
+  deps: ProcessTaskDeps,
+): Promise<void> {
   const snapshot = await deps.store.get(job.runKey);
   const task = snapshot?.tasks.find((t) => t.id === job.taskId);
   if (!snapshot || !task) return;
   const { run } = snapshot;
   if (run.state !== "running" && run.state !== "reviewing") {
-    await finish(job, deps, (t) => (isOpen(t) ? { ...t, status: "cancelled", report: `run ${run.state}` } : null));
+    await finish(job, deps, (t) =>
+      isOpen(t) ? { ...t, status: "cancelled", report: `run ${run.state}` } : null,
+    );
     return;
   }
   const claimed = await deps.store.updateTask(job.runKey, job.taskId, (t) =>
@@ -70,7 +76,14 @@ export async function processTask(job: TaskJobInput, signal: AbortSignal, deps: 
     race: task.race ?? run.config.race,
   });
   if (backends.length === 0) {
-    await fail(job, deps, claimed, "no backend is configured: set ORCHESTRATE_BACKENDS on the workers", "none", true);
+    await fail(
+      job,
+      deps,
+      claimed,
+      "no backend is configured: set ORCHESTRATE_BACKENDS on the workers",
+      "none",
+      true,
+    );
     return;
   }
   const verify = task.verify ?? run.config.verify;
@@ -79,7 +92,13 @@ export async function processTask(job: TaskJobInput, signal: AbortSignal, deps: 
     issueNumber: run.issueNumber,
     issueTitle: issue.title,
     specContext: issue.body,
-    task: { id: task.id, title: task.title, description: task.description, group: task.group, kind: task.kind },
+    task: {
+      id: task.id,
+      title: task.title,
+      description: task.description,
+      group: task.group,
+      kind: task.kind,
+    },
     branch,
     groupTasks: snapshot.tasks
       .filter((t) => t.group === task.group)
@@ -91,7 +110,12 @@ export async function processTask(job: TaskJobInput, signal: AbortSignal, deps: 
   const outcome = await race(backends, signal, async (backend, raceSignal, claim) => {
     const result = await runAttempt({
       workspaces: deps.workspaces,
-      repo: { owner: run.owner, name: run.repo, cloneUrl: info.cloneUrl, defaultBranch: info.defaultBranch },
+      repo: {
+        owner: run.owner,
+        name: run.repo,
+        cloneUrl: info.cloneUrl,
+        defaultBranch: info.defaultBranch,
+      },
       branch,
       token,
       taskKey: `${run.issueNumber}-${task.id}-a${job.attempt}-${backend.name}`,
@@ -100,15 +124,32 @@ export async function processTask(job: TaskJobInput, signal: AbortSignal, deps: 
       ...(verify ? { verify } : {}),
       taskId: task.id,
       taskKind: task.kind,
-      attemptDir: join(deps.logsDir, safe(run.key), task.id, `attempt-${job.attempt}-${backend.name}`),
+      attemptDir: join(
+        deps.logsDir,
+        safe(run.key),
+        task.id,
+        `attempt-${job.attempt}-${backend.name}`,
+      ),
       timeoutMs: Math.min(deps.taskTimeoutMs, backend.timeoutMs ?? Number.POSITIVE_INFINITY),
       signal: raceSignal,
       commitMessage: commitMessage(run, task),
       claim,
     });
     return result.ok
-      ? { ok: true, sha: result.sha, noChange: result.noChange, report: result.report, backend: backend.name }
-      : { ok: false, reason: result.reason, detail: result.detail, report: result.report, backend: backend.name };
+      ? {
+          ok: true,
+          sha: result.sha,
+          noChange: result.noChange,
+          report: result.report,
+          backend: backend.name,
+        }
+      : {
+          ok: false,
+          reason: result.reason,
+          detail: result.detail,
+          report: result.report,
+          backend: backend.name,
+        };
   });
 
   if (outcome.ok) {
@@ -127,7 +168,9 @@ export async function processTask(job: TaskJobInput, signal: AbortSignal, deps: 
     return;
   }
   if (signal.aborted || outcome.reason === "aborted") {
-    await finish(job, deps, (t) => (isOpen(t) ? { ...t, status: "cancelled", report: "stopped" } : null));
+    await finish(job, deps, (t) =>
+      isOpen(t) ? { ...t, status: "cancelled", report: "stopped" } : null,
+    );
     return;
   }
   const fatal = outcome.reason === "verify-missing";
@@ -191,13 +234,18 @@ async function race(
         const outcome = await attempt(backend, controller.signal, () => {
           if (winner !== null && winner !== backend.name) return false;
           winner = backend.name;
-          for (const [j, other] of controllers.entries()) if (j !== i) other.abort(new Error("lost the race"));
+          for (const [j, other] of controllers.entries())
+            if (j !== i) other.abort(new Error("lost the race"));
           return true;
         });
         return outcome;
       }),
     );
-    return results.find((r) => r.ok) ?? results.find((r) => r.ok === false && r.reason !== "aborted") ?? results[0]!;
+    return (
+      results.find((r) => r.ok) ??
+      results.find((r) => r.ok === false && r.reason !== "aborted") ??
+      results[0]!
+    );
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
@@ -212,7 +260,10 @@ function isOpen(t: TaskRecord): boolean {
 }
 
 function lastLine(text: string): string {
-  const lines = text.trim().split("\n").filter((l) => l.trim());
+  const lines = text
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim());
   return (lines[lines.length - 1] ?? "").slice(0, 300);
 }
 

@@ -1,14 +1,17 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { loadOperatorConfig } from "../../src/config/env.js";
 import { freePort } from "../../src/queue/embeddedRedis.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
 import { buildEvent, deliver } from "../../src/sandbox/webhookDriver.js";
-import { type Roles, type RunningOrchestrate, startOrchestrate } from "../../src/server/startOrchestrate.js";
-
+import {
+  type Roles,
+  type RunningOrchestrate,
+  startOrchestrate,
+} from "../../src/server/startOrchestrate.js";
 
 export const WEBHOOK_SECRET = "e2e-webhook-secret";
 
@@ -31,7 +34,11 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { roles?: Partial<Roles>; env?: Record<string, string>; files?: Record<string, string> } = {},
+  options: {
+    roles?: Partial<Roles>;
+    env?: Record<string, string>;
+    files?: Record<string, string>;
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox();
   const owner = "octo-org";

@@ -36,7 +36,11 @@ describe("a maintainer labels an issue", () => {
   }
 
   it("answers a maintainer with a reaction and one status comment", async () => {
-    const issue = h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: "maintainer-user" });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Saved searches",
+      body: SPEC,
+      user: "maintainer-user",
+    });
     const sent = await h.send("issues", "labeled", {
       repo: h.repo,
       sender: "maintainer-user",
@@ -54,7 +58,11 @@ describe("a maintainer labels an issue", () => {
   });
 
   it("refuses a reader once, politely, and stores nothing", async () => {
-    const issue = h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: "reader-user" });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Saved searches",
+      body: SPEC,
+      user: "reader-user",
+    });
     await h.send("issues", "labeled", {
       repo: h.repo,
       sender: "reader-user",
@@ -73,9 +81,18 @@ describe("a maintainer labels an issue", () => {
   });
 
   it("answers the same delivery only once", async () => {
-    const issue = h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: "maintainer-user" });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Saved searches",
+      body: SPEC,
+      user: "maintainer-user",
+    });
     const deliveryId = randomUUID();
-    const fields = { repo: h.repo, sender: "maintainer-user", issue: issue.number, label: "orchestrate" };
+    const fields = {
+      repo: h.repo,
+      sender: "maintainer-user",
+      issue: issue.number,
+      label: "orchestrate",
+    };
     await h.send("issues", "labeled", fields, deliveryId);
     await h.settle();
     await h.send("issues", "labeled", fields, deliveryId);
@@ -84,14 +101,27 @@ describe("a maintainer labels an issue", () => {
   });
 
   it("ignores a label that is not the configured one", async () => {
-    const issue = h.sandbox.createIssue(h.repo, { title: "Typo", body: SPEC, user: "maintainer-user" });
-    await h.send("issues", "labeled", { repo: h.repo, sender: "maintainer-user", issue: issue.number, label: "bug" });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Typo",
+      body: SPEC,
+      user: "maintainer-user",
+    });
+    await h.send("issues", "labeled", {
+      repo: h.repo,
+      sender: "maintainer-user",
+      issue: issue.number,
+      label: "bug",
+    });
     await h.settle();
     expect(appComments(issue.number)).toHaveLength(0);
   });
 
   it("refuses a delivery whose signature is wrong, and stores nothing", async () => {
-    const issue = h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: "maintainer-user" });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Saved searches",
+      body: SPEC,
+      user: "maintainer-user",
+    });
     const payload = examplePayload("issues", "labeled");
     const body = JSON.stringify(payload);
     const res = await fetch(h.webhookUrl, {

@@ -5,7 +5,11 @@ import { type Harness, startHarness } from "./harness.js";
 
 const agent = (name: string) =>
   JSON.stringify([
-    { name, command: [process.execPath, resolve("test/agents/edit-agent.mjs")], promptVia: "stdin" },
+    {
+      name,
+      command: [process.execPath, resolve("test/agents/edit-agent.mjs")],
+      promptVia: "stdin",
+    },
   ]);
 
 const SPEC = `Saved searches, in three pull requests.
@@ -25,14 +29,20 @@ tasks:
 describe("workers run a planned spec", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { ORCHESTRATE_BACKENDS: agent("edit"), WORKER_CONCURRENCY: "3" } });
+    h = await startHarness({
+      env: { ORCHESTRATE_BACKENDS: agent("edit"), WORKER_CONCURRENCY: "3" },
+    });
     h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(() => h.close());
 
   it("lands each task once, on its group's branch, after its dependencies, and opens one PR per group", async () => {
-    const issue = h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: "maintainer-user" });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Saved searches",
+      body: SPEC,
+      user: "maintainer-user",
+    });
     await h.send("issues", "labeled", {
       repo: h.repo,
       sender: "maintainer-user",
@@ -43,7 +53,12 @@ describe("workers run a planned spec", () => {
 
     const branches = (await h.sandbox.branches(h.repo)).map((b) => b.name).sort();
     expect(branches).toEqual(
-      ["main", `orchestrate/${issue.number}-api`, `orchestrate/${issue.number}-db`, `orchestrate/${issue.number}-web`].sort(),
+      [
+        "main",
+        `orchestrate/${issue.number}-api`,
+        `orchestrate/${issue.number}-db`,
+        `orchestrate/${issue.number}-web`,
+      ].sort(),
     );
     const groups: Record<string, string[]> = {
       db: ["schema", "queries"],
@@ -52,24 +67,40 @@ describe("workers run a planned spec", () => {
     };
     for (const [group, ids] of Object.entries(groups)) {
       for (const id of ids) {
-        const text = await h.sandbox.fileAt(h.repo, `orchestrate/${issue.number}-${group}`, `${id}.txt`);
+        const text = await h.sandbox.fileAt(
+          h.repo,
+          `orchestrate/${issue.number}-${group}`,
+          `${id}.txt`,
+        );
         expect(text, `${id}.txt on ${group}`).toBe(`done by ${id}\n`);
       }
     }
     // Dependencies first: on db, schema's commit comes before queries'.
     const gitDir = h.sandbox.state.repos.get(h.repo)?.gitDir ?? "";
-    const subjects = execFileSync("git", ["--git-dir", gitDir, "log", "--reverse", "--format=%s", `orchestrate/${issue.number}-db`], {
-      encoding: "utf8",
-    }).trim().split("\n");
+    const subjects = execFileSync(
+      "git",
+      ["--git-dir", gitDir, "log", "--reverse", "--format=%s", `orchestrate/${issue.number}-db`],
+      {
+        encoding: "utf8",
+      },
+    )
+      .trim()
+      .split("\n");
     expect(subjects.slice(-2)).toEqual(["Saved search table", "Query helpers"]);
     const pulls = [...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? [])];
     expect(pulls.map((p) => p.head).sort()).toEqual(
-      [`orchestrate/${issue.number}-api`, `orchestrate/${issue.number}-db`, `orchestrate/${issue.number}-web`].sort(),
+      [
+        `orchestrate/${issue.number}-api`,
+        `orchestrate/${issue.number}-db`,
+        `orchestrate/${issue.number}-web`,
+      ].sort(),
     );
     const api = pulls.find((p) => p.head.endsWith("-api"));
     expect(api?.body).toContain(`Part of #${issue.number}`);
     for (const id of groups.api ?? []) expect(api?.body).toContain(`**${id}**`);
-    const status = h.sandbox.issueComments(h.repo, issue.number).filter((c) => c.user === "orchestrate[bot]");
+    const status = h.sandbox
+      .issueComments(h.repo, issue.number)
+      .filter((c) => c.user === "orchestrate[bot]");
     expect(status).toHaveLength(1);
     expect(status[0]?.body).toMatch(/done/);
   });

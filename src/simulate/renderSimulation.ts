@@ -1,0 +1,41 @@
+import type { SimulationResult } from "./simulationResult.js";
+
+/** The readable summary `orchestrate simulate` prints without --json. */
+export function renderSimulation(r: SimulationResult): string {
+  const lines = [`Run ${r.run.state}${r.run.reason ? ` — ${r.run.reason}` : ""}`, ""];
+  if (r.tasks.length > 0) {
+    lines.push("Tasks:");
+    const width = Math.max(...r.tasks.map((t) => t.id.length), 4);
+    for (const t of r.tasks) {
+      const commit = t.commit ? t.commit.slice(0, 7) : "-";
+      lines.push(
+        `  ${t.id.padEnd(width)}  ${t.group.padEnd(12)} ${t.status.padEnd(11)} attempts ${t.attempts}  ${t.backend ?? "-"}  ${commit}`,
+      );
+    }
+    lines.push("");
+  }
+  lines.push("Branches:");
+  for (const b of r.branches) lines.push(`  ${b.name}  ${b.head.slice(0, 7)}`);
+  lines.push("");
+  if (r.pulls.length > 0) {
+    lines.push("Pull requests:");
+    for (const p of r.pulls) {
+      lines.push(
+        `  #${p.number}  ${p.branch}  (${p.files.length} file${p.files.length === 1 ? "" : "s"}: ${p.files.join(", ")})`,
+      );
+    }
+    lines.push("");
+  }
+  if (r.threads.length > 0) {
+    const resolved = r.threads.filter((t) => t.isResolved).length;
+    lines.push(`Review threads: ${resolved} of ${r.threads.length} resolved`);
+    for (const t of r.threads) {
+      lines.push(
+        `  #${t.pull} ${t.path}:${t.line ?? "-"} by ${t.author} — ${t.isResolved ? "resolved" : "open"}, ${t.replies.length} repl${t.replies.length === 1 ? "y" : "ies"}`,
+      );
+    }
+    lines.push("");
+  }
+  lines.push(`GitHub: ${r.github.requests} requests, ${r.github.graphqlPoints} GraphQL points`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,216 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { loadOperatorConfig } from "../config/env.js";
+import { freePort, startEmbeddedRedis } from "../queue/embeddedRedis.js";
+import { redisConnection } from "../queue/redisConnection.js";
+import { redisRunStore } from "../queue/redisRunStore.js";
+import { ACTIVE_STATES, type RunSnapshot, runKey } from "../runs/run.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
+import { startOrchestrate } from "../server/startOrchestrate.js";
+import { parseSpec } from "../spec/parseSpec.js";
+import type { SimulationResult } from "./simulationResult.js";
+
+export type { SimulationResult } from "./simulationResult.js";
+
+export interface SimulateOptions {
+  specFile: string;
+  /** shell commands, one backend each (`sh -c CMD`, the work order on stdin) */
+  agents: string[];
+  reviewsFile?: string;
+  configFile?: string;
+  verify?: string;
+  timeoutMs: number;
+  progress(line: string): void;
+}
+
+const OWNER = "octo-org";
+const NAME = "demo";
+const REPO = `${OWNER}/${NAME}`;
+const MAINTAINER = "simulated-maintainer";
+
+export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
+  const specText = await readFile(o.specFile, "utf8");
+  const sandboxModule = await loadSandbox();
+  const work = await mkdtemp(join(tmpdir(), "orchestrate-simulate-"));
+  const cleanups: Array<() => Promise<unknown>> = [
+    () => rm(work, { recursive: true, force: true }),
+  ];
+  try {
+    const redis = await startEmbeddedRedis(join(work, "redis"));
+    cleanups.unshift(() => redis.stop());
+    const sandbox = await sandboxModule.startSandbox({ dataDir: join(work, "github") });
+    cleanups.unshift(() => sandbox.close());
+    o.progress(`simulated GitHub at ${sandbox.url}, Redis at ${redis.url}`);
+
+    await sandbox.createRepo({ owner: OWNER, name: NAME, files: await seedFiles(o, specText) });
+    sandbox.setPermission(REPO, MAINTAINER, "admin");
+
+    const secret = randomBytes(16).toString("hex");
+    const config = loadOperatorConfig({
+      ...passThroughEnv(),
+      APP_ID: String(sandbox.appId),
+      PRIVATE_KEY: sandbox.privateKey,
+      WEBHOOK_SECRET: secret,
+      GITHUB_API_URL: sandbox.url,
+      ORCHESTRATE_DATA_DIR: join(work, "data"),
+      ORCHESTRATE_BACKENDS: JSON.stringify(
+        o.agents.map((command, i) => ({
+          name: o.agents.length === 1 ? "agent" : `agent-${i + 1}`,
+          command: ["sh", "-c", command],
+          promptVia: "stdin",
+        })),
+      ),
+      GITHUB_THROTTLE: "off",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "fatal",
+    });
+    const app = await startOrchestrate({
+      config,
+      redisUrl: redis.url,
+      host: "127.0.0.1",
+      port: await freePort(),
+      roles: { webhooks: true, events: true, worker: true, poller: false },
+    });
+    cleanups.unshift(() => app.close());
+    sandbox.setWebhookTarget({ url: `${app.url}${config.WEBHOOK_PATH}`, secret });
+
+    const issue = sandbox.createIssue(REPO, {
+      title: titleOf(specText, o.specFile),
+      body: specText,
+      user: MAINTAINER,
+    });
+    await sandbox.addLabel(REPO, issue.number, "orchestrate", MAINTAINER);
+    o.progress(`issue #${issue.number} labelled \`orchestrate\`; waiting for the run to end`);
+
+    const connection = redisConnection(redis.url);
+    cleanups.unshift(async () => connection.disconnect());
+    const store = redisRunStore(connection, config.ORCHESTRATE_PREFIX);
+    const key = runKey(OWNER, NAME, issue.number);
+    const deadline = Date.now() + o.timeoutMs;
+    let last = "";
+    let snapshot: RunSnapshot | null = null;
+    for (;;) {
+      await app.settle();
+      await sandbox.webhooksSettled();
+      snapshot = await store.get(key);
+      const state = snapshot?.run.state ?? "planning";
+      if (state !== last)
+        o.progress(`run: ${state}${snapshot?.run.reason ? ` — ${snapshot.run.reason}` : ""}`);
+      last = state;
+      if (snapshot && !ACTIVE_STATES.has(snapshot.run.state)) break;
+      if (snapshot?.run.state === "needs-input") break;
+      if (Date.now() > deadline) {
+        o.progress(`gave up waiting after ${Math.round(o.timeoutMs / 1000)} s`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await collect(sandbox, snapshot);
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
+  }
+}
+
+async function collect(sandbox: Sandbox, snapshot: RunSnapshot | null): Promise<SimulationResult> {
+  const repo = sandbox.state.repos.get(REPO);
+  const branches = (await sandbox.branches(REPO)).map((b) => ({ name: b.name, head: b.sha }));
+  const groups = snapshot?.run.groups ?? [];
+  const pulls: SimulationResult["pulls"] = [];
+  for (const pull of repo?.pulls.values() ?? []) {
+    const files = await changedFiles(sandbox, pull.base, pull.head);
+    const group = groups.find((g) => g.branch === pull.head)?.name ?? "";
+    pulls.push({ number: pull.number, group, branch: pull.head, files });
+  }
+  const threads: SimulationResult["threads"] = [];
+  for (const thread of repo?.threads.values() ?? []) {
+    const comments = thread.commentIds
+      .map((id) => repo?.reviewComments.get(id))
+      .filter((c) => c !== undefined);
+    const [first, ...replies] = comments;
+    threads.push({
+      pull: thread.pullNumber,
+      path: thread.path,
+      line: thread.line,
+      author: first?.user ?? "",
+      isResolved: thread.isResolved,
+      replies: replies.map((c) => ({ author: c.user, body: c.body })),
+    });
+  }
+  return {
+    run: { state: snapshot?.run.state ?? "planning", reason: snapshot?.run.reason ?? null },
+    tasks: (snapshot?.tasks ?? []).map((t) => ({
+      id: t.id,
+      group: t.group,
+      kind: t.kind,
+      status: t.status,
+      attempts: t.attempts,
+      backend: t.lastBackend ?? null,
+      commit: t.commit ?? null,
+    })),
+    branches,
+    pulls,
+    threads,
+    github: { requests: sandbox.state.requests.length, graphqlPoints: sandbox.state.graphqlPoints },
+  };
+}
+
+async function changedFiles(sandbox: Sandbox, base: string, head: string): Promise<string[]> {
+  const { execFile } = await import("node:child_process");
+  const gitDir = sandbox.state.repos.get(REPO)?.gitDir ?? "";
+  return new Promise((done) => {
+    execFile(
+      "git",
+      ["--git-dir", gitDir, "diff", "--name-only", `${base}...${head}`],
+      (error, stdout) => done(error ? [] : stdout.split("\n").filter(Boolean)),
+    );
+  });
+}
+
+/** The seeded repository: a README, the spec files the spec names, and the repo config. */
+async function seedFiles(o: SimulateOptions, specText: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {
+    "README.md": "# demo\n\nA repository seeded by orchestrate simulate.\n",
+  };
+  const base = dirname(resolve(o.specFile));
+  for (const path of parseSpec(specText).files) {
+    try {
+      files[path] = await readFile(resolve(base, path), "utf8");
+    } catch {
+      // Missing: the app reports it on the issue, as it would for a real repository.
+    }
+  }
+  let config = o.configFile ? await readFile(o.configFile, "utf8") : "";
+  if (o.verify)
+    config += `${config && !config.endsWith("\n") ? "\n" : ""}verify: ${JSON.stringify(o.verify)}\n`;
+  if (config) files[".github/orchestrate.yml"] = config;
+  return files;
+}
+
+function titleOf(spec: string, file: string): string {
+  const heading = /^#{1,6}\s+(.+)$/m.exec(spec)?.[1]?.trim();
+  return (heading ?? file.split("/").pop() ?? "Simulated spec").slice(0, 200);
+}
+
+/** The operator settings a simulation honours from the environment (a planner, limits). */
+function passThroughEnv(): Record<string, string> {
+  const names = [
+    "ORCHESTRATE_PLANNER",
+    "TASK_TIMEOUT_MINUTES",
+    "WORKER_CONCURRENCY",
+    "ORCHESTRATE_MAX_ATTEMPTS",
+  ];
+  const out: Record<string, string> = {};
+  for (const name of names) if (process.env[name]) out[name] = process.env[name] as string;
+  return out;
+}
+
+async function loadSandbox(): Promise<typeof import("../sandbox/sandbox.js")> {
+  try {
+    return await import("../sandbox/sandbox.js");
+  } catch (error) {
+    throw new Error(
+      `the simulated GitHub needs the development dependencies (graphql, @octokit/openapi…): run \`npm ci\` in a clone of Orchestrate (${(error as Error).message.split("\n")[0]})`,
+    );
+  }
+}

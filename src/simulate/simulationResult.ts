@@ -1,0 +1,24 @@
+/** What `orchestrate simulate --json` prints: one object, stable field names. */
+export interface SimulationResult {
+  run: { state: string; reason: string | null };
+  tasks: Array<{
+    id: string;
+    group: string;
+    kind: string;
+    status: string;
+    attempts: number;
+    backend: string | null;
+    commit: string | null;
+  }>;
+  branches: Array<{ name: string; head: string }>;
+  pulls: Array<{ number: number; group: string; branch: string; files: string[] }>;
+  threads: Array<{
+    pull: number;
+    path: string;
+    line: number | null;
+    author: string;
+    isResolved: boolean;
+    replies: Array<{ author: string; body: string }>;
+  }>;
+  github: { requests: number; graphqlPoints: number };
+}
