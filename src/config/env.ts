@@ -28,13 +28,7 @@ const envSchema = z.object({
   ORCHESTRATE_BACKENDS: z.string().optional(),
   ORCHESTRATE_PLANNER: z.string().optional(),
   WORKER_CONCURRENCY: positiveInt(2),
-  ORCHESTRATE_REPO_CONCURRENCY: positiveInt(4),
-  ORCHESTRATE_GLOBAL_CONCURRENCY: positiveInt(16),
   TASK_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
-  ORCHESTRATE_MAX_ATTEMPTS: positiveInt(3),
-  POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
-  ADMIN_USER: z.string().optional(),
-  ADMIN_PASSWORD: z.string().optional(),
   /** off only for a GitHub Enterprise Server without rate limits, or the simulator */
   GITHUB_THROTTLE: z
     .enum(["on", "off"])
@@ -84,11 +78,6 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
       raw.WEBHOOK_SECRET === undefined ? `WEBHOOK_SECRET: missing — ${hints.WEBHOOK_SECRET}` : null,
     ].filter((m): m is string => m !== null);
     throw new ConfigError("The GitHub App credentials", missing);
-  }
-  if ((raw.ADMIN_USER === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
-    throw new ConfigError("The dashboard credentials", [
-      "ADMIN_USER and ADMIN_PASSWORD: set both to protect /admin/queues, or neither to turn it off",
-    ]);
   }
   const credentials =
     raw.APP_ID !== undefined && privateKey !== undefined && raw.WEBHOOK_SECRET !== undefined

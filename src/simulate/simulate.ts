@@ -194,12 +194,7 @@ function titleOf(spec: string, file: string): string {
 
 /** The operator settings a simulation honours from the environment (a planner, limits). */
 function passThroughEnv(): Record<string, string> {
-  const names = [
-    "ORCHESTRATE_PLANNER",
-    "TASK_TIMEOUT_MINUTES",
-    "WORKER_CONCURRENCY",
-    "ORCHESTRATE_MAX_ATTEMPTS",
-  ];
+  const names = ["ORCHESTRATE_PLANNER", "TASK_TIMEOUT_MINUTES", "WORKER_CONCURRENCY"];
   const out: Record<string, string> = {};
   for (const name of names) if (process.env[name]) out[name] = process.env[name] as string;
   return out;
