@@ -42,7 +42,7 @@ export async function serverCommand(): Promise<number> {
     roles: { webhooks: true, events: true, worker: true, poller: true },
   });
   process.stdout.write(
-    `Orchestrate is listening on ${orchestrate.url} (webhooks at ${config.WEBHOOK_PATH}, health at /healthz).\n`,
+    `Orchestrate is listening on port ${orchestrate.port} (webhooks at ${config.WEBHOOK_PATH}, health at /healthz).\n`,
   );
   await waitForSignal();
   process.stdout.write("Stopping: finishing the jobs in hand…\n");

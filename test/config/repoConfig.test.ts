@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/configError.js";
+import { COPILOT_REVIEWER, parseRepoConfig } from "../../src/config/repoConfig.js";
+
+describe(".github/orchestrate.yml", () => {
+  it("gives the defaults for a missing file", () => {
+    const config = parseRepoConfig(null);
+    expect(config.label).toBe("orchestrate");
+    expect(config.trusted_bots).toEqual([COPILOT_REVIEWER]);
+    expect(config.limits).toEqual({ max_tasks: 200, attempts: 3, agent_minutes: 600 });
+  });
+
+  it("names every bad key, with what to write", () => {
+    let error: unknown;
+    try {
+      parseRepoConfig({ race: 9, approval: "yes", limits: { attempts: "three" }, lable: "x" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues.join("\n");
+    expect(issues).toMatch(/^race: .*1 to 5/m);
+    expect(issues).toMatch(/^approval: .*`required`/m);
+    expect(issues).toMatch(/^limits\.attempts: /m);
+    expect(issues).toMatch(/lable/);
+  });
+});
