@@ -4,6 +4,8 @@ import { defaultRepoConfig, parseRepoConfig, type RepoConfig } from "./config/re
 import type { CommandJob } from "./queue/eventJob.js";
 import type { EventQueue } from "./queue/eventQueue.js";
 import { parseCommand } from "./runs/parseCommand.js";
+import { tickedCommands } from "./runs/statusCheckboxes.js";
+import { isStatusComment } from "./runs/statusMetadata.js";
 
 export interface AppDeps {
   events: EventQueue;
@@ -84,6 +86,31 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       );
     });
 
+    // A maintainer ticked a box in the status comment (retry a task, stop the run): the same
+    // commands as typed ones, with the same permission check in the processor.
+    app.on("issue_comment.edited", async (context) => {
+      const { payload } = context;
+      if (payload.sender.type === "Bot" || payload.comment.user?.type !== "Bot") return;
+      const before = payload.changes.body?.from;
+      const after = payload.comment.body ?? "";
+      if (before === undefined || !isStatusComment(after)) return;
+      const ticked = tickedCommands(before, after);
+      if (ticked.length === 0) return;
+      const loaded = await loadConfig(context);
+      for (const [i, tick] of ticked.entries()) {
+        const job = commandJob(context, loaded, {
+          issueNumber: payload.issue.number,
+          isPullRequest: Boolean(payload.issue.pull_request),
+          via: "checkbox",
+          commentId: null,
+          command: tick.command,
+          argument: tick.argument,
+          text: null,
+        });
+        await deps.events.add({ ...job, deliveryId: `${context.id}-${i}` });
+      }
+    });
+
     for (const event of [
       "pull_request_review_comment",
       "pull_request_review",
@@ -120,7 +147,7 @@ async function loadConfig(context: Context): Promise<LoadedConfig> {
 }
 
 function commandJob(
-  context: Context<"issues.labeled" | "issue_comment.created">,
+  context: Context<"issues.labeled" | "issue_comment.created" | "issue_comment.edited">,
   loaded: LoadedConfig,
   fields: Pick<
     CommandJob,

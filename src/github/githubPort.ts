@@ -47,6 +47,7 @@ export type ReactionContent =
 
 export interface PullInfo {
   number: number;
+  nodeId: string;
   url: string;
   state: "open" | "closed";
   merged: boolean;
@@ -55,6 +56,16 @@ export interface PullInfo {
   headSha: string;
   base: string;
   body: string;
+}
+
+export interface CheckRunInput {
+  name: string;
+  status: "in_progress" | "completed";
+  conclusion?: "success" | "failure" | "cancelled" | "neutral";
+  title: string;
+  summary: string;
+  detailsUrl?: string;
+  externalId?: string;
 }
 
 export interface GitHubPort {
@@ -81,6 +92,13 @@ export interface GitHubPort {
     o: { title?: string; body?: string; state?: "open" | "closed" },
   ): Promise<void>;
   pullFiles(repo: RepoCoordinates, number: number): Promise<string[]>;
+  /** takes a draft pull request out of draft (GraphQL: REST cannot) */
+  markReadyForReview(pullNodeId: string): Promise<void>;
+  createCheckRun(
+    repo: RepoCoordinates,
+    check: CheckRunInput & { headSha: string },
+  ): Promise<number>;
+  updateCheckRun(repo: RepoCoordinates, id: number, check: CheckRunInput): Promise<void>;
   /** a short-lived token for git over HTTPS; never logged or stored */
   installationToken(): Promise<string>;
 }

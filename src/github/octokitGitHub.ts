@@ -1,5 +1,7 @@
 import type { ProbotOctokit } from "probot";
+import { markReadyForReview } from "./documents/markReadyForReview.js";
 import type {
+  CheckRunInput,
   ExistingComment,
   GitHubPort,
   IssueInfo,
@@ -114,6 +116,21 @@ export function octokitGitHub(octokit: ProbotOctokit, appLogin: string): GitHubP
       });
       return files.map((f) => f.filename);
     },
+    async markReadyForReview(pullNodeId) {
+      await octokit.graphql(markReadyForReview, { id: pullNodeId });
+    },
+    async createCheckRun({ owner, repo }, check) {
+      const { data } = await rest.checks.create({
+        owner,
+        repo,
+        head_sha: check.headSha,
+        ...checkFields(check),
+      });
+      return data.id;
+    },
+    async updateCheckRun({ owner, repo }, id, check) {
+      await rest.checks.update({ owner, repo, check_run_id: id, ...checkFields(check) });
+    },
     async installationToken() {
       const auth = (await octokit.auth({ type: "installation" })) as { token: string };
       return auth.token;
@@ -121,8 +138,21 @@ export function octokitGitHub(octokit: ProbotOctokit, appLogin: string): GitHubP
   };
 }
 
+function checkFields(check: CheckRunInput) {
+  return {
+    name: check.name,
+    status: check.status,
+    ...(check.conclusion ? { conclusion: check.conclusion } : {}),
+    ...(check.status === "completed" ? { completed_at: new Date().toISOString() } : {}),
+    ...(check.detailsUrl ? { details_url: check.detailsUrl } : {}),
+    ...(check.externalId ? { external_id: check.externalId } : {}),
+    output: { title: check.title, summary: check.summary },
+  };
+}
+
 interface RestPull {
   number: number;
+  node_id: string;
   html_url: string;
   state: string;
   merged_at: string | null;
@@ -135,6 +165,7 @@ interface RestPull {
 function pullInfo(p: RestPull): PullInfo {
   return {
     number: p.number,
+    nodeId: p.node_id,
     url: p.html_url,
     state: p.state === "closed" ? "closed" : "open",
     merged: Boolean(p.merged_at),

@@ -25,6 +25,12 @@ export const eventJobSchema = z.discriminatedUnion("type", [
     configErrors: z.array(z.string()).nullable(),
   }),
   z.object({
+    type: z.literal("settle"),
+    runKey: z.string().min(1),
+    installationId: z.number().int().positive(),
+    group: z.string().min(1),
+  }),
+  z.object({
     type: z.literal("publish"),
     runKey: z.string().min(1),
     installationId: z.number().int().positive(),

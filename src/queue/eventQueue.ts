@@ -4,7 +4,15 @@ import { type EventJob, eventJobSchema } from "./eventJob.js";
 
 export interface EventQueue {
   /** Adds the event once: the job id is the webhook delivery id, so a redelivery is a no-op. */
-  add(event: Exclude<EventJob, { type: "publish" }>): Promise<{ added: boolean }>;
+  add(event: Extract<EventJob, { deliveryId: string }>): Promise<{ added: boolean }>;
+  /**
+   * Queues what follows a task's change — dependants, the group's PR, the run's state — as its
+   * own retried job, so a crash or a GitHub error after a push never loses the PR. `reason`
+   * makes the job id unique per change (a redelivered change is queued once).
+   */
+  settle(runKey: string, installationId: number, group: string, reason: string): Promise<void>;
+  /** A status refresh in 30 s while work is in flight, so running times stay current. */
+  scheduleTick(runKey: string, installationId: number): Promise<void>;
   /**
    * Asks for the run's status comment to be re-rendered soon. Requests within the debounce
    * window collapse into one edit, across every process sharing the Redis.
@@ -12,12 +20,13 @@ export interface EventQueue {
   requestPublish(runKey: string, installationId: number): Promise<void>;
   publishVersion(runKey: string): Promise<number>;
   requeuePublish(runKey: string, installationId: number, version: number): Promise<void>;
-  /** jobs not finished yet: waiting, delayed or being processed */
+  /** jobs not finished yet: waiting, delayed or being processed (refresh ticks aside) */
   pending(): Promise<number>;
   close(): Promise<void>;
 }
 
 const KEEP = { age: 7 * 24 * 3600, count: 50_000 };
+const TICK_MS = 30_000;
 
 export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2000): EventQueue {
   const queue = new Queue("events", { connection, prefix });
@@ -35,8 +44,34 @@ export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2
       });
       return { added: true };
     },
+    async settle(runKey, installationId, group, reason) {
+      await queue.add(
+        "settle",
+        { type: "settle", runKey, installationId, group },
+        {
+          jobId: `settle-${runKey}-${reason}`,
+          attempts: 8,
+          backoff: { type: "exponential", delay: 1000 },
+          removeOnComplete: KEEP,
+          removeOnFail: KEEP,
+        },
+      );
+    },
+    async scheduleTick(runKey, installationId) {
+      const slot = Math.floor(Date.now() / TICK_MS);
+      await queue.add(
+        "publish",
+        { type: "publish", runKey, installationId },
+        {
+          jobId: `tick-${runKey}-${slot}`,
+          delay: TICK_MS,
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      );
+    },
     async requestPublish(runKey, installationId) {
-      const version = await connection.incr(`${prefix}:publish:${runKey}`);
+      await connection.incr(`${prefix}:publish:${runKey}`);
       await queue.add(
         "publish",
         { type: "publish", runKey, installationId },
@@ -51,7 +86,6 @@ export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2
           backoff: { type: "exponential", delay: 1000 },
         },
       );
-      void version;
     },
     async publishVersion(runKey) {
       return Number((await connection.get(`${prefix}:publish:${runKey}`)) ?? 0);
@@ -69,8 +103,11 @@ export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2
       );
     },
     async pending() {
-      const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
-      return Object.values(counts).reduce((a, b) => a + b, 0);
+      const counts = await queue.getJobCounts("waiting", "active", "prioritized");
+      // A 30 s refresh tick is housekeeping, not work: it does not count as pending.
+      const delayed = await queue.getDelayed();
+      const work = delayed.filter((job) => !job.id?.startsWith("tick-")).length;
+      return Object.values(counts).reduce((a, b) => a + b, 0) + work;
     },
     close: () => queue.close(),
   };

@@ -3,9 +3,10 @@ import { renderPullBody } from "./renderPullBody.js";
 import type { RunStore } from "./runStore.js";
 
 /**
- * Opens the group's pull request once every implement task of the group is complete —
- * or reuses the one that exists for its branch (opened earlier, by a restarted process, or by
- * a person) and refreshes its body. Never two PRs for one group.
+ * Opens the group's pull request once every implement task of the group is complete — or, with
+ * `draft: true`, as a draft at the group's first push, marked ready when the group completes.
+ * A PR that exists for the branch (opened earlier, by a restarted process, or by a person) is
+ * reused and its body refreshed. Never two PRs for one group.
  */
 export async function ensureGroupPull(
   key: string,
@@ -18,22 +19,26 @@ export async function ensureGroupPull(
   const group = run.groups.find((g) => g.name === groupName);
   if (!group) return null;
   const tasks = snapshot.tasks.filter((t) => t.group === groupName && t.kind === "implement");
-  if (tasks.length === 0 || tasks.some((t) => t.status !== "complete")) return null;
+  const complete = tasks.filter((t) => t.status === "complete");
+  const groupDone = tasks.length > 0 && complete.length === tasks.length;
+  const draft = run.config.draft && !groupDone;
+  if (!groupDone && !(run.config.draft && complete.some((t) => t.commit))) return null;
   const repo = { owner: run.owner, repo: run.repo };
   const info = await deps.github.repoInfo(repo);
-  const issue = await deps.github.issue(repo, run.issueNumber);
   const body = renderPullBody(run, group, tasks, info.htmlUrl);
   let pull = await deps.github.findPull(repo, group.branch);
   if (pull && pull.state === "open") {
     if (pull.body !== body) await deps.github.updatePull(repo, pull.number, { body });
+    if (groupDone && pull.draft) await deps.github.markReadyForReview(pull.nodeId);
   } else if (!pull) {
+    const issue = await deps.github.issue(repo, run.issueNumber);
     try {
       pull = await deps.github.createPull(repo, {
         head: group.branch,
         base: info.defaultBranch,
         title: `${issue.title} — ${group.name}`.slice(0, 250),
         body,
-        draft: false,
+        draft,
       });
     } catch (error) {
       // Another process opened it between our look and our create: use theirs.
@@ -42,18 +47,15 @@ export async function ensureGroupPull(
     }
   }
   const number = pull.number;
-  const closedByPerson = pull.state === "closed" && !pull.merged;
+  const note =
+    pull.state === "closed" && !pull.merged
+      ? "its pull request was closed by a person; reopen it to have it followed again"
+      : pull.merged
+        ? "its pull request was merged"
+        : undefined;
   await deps.store.updateRun(key, (r) => ({
     ...r,
-    groups: r.groups.map((g) =>
-      g.name === groupName
-        ? {
-            ...g,
-            pull: number,
-            ...(closedByPerson ? { note: "its pull request was closed by a person" } : {}),
-          }
-        : g,
-    ),
+    groups: r.groups.map((g) => (g.name === groupName ? { ...g, pull: number, note } : g)),
   }));
   return number;
 }

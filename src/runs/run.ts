@@ -55,6 +55,8 @@ export interface GroupRecord {
   name: string;
   branch: string;
   pull: number | null;
+  /** the group's `orchestrate` check run on the PR's head, and what it last said */
+  checkRun?: { id: number; headSha: string; said: string } | undefined;
   /** a line for the status comment when something outside the run changed the group */
   note?: string | undefined;
   /** review threads on the group's pull request, as the last reconcile counted them */

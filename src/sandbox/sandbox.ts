@@ -12,6 +12,7 @@ import { addFault } from "./faults.js";
 import { BareRepo } from "./git/bareRepo.js";
 import * as people from "./people.js";
 import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
+import { createPull } from "./rest/pulls.js";
 import { findRepo } from "./rest/requireRepo.js";
 import { errorBody } from "./runtime.js";
 import type {
@@ -20,6 +21,7 @@ import type {
   Permission,
   SandboxIssue,
   SandboxIssueComment,
+  SandboxPull,
   SandboxRepo,
   SandboxReview,
   SandboxReviewComment,
@@ -78,6 +80,16 @@ export interface Sandbox {
     user: string,
     body: string,
   ): Promise<SandboxIssueComment>;
+  /**
+   * a person edits an issue comment (ticking a checkbox in the app's status comment, say);
+   * delivers issue_comment.edited with `changes.body.from`, as GitHub does
+   */
+  editComment(
+    repo: string,
+    commentId: number,
+    user: string,
+    body: string,
+  ): Promise<SandboxIssueComment>;
   /** a person labels an issue; delivers issues.labeled when a webhook target is set */
   addLabel(repo: string, issueNumber: number, label: string, user: string): Promise<void>;
   /** delivers pull_request_review.submitted then pull_request_review_comment.created per comment */
@@ -101,6 +113,11 @@ export interface Sandbox {
   setThreadResolved(repo: string, threadId: string, resolved: boolean, by: string): Promise<void>;
   /** closes (or merges into the base branch, with a merge commit); delivers pull_request.closed */
   closePull(repo: string, pull: number, merged?: boolean): Promise<void>;
+  /** a person opens a pull request from `head` (into the default branch unless `base`) */
+  openPull(
+    repo: string,
+    o: { user: string; head: string; base?: string; title: string; body?: string; draft?: boolean },
+  ): Promise<SandboxPull>;
   /** a person pushes a commit to `branch` (created from the default branch when missing) */
   commit(
     repo: string,
@@ -205,6 +222,27 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return comment;
     },
 
+    async editComment(full, commentId, user, body) {
+      const repo = repoOf(full);
+      const comment = repo.issueComments.get(commentId);
+      if (!comment) throw new Error(`${full} has no issue comment ${commentId}`);
+      ensureUser(state, user);
+      const from = comment.body;
+      comment.body = body;
+      comment.updatedAt = timestamp(state);
+      comment.history.push(body);
+      if (!outbox.target) return comment;
+      const payload = buildEvent({ state }, "issue_comment", "edited", {
+        repo: full,
+        sender: user,
+        issue: comment.issueNumber,
+        comment: { id: comment.id, body },
+      });
+      payload["changes"] = { body: { from } };
+      await outbox.deliverNow("issue_comment", payload);
+      return comment;
+    },
+
     async addLabel(full, issueNumber, label, user) {
       const repo = repoOf(full);
       const issue = repo.issues.get(issueNumber);
@@ -270,6 +308,30 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await emit("pull_request", "closed", { repo: full, sender: repo.owner, pull });
       // merging moved the base branch: other pull requests follow it
       await rt.syncAndNotify(repo, repo.owner);
+    },
+
+    async openPull(full, o) {
+      const repo = repoOf(full);
+      const git = new BareRepo(repo.gitDir);
+      const base = o.base ?? repo.defaultBranch;
+      const [headSha, baseSha] = await Promise.all([
+        git.resolve(`refs/heads/${o.head}`),
+        git.resolve(`refs/heads/${base}`),
+      ]);
+      if (!headSha || !baseSha) throw new Error(`openPull: no branch ${headSha ? base : o.head}`);
+      ensureUser(state, o.user);
+      const pull = createPull(state, repo, {
+        title: o.title,
+        body: o.body ?? "",
+        user: o.user,
+        head: o.head,
+        base,
+        headSha,
+        baseSha,
+        draft: o.draft ?? false,
+      });
+      await emit("pull_request", "opened", { repo: full, sender: o.user, pull: pull.number });
+      return pull;
     },
 
     async commit(full, o) {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import { Probot, type ProbotOctokit, Server } from "probot";
 import { createApp } from "../app.js";
@@ -7,18 +8,14 @@ import { redisConnection } from "../queue/redisConnection.js";
 import { redisRunStore } from "../queue/redisRunStore.js";
 import { startTaskWorker, taskQueue } from "../queue/taskQueue.js";
 import { dispatchReady } from "../runs/dispatchReady.js";
-import { ensureGroupPull } from "../runs/ensureGroupPull.js";
-import { handleCommand } from "../runs/handleCommand.js";
-import { renderStatus } from "../runs/renderStatus.js";
 import { runKey } from "../runs/run.js";
-import { type Dispatcher, runLifecycle } from "../runs/runLifecycle.js";
-import { settleRun } from "../runs/settleRun.js";
+import type { Dispatcher } from "../runs/runLifecycle.js";
 import { specPlanner } from "../runs/specPlanner.js";
-import { statusComments } from "../runs/statusComments.js";
 import { parseBackends } from "../worker/backends.js";
 import { plannerAsk } from "../worker/plannerAsk.js";
 import { processTask } from "../worker/processTask.js";
 import { Workspaces } from "../worker/workspace.js";
+import { eventProcessor } from "./eventProcessor.js";
 import { githubApp } from "./githubApp.js";
 import { healthHandler } from "./healthHandler.js";
 import { unthrottledOctokit } from "./unthrottledOctokit.js";
@@ -82,13 +79,9 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     cancelRun: (key) => tasks.cancelRun(key),
   };
 
-  /** Everything that follows a task's change, in order: dependants, the group's PR, the run. */
+  /** A task changed: what follows it runs as its own retried job (see EventQueue.settle). */
   async function afterChange(key: string, installationId: number, group: string): Promise<void> {
-    await dispatcher.dispatchReady(key);
-    const github = await app.forInstallation(installationId);
-    await ensureGroupPull(key, group, { store, github });
-    await settleRun(key, store);
-    await events.requestPublish(key, installationId);
+    await events.settle(key, installationId, group, randomUUID());
   }
 
   const closers: Array<() => Promise<void>> = [];
@@ -139,26 +132,13 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     const worker = startEventWorker(
       redis,
       prefix,
-      async (event) => {
-        if (event.type === "review") return;
-        const github = await app.forInstallation(event.installationId);
-        const status = statusComments(github, renderStatus);
-        if (event.type === "publish") {
-          const version = await events.publishVersion(event.runKey);
-          const snapshot = await store.get(event.runKey);
-          if (!snapshot) return;
-          const id = await status.publish(snapshot);
-          if (id !== snapshot.run.statusCommentId) {
-            await store.updateRun(event.runKey, (run) => ({ ...run, statusCommentId: id }));
-          }
-          if ((await events.publishVersion(event.runKey)) !== version) {
-            await events.requeuePublish(event.runKey, event.installationId, version);
-          }
-          return;
-        }
-        const lifecycle = runLifecycle({ github, store, status, planner, dispatcher });
-        await handleCommand(event, { github, lifecycle });
-      },
+      eventProcessor({
+        store,
+        events,
+        planner,
+        dispatcher,
+        github: (id) => app.forInstallation(id),
+      }),
       (errors) => log.warn({ errors }, "dropped an event job whose payload did not validate"),
       (error) => log.error({ err: error }, "events worker error"),
     );

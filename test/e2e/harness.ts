@@ -2,9 +2,12 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { loadOperatorConfig } from "../../src/config/env.js";
 import { freePort } from "../../src/queue/embeddedRedis.js";
+import { redisRunStore } from "../../src/queue/redisRunStore.js";
+import type { RunSnapshot } from "../../src/runs/run.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
 import { buildEvent, deliver } from "../../src/sandbox/webhookDriver.js";
 import {
@@ -21,6 +24,11 @@ export interface Harness {
   repo: string;
   owner: string;
   webhookUrl: string;
+  /** what `orchestrate worker` processes need to share this app's queues */
+  redisUrl: string;
+  prefix: string;
+  /** the run of an issue as Redis holds it */
+  run(issueNumber: number): Promise<RunSnapshot | null>;
   /** POSTs a real example payload, pointed at the sandbox repo, signed like GitHub signs it */
   send(
     event: string,
@@ -38,19 +46,27 @@ export async function startHarness(
     roles?: Partial<Roles>;
     env?: Record<string, string>;
     files?: Record<string, string>;
+    defaultBranch?: string;
   } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox();
   const owner = "octo-org";
   const name = `app-${randomUUID().slice(0, 8)}`;
-  await sandbox.createRepo({ owner, name, files: options.files ?? { "README.md": "# demo\n" } });
+  await sandbox.createRepo({
+    owner,
+    name,
+    files: options.files ?? { "README.md": "# demo\n" },
+    ...(options.defaultBranch ? { defaultBranch: options.defaultBranch } : {}),
+  });
   const dataDir = mkdtempSync(join(tmpdir(), "orchestrate-e2e-"));
+  const redisUrl = inject("redisUrl");
+  const prefix = `e2e-${randomUUID().slice(0, 8)}`;
   const config = loadOperatorConfig({
     APP_ID: String(sandbox.appId),
     PRIVATE_KEY: sandbox.privateKey,
     WEBHOOK_SECRET,
     GITHUB_API_URL: sandbox.url,
-    ORCHESTRATE_PREFIX: `e2e-${randomUUID().slice(0, 8)}`,
+    ORCHESTRATE_PREFIX: prefix,
     ORCHESTRATE_DATA_DIR: dataDir,
     LOG_LEVEL: "fatal",
     GITHUB_THROTTLE: "off",
@@ -58,25 +74,31 @@ export async function startHarness(
   });
   const app = await startOrchestrate({
     config,
-    redisUrl: inject("redisUrl"),
+    redisUrl,
     host: "127.0.0.1",
     port: await freePort(),
     roles: { webhooks: true, events: true, worker: true, poller: false, ...options.roles },
   });
   const webhookUrl = `${app.url}${config.WEBHOOK_PATH}`;
   const repo = `${owner}/${name}`;
+  const redis = new Redis(redisUrl);
+  const store = redisRunStore(redis, prefix);
   return {
     sandbox,
     app,
     repo,
     owner,
     webhookUrl,
+    redisUrl,
+    prefix,
+    run: (issueNumber) => store.get(`${repo}#${issueNumber}`),
     async send(event, action, fields, deliveryId) {
       const payload = buildEvent(sandbox, event, action, fields);
       return deliver({ url: webhookUrl, secret: WEBHOOK_SECRET, event, payload, deliveryId });
     },
     settle: () => app.settle(),
     async close() {
+      redis.disconnect();
       await app.close();
       await sandbox.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { GithubError } from "./githubError.js";
 import type { GraphqlContext } from "./graphqlContext.js";
 import { issueCommentNode } from "./issueCommentNode.js";
 import { findNode, nodeView, unresolvableNodeMessage } from "./nodeLookup.js";
+import { pullRequestNode } from "./pullRequestNode.js";
 import { reviewCommentNode } from "./reviewCommentNode.js";
 import { reviewThreadNode } from "./reviewThreadNode.js";
 
@@ -108,6 +109,20 @@ export function mutationRoot(ctx: GraphqlContext) {
       return {
         clientMutationId: input.clientMutationId ?? null,
         comment: reviewCommentNode(ctx, repo, comment),
+      };
+    },
+
+    // The only way to take a pull request out of draft: REST's update cannot.
+    markPullRequestReadyForReview: ({ input }: Input<{ pullRequestId: string }>) => {
+      const found = findNode(ctx, input.pullRequestId);
+      if (found === null || found.kind !== "pull") {
+        throw new GithubError("NOT_FOUND", unresolvableNodeMessage(input.pullRequestId));
+      }
+      found.pull.draft = false;
+      touchPull(found.repo, found.pull.number, timestamp(state));
+      return {
+        clientMutationId: input.clientMutationId ?? null,
+        pullRequest: pullRequestNode(ctx, found.repo, found.pull),
       };
     },
 

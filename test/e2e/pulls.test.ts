@@ -1,0 +1,185 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "./harness.js";
+
+const MAINTAINER = "maintainer-user";
+
+const passFile = join(tmpdir(), `orchestrate-pass-${process.pid}-${Date.now()}`);
+const backends = (failTasks = "") =>
+  JSON.stringify([
+    {
+      name: "selective",
+      command: [process.execPath, resolve("test/agents/selective-agent.mjs")],
+      promptVia: "stdin",
+      env: { FAIL_TASKS: failTasks, PASS_WHEN_FILE: passFile },
+    },
+  ]);
+
+const SPEC = `# Saved searches
+
+## db
+- [ ] schema: Saved search table
+- [ ] queries: Query helpers
+      depends on: schema
+
+## api
+- [ ] routes: REST routes
+
+## web
+- [ ] page: Saved searches page
+- [ ] styles: Styles
+`;
+
+describe("one pull request per group, and a live picture of the run", () => {
+  let h: Harness;
+  afterEach(async () => {
+    rmSync(passFile, { force: true });
+    h.sandbox.assertFidelity();
+    await h.close();
+  });
+
+  async function run(options: {
+    files?: Record<string, string>;
+    failTasks?: string;
+    defaultBranch?: string;
+  }) {
+    h = await startHarness({
+      files: { "README.md": "# demo\n", ...options.files },
+      env: { ORCHESTRATE_BACKENDS: backends(options.failTasks), WORKER_CONCURRENCY: "3" },
+      ...(options.defaultBranch ? { defaultBranch: options.defaultBranch } : {}),
+    });
+    h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
+    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: "e2e-webhook-secret" });
+    return h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: MAINTAINER });
+  }
+  const pulls = () => [...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? [])];
+  const checks = () => [...(h.sandbox.state.repos.get(h.repo)?.checkRuns.values() ?? [])];
+
+  it("opens exactly one PR per group, against a default branch that is not main, with a check run that ends in success", async () => {
+    const issue = await run({ defaultBranch: "trunk" });
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    await h.settle();
+    const opened = pulls();
+    expect(opened.map((p) => p.head).sort()).toEqual(
+      ["api", "db", "web"].map((g) => `orchestrate/${issue.number}-${g}`),
+    );
+    for (const pull of opened) {
+      expect(pull.base).toBe("trunk");
+      expect(pull.body).toContain(`Part of #${issue.number}`);
+      const check = checks().find((c) => c.headSha === pull.headSha && c.name === "orchestrate");
+      expect(check?.status, pull.head).toBe("completed");
+      expect(check?.conclusion).toBe("success");
+    }
+    const db = opened.find((p) => p.head.endsWith("-db"));
+    expect(db?.body).toMatch(/- \[x\] \*\*schema\*\*/);
+    expect(db?.body).toMatch(/- \[x\] \*\*queries\*\*/);
+  });
+
+  it("still opens one PR per group when GitHub fails the first PR creation", async () => {
+    const issue = await run({});
+    h.sandbox.fail("pulls/create", 1, "502");
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    await h.settle();
+    expect(
+      pulls()
+        .map((p) => p.head)
+        .sort(),
+    ).toEqual(["api", "db", "web"].map((g) => `orchestrate/${issue.number}-${g}`));
+    const failed = h.sandbox.state.requests.filter(
+      (r) => r.operation === "pulls/create" && r.status === 502,
+    );
+    expect(failed).toHaveLength(1);
+  });
+
+  it("reuses a PR a person opened for the group's branch", async () => {
+    const issue = await run({});
+    await h.sandbox.commit(h.repo, {
+      branch: `orchestrate/${issue.number}-api`,
+      files: { "notes.md": "started by hand\n" },
+      message: "Start the API by hand",
+      author: MAINTAINER,
+    });
+    const byHand = await h.sandbox.openPull(h.repo, {
+      user: MAINTAINER,
+      head: `orchestrate/${issue.number}-api`,
+      title: "API, started by hand",
+    });
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    await h.settle();
+    const api = pulls().filter((p) => p.head === `orchestrate/${issue.number}-api`);
+    expect(api).toHaveLength(1);
+    expect(api[0]?.number).toBe(byHand.number);
+    expect(api[0]?.body).toContain(`Part of #${issue.number}`);
+    expect(await h.sandbox.fileAt(h.repo, `orchestrate/${issue.number}-api`, "notes.md")).toBe(
+      "started by hand\n",
+    );
+    expect(await h.sandbox.fileAt(h.repo, `orchestrate/${issue.number}-api`, "routes.txt")).toBe(
+      "done by routes\n",
+    );
+  });
+
+  it("with draft: true opens a draft at the first push, and a failed task fails the group's check run", async () => {
+    const issue = await run({
+      files: { ".github/orchestrate.yml": "draft: true\nlimits:\n  attempts: 1\n" },
+      failTasks: "queries",
+    });
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    await h.settle();
+    const db = pulls().find((p) => p.head === `orchestrate/${issue.number}-db`);
+    expect(db?.draft).toBe(true);
+    const check = checks().find((c) => c.headSha === db?.headSha);
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.output?.summary).toMatch(/queries/);
+    expect(check?.history.map((s) => s.status)).toContain("in_progress");
+    // The groups whose tasks all passed are marked ready for review.
+    const web = pulls().find((p) => p.head === `orchestrate/${issue.number}-web`);
+    expect(web?.draft).toBe(false);
+    const status = h.sandbox
+      .issueComments(h.repo, issue.number)
+      .find((c) => c.user === "orchestrate[bot]");
+    expect(status?.body).toMatch(/queries/);
+    expect(status?.body).toMatch(/Failed/);
+  });
+
+  it("edits the status comment far fewer times than the run changes", async () => {
+    const issue = await run({});
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    await h.settle();
+    const [status] = h.sandbox
+      .issueComments(h.repo, issue.number)
+      .filter((c) => c.user === "orchestrate[bot]");
+    const taskChanges = 5 * 2; // each of the 5 tasks starts and completes
+    expect(status?.history.length).toBeGreaterThan(1);
+    expect(status?.history.length).toBeLessThan(taskChanges);
+    expect(status?.body).toMatch(/Done/);
+  });
+
+  it("retries a failed task when a maintainer ticks its box in the status comment", async () => {
+    const issue = await run({
+      files: { ".github/orchestrate.yml": "limits:\n  attempts: 1\n" },
+      failTasks: "routes",
+    });
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    await h.settle();
+    const status = () =>
+      h.sandbox.issueComments(h.repo, issue.number).find((c) => c.user === "orchestrate[bot]");
+    const before = status();
+    expect(before?.body).toMatch(/- \[ \] <!-- orchestrate:retry:routes -->/);
+    expect(pulls().some((p) => p.head.endsWith("-api"))).toBe(false);
+
+    writeFileSync(passFile, "now it passes\n");
+    const ticked = (before?.body ?? "").replace(
+      "- [ ] <!-- orchestrate:retry:routes -->",
+      "- [x] <!-- orchestrate:retry:routes -->",
+    );
+    await h.sandbox.editComment(h.repo, before?.id ?? 0, MAINTAINER, ticked);
+    await h.settle();
+    expect(await h.sandbox.fileAt(h.repo, `orchestrate/${issue.number}-api`, "routes.txt")).toBe(
+      "done by routes\n",
+    );
+    expect(pulls().filter((p) => p.head.endsWith("-api"))).toHaveLength(1);
+    expect(status()?.body).toMatch(/Done/);
+  });
+});
