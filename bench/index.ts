@@ -1,0 +1,101 @@
+// `npm run bench [-- [--json] [plan|poll|worker|webhook ...]]`: runs the benches (all by
+// default) and prints their figures — a table per bench, or one JSON document with --json.
+// Figures only: nothing passes or fails, and nothing is written into the repository. The exit
+// code is non-zero only when a bench could not run at all.
+import { performance } from "node:perf_hooks";
+import { planBench } from "./planBench.js";
+import { pollBench } from "./pollBench.js";
+import { type BenchResult, loadAverage, machine, renderText } from "./report.js";
+import { round } from "./stats.js";
+import { WEBHOOK, webhookBench } from "./webhookBench.js";
+import { workerBench } from "./workerBench.js";
+import { LATENCY } from "./workerLatency.js";
+import { THROUGHPUT } from "./workerThroughput.js";
+
+interface Bench {
+  name: string;
+  title: string;
+  method: string;
+  run(): Promise<Record<string, number>>;
+}
+
+const BENCHES: Bench[] = [
+  {
+    name: "plan",
+    title: "Planning: parse, validate, prioritise (bench/planBench.ts)",
+    method:
+      "Generated yaml and markdown specs of 1,000 and 5,000 tasks in 20 groups; median wall time of 7 runs after 2 warm-up runs, ms.",
+    run: planBench,
+  },
+  {
+    name: "poll",
+    title: "Review follow-up polling: GraphQL cost per cycle (bench/pollBench.ts)",
+    method:
+      "Sandbox GitHub with 1,000 PRs (3 threads x 2 comments each): points and calls of one 30 s cycle at 10/100/1,000 tracked PRs, ours (steady, 1% changed, cold) vs one naive query per PR; cycle times are medians of 5 (naive once). Throttling off.",
+    run: pollBench,
+  },
+  {
+    name: "worker",
+    title: "Task workers: latency, throughput, memory (bench/workerBench.ts)",
+    method: [
+      "Private redis-server (noeviction, AOF), the project's taskQueue + startTaskWorker, workers in their own processes.",
+      `readyToStart: taskQueue.enqueue called → processor starts, one idle worker at the default concurrency, ${LATENCY.tasks} tasks ${LATENCY.spacingMs} ms apart after ${LATENCY.warmup} warm-up tasks; p50/p99 are medians over ${LATENCY.runs} runs, max over all.`,
+      `throughput: ${THROUGHPUT.tasks.toLocaleString("en-US")} tasks through ${THROUGHPUT.workers} fresh worker processes, median of ${THROUGHPUT.runs} runs. live = workers waiting, clock from one enqueue call of all tasks to the last job finished (enqueue.ms is that call alone); drain = tasks queued first, clock from telling the workers to go.`,
+      "noop = empty processor; store = processTask's store round trips for a task with nothing to do (read run, claim ready → in_progress, → complete), runs of 200 tasks.",
+      `c<N> = concurrency per worker. peakRss = the larger worker's maxRSS in the run, MiB.`,
+    ].join(" "),
+    run: workerBench,
+  },
+  {
+    name: "webhook",
+    title: "Webhook → task enqueued / status comment (bench/webhookBench.ts)",
+    method: `Signed issues.labeled for an issue with a two-task yaml spec, sent to the real server + events worker (no task worker) against the sandbox GitHub; ms from the POST to the 2xx (ack), to the ready task in the queue, to the status comment; median of ${WEBHOOK.runs} after ${WEBHOOK.warmup} warm-up, polled every 2 ms. GitHub throttling off (production adds ~1 s per write).`,
+    run: webhookBench,
+  },
+];
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const json = args.includes("--json");
+  const wanted = args.filter((a) => !a.startsWith("--"));
+  const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown bench ${unknown.join(", ")}; choose from ${BENCHES.map((b) => b.name).join(", ")}\n`,
+    );
+    return 2;
+  }
+  const chosen = BENCHES.filter((b) => wanted.length === 0 || wanted.includes(b.name));
+  const flags = json ? " --json" : "";
+  const loadAtStart = loadAverage();
+  const results: BenchResult[] = [];
+  for (const bench of chosen) {
+    if (!json) process.stderr.write(`running ${bench.name}…\n`);
+    const started = performance.now();
+    const result: BenchResult = {
+      name: bench.name,
+      title: bench.title,
+      method: bench.method,
+      command: `npm run bench -- ${bench.name}${flags}`,
+      seconds: 0,
+      figures: {},
+    };
+    try {
+      result.figures = await bench.run();
+    } catch (error) {
+      result.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    }
+    result.seconds = round((performance.now() - started) / 1000, 1);
+    results.push(result);
+  }
+  const command = `npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`;
+  const host = machine(loadAtStart);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ command, machine: host, benches: results }, null, 2)}\n`
+      : `${renderText(command, host, results)}\n`,
+  );
+  return results.some((r) => r.error) ? 1 : 0;
+}
+
+process.exitCode = await main();
