@@ -28,12 +28,16 @@ const envSchema = z.object({
   ORCHESTRATE_BACKENDS: z.string().optional(),
   ORCHESTRATE_PLANNER: z.string().optional(),
   WORKER_CONCURRENCY: positiveInt(2),
+  /** seconds a dead worker's task stays locked before another worker takes it over (BullMQ lock and stalled check) */
+  WORKER_LOCK_SECONDS: positiveInt(30),
   TASK_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
   /** off only for a GitHub Enterprise Server without rate limits, or the simulator */
   GITHUB_THROTTLE: z
     .enum(["on", "off"])
     .default("on")
     .transform((v) => v === "on"),
+  /** how often the review poller asks GitHub about every followed pull request */
+  POLL_INTERVAL_SECONDS: z.coerce.number().min(1).default(30),
   LOG_FORMAT: z.enum(["json", "pretty"]).default("pretty"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
@@ -44,6 +48,8 @@ const hints: Record<string, string> = {
   WEBHOOK_SECRET: "set it to the webhook secret you entered when registering the App",
   REDIS_URL: "e.g. redis://127.0.0.1:6379, or unset it to start a private redis-server",
   PORT: "a TCP port number such as 3000",
+  WORKER_LOCK_SECONDS:
+    "whole seconds such as 30; a crashed worker's task is taken over within about twice this",
 };
 
 export type RawEnv = z.infer<typeof envSchema>;

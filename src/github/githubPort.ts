@@ -80,6 +80,7 @@ export interface GitHubPort {
   listComments(repo: RepoCoordinates, issue: number): Promise<ExistingComment[]>;
   reactToIssue(repo: RepoCoordinates, issue: number, content: ReactionContent): Promise<void>;
   reactToComment(repo: RepoCoordinates, commentId: number, content: ReactionContent): Promise<void>;
+  pull(repo: RepoCoordinates, number: number): Promise<PullInfo>;
   /** the pull request whose head is `branch` in this repo (open first, else the newest), or null */
   findPull(repo: RepoCoordinates, branch: string): Promise<PullInfo | null>;
   createPull(

@@ -89,6 +89,10 @@ export function octokitGitHub(octokit: ProbotOctokit, appLogin: string): GitHubP
     async reactToComment({ owner, repo }, commentId, content: ReactionContent) {
       await rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content });
     },
+    async pull({ owner, repo }, number) {
+      const { data } = await rest.pulls.get({ owner, repo, pull_number: number });
+      return pullInfo(data);
+    },
     async findPull({ owner, repo }, branch) {
       const { data } = await rest.pulls.list({
         owner,

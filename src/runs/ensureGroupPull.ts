@@ -1,5 +1,6 @@
 import type { GitHubPort } from "../github/githubPort.js";
 import { renderPullBody } from "./renderPullBody.js";
+import type { ReviewStore } from "./reviewStore.js";
 import type { RunStore } from "./runStore.js";
 
 /**
@@ -11,7 +12,7 @@ import type { RunStore } from "./runStore.js";
 export async function ensureGroupPull(
   key: string,
   groupName: string,
-  deps: { store: RunStore; github: GitHubPort },
+  deps: { store: RunStore; github: GitHubPort; reviews?: ReviewStore },
 ): Promise<number | null> {
   const snapshot = await deps.store.get(key);
   if (!snapshot) return null;
@@ -57,5 +58,15 @@ export async function ensureGroupPull(
     ...r,
     groups: r.groups.map((g) => (g.name === groupName ? { ...g, pull: number, note } : g)),
   }));
+  if (pull.state === "open") {
+    await deps.reviews?.track({
+      owner: run.owner,
+      repo: run.repo,
+      number,
+      installationId: run.installationId,
+      runKey: key,
+      group: groupName,
+    });
+  }
   return number;
 }

@@ -40,6 +40,10 @@ export interface TaskRecord {
   commit?: string | undefined;
   /** last line of the agent's report, or the failure reason */
   report?: string | undefined;
+  /** the review threads a `review-thread` task answers */
+  threads?: ReviewThreadRef[] | undefined;
+  /** the agent's explanation when it answered a thread without changing code */
+  explanation?: string | undefined;
   /** why the previous attempt failed, fed into the next attempt's work order */
   lastFailure?: string | undefined;
   startedAt?: string | undefined;
@@ -49,6 +53,20 @@ export interface TaskRecord {
    * `finishedAt` only span the last attempt, so without this the status comment counts that one.
    */
   durationMs?: number | undefined;
+}
+
+/** A review thread a `review-thread` task answers; only trusted authors' comments are kept. */
+export interface ReviewThreadRef {
+  id: string;
+  pull: number;
+  path: string;
+  line: number | null;
+  diffHunk: string;
+  comments: Array<{ author: string; body: string }>;
+  /** comments in the thread when the task was made */
+  commentCount: number;
+  /** the app has replied in the thread and resolved it */
+  answered?: boolean | undefined;
 }
 
 export interface GroupRecord {

@@ -1,5 +1,6 @@
 import type { RepoConfig } from "../config/repoConfig.js";
 import type { GitHubPort } from "../github/githubPort.js";
+import type { ReviewStore } from "./reviewStore.js";
 import { ACTIVE_STATES, type RunRecord, type RunSnapshot, runKey, type TaskRecord } from "./run.js";
 import type { RunStore } from "./runStore.js";
 import type { StatusComments } from "./statusComments.js";
@@ -57,6 +58,8 @@ export interface LifecycleDeps {
   status: StatusComments;
   planner: SpecPlanner;
   dispatcher: Dispatcher;
+  /** where followed pull requests are tracked (an adopted PR is followed from the start) */
+  reviews?: ReviewStore;
   now?: () => Date;
 }
 
@@ -155,10 +158,42 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
   }
 
   return {
-    async start(target, sender, config, _isPullRequest, origin) {
+    async start(target, sender, config, isPullRequest, origin) {
       const key = runKey(target.owner, target.repo, target.issueNumber);
       const previous = await deps.store.get(key);
       const fresh = newRun(target, sender, config, origin, previous);
+      if (isPullRequest) {
+        // `/orchestrate` on a pull request adopts it: one group, its branch, review follow-up only.
+        const pull = await deps.github.pull(coords(target), target.issueNumber);
+        if (pull.state !== "open") {
+          await deps.github.createComment(
+            coords(target),
+            target.issueNumber,
+            `@${sender}, this pull request is ${pull.merged ? "merged" : "closed"}, so there are no review threads left to follow. Reopen it and comment \`/orchestrate\` again.`,
+          );
+          return;
+        }
+        const group = { name: `pr-${pull.number}`, branch: pull.head, pull: pull.number };
+        fresh.run = {
+          ...fresh.run,
+          state: "reviewing",
+          reason: `following the review threads of #${pull.number}`,
+          groups: [group],
+        };
+        const { created } = await deps.store.createIfIdle(fresh);
+        if (created) {
+          await deps.reviews?.track({
+            owner: target.owner,
+            repo: target.repo,
+            number: pull.number,
+            installationId: target.installationId,
+            runKey: key,
+            group: group.name,
+          });
+        }
+        await publish(key);
+        return;
+      }
       const { created, existing } = await deps.store.createIfIdle(fresh);
       if (!created) {
         // The same delivery again (a retried job) finishes its planning; any other trigger on an
@@ -213,7 +248,20 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
           ? { ...run, state: "stopped", reason: `stopped by @${sender}`, awaitingApproval: false }
           : null,
       );
-      if (updated) await deps.dispatcher.cancelRun(key);
+      if (updated) {
+        await deps.dispatcher.cancelRun(key);
+        // Waiting tasks will never run now; a running one is marked by its worker once its agent
+        // is stopped (or, if that worker died, by whichever worker picks its job up again).
+        const snapshot = await deps.store.get(key);
+        for (const task of snapshot?.tasks ?? []) {
+          if (task.status !== "pending" && task.status !== "ready") continue;
+          await deps.store.updateTask(key, task.id, (t, run) =>
+            run.state === "stopped" && (t.status === "pending" || t.status === "ready")
+              ? { ...t, status: "cancelled", report: `stopped by @${sender}` }
+              : null,
+          );
+        }
+      }
       await publish(key);
     },
 

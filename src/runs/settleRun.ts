@@ -2,8 +2,9 @@ import type { RunRecord, RunSnapshot, TaskRecord } from "./run.js";
 import type { RunStore } from "./runStore.js";
 
 /**
- * Moves a running run to its end state when nothing more can happen: `done` when every task
- * is complete and every group has its PR, `failed` when a failed task blocks what remains.
+ * Moves a running run on when its work is through: `reviewing` while review threads it follows
+ * are open, `done` when every task is complete, every group has its PR and every followed
+ * thread is resolved, `failed` when a failed task blocks what remains.
  * Returns the run as it now is.
  */
 export async function settleRun(key: string, store: RunStore): Promise<RunRecord | null> {
@@ -14,7 +15,9 @@ export async function settleRun(key: string, store: RunStore): Promise<RunRecord
   return (
     (await store.updateRun(key, (run) =>
       run.state === "running" || run.state === "reviewing"
-        ? { ...run, state: verdict.state, reason: verdict.reason }
+        ? run.state === verdict.state && run.reason === verdict.reason
+          ? null
+          : { ...run, state: verdict.state, reason: verdict.reason }
         : null,
     )) ?? snapshot.run
   );
@@ -23,7 +26,7 @@ export async function settleRun(key: string, store: RunStore): Promise<RunRecord
 function verdictOf({
   run,
   tasks,
-}: RunSnapshot): { state: "done" | "failed"; reason: string } | null {
+}: RunSnapshot): { state: "done" | "failed" | "reviewing"; reason: string } | null {
   if (run.state !== "running" && run.state !== "reviewing") return null;
   const blocked = blockedTasks(tasks);
   const live = tasks.filter(
@@ -41,7 +44,15 @@ function verdictOf({
     };
   }
   if (tasks.every((t) => t.status === "complete") && run.groups.every((g) => g.pull !== null)) {
-    return { state: "done", reason: "every task is complete and every group has its pull request" };
+    const open = run.groups.reduce((n, g) => n + (g.threads?.open ?? 0), 0);
+    if (open > 0) {
+      return { state: "reviewing", reason: `${open} review thread${open === 1 ? "" : "s"} open` };
+    }
+    return {
+      state: "done",
+      reason:
+        "every task is complete, every group has its pull request and every review thread it follows is resolved",
+    };
   }
   return null;
 }

@@ -1,9 +1,13 @@
 import type { GitHubPort } from "../github/githubPort.js";
+import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
 import type { EventQueue } from "../queue/eventQueue.js";
+import { answerThreads } from "../runs/answerThreads.js";
 import { ensureGroupPull } from "../runs/ensureGroupPull.js";
 import { handleCommand } from "../runs/handleCommand.js";
 import { renderStatus } from "../runs/renderStatus.js";
+import { reviewPass } from "../runs/reviewPass.js";
+import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
 import { type Dispatcher, runLifecycle, type SpecPlanner } from "../runs/runLifecycle.js";
 import type { RunStore } from "../runs/runStore.js";
 import { settleRun } from "../runs/settleRun.js";
@@ -12,17 +16,49 @@ import { syncCheckRuns } from "../runs/syncCheckRuns.js";
 
 export interface EventProcessorDeps {
   store: RunStore;
+  reviews: ReviewStore;
   events: EventQueue;
   planner: SpecPlanner;
   dispatcher: Dispatcher;
   github(installationId: number): Promise<GitHubPort>;
+  reviewThreads(installationId: number): Promise<ReviewThreadsClient>;
 }
 
 /** Routes each job of the events queue to its use case. */
 export function eventProcessor(deps: EventProcessorDeps) {
-  const { store, events } = deps;
-  return async (event: EventJob): Promise<void> => {
-    if (event.type === "review") return;
+  const { store, reviews, events } = deps;
+
+  /** The review follow-up for some PRs of one installation (poll cycle or webhook). */
+  async function followReviews(
+    installationId: number,
+    records: TrackedPullRecord[],
+    relist: boolean,
+  ): Promise<void> {
+    if (records.length === 0) return;
+    const [github, threads] = await Promise.all([
+      deps.github(installationId),
+      deps.reviewThreads(installationId),
+    ]);
+    await reviewPass(
+      records,
+      {
+        store,
+        reviews,
+        github,
+        threads,
+        installationId,
+        poll: (pulls, repos) => threads.poll(pulls, repos),
+        dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+        changed: async (runKey) => {
+          await settleRun(runKey, store);
+          await events.requestPublish(runKey, installationId);
+        },
+      },
+      { relist },
+    );
+  }
+
+  async function process(event: EventJob): Promise<void> {
     const github = await deps.github(event.installationId);
     switch (event.type) {
       case "command": {
@@ -33,14 +69,35 @@ export function eventProcessor(deps: EventProcessorDeps) {
           status,
           planner: deps.planner,
           dispatcher: deps.dispatcher,
+          reviews,
         });
         await handleCommand(event, { github, lifecycle });
         return;
       }
+      case "review": {
+        // The webhook fast path: a review on a followed PR is reconciled at once.
+        const record = await reviews.get(event.owner, event.repo, event.pullNumber);
+        if (!record) return;
+        const woken = await reviews.track(record);
+        await followReviews(event.installationId, [woken], true);
+        return;
+      }
       case "settle": {
-        // What follows a task's change, in order: dependants, the group's PR, the run's state.
+        // What follows a task's change, in order: dependants, the group's PR, answers in the
+        // review threads a finished task dealt with, the run's state.
         await deps.dispatcher.dispatchReady(event.runKey);
-        await ensureGroupPull(event.runKey, event.group, { store, github });
+        await ensureGroupPull(event.runKey, event.group, { store, github, reviews });
+        const threads = await deps.reviewThreads(event.installationId);
+        if ((await answerThreads(event.runKey, { store, reviews, threads, github })) > 0) {
+          const snapshot = await store.get(event.runKey);
+          const records: TrackedPullRecord[] = [];
+          for (const group of snapshot?.run.groups ?? []) {
+            if (group.pull === null || !snapshot) continue;
+            const record = await reviews.get(snapshot.run.owner, snapshot.run.repo, group.pull);
+            if (record) records.push(record);
+          }
+          await followReviews(event.installationId, records, true);
+        }
         await settleRun(event.runKey, store);
         await events.requestPublish(event.runKey, event.installationId);
         return;
@@ -70,5 +127,14 @@ export function eventProcessor(deps: EventProcessorDeps) {
         return;
       }
     }
-  };
+  }
+
+  /** One poll cycle: every polled PR of every installation. */
+  async function pollCycle(): Promise<void> {
+    for (const [installationId, records] of await reviews.polled()) {
+      await followReviews(installationId, records, false);
+    }
+  }
+
+  return { process, pollCycle };
 }

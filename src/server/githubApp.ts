@@ -2,12 +2,14 @@ import { Probot, type ProbotOctokit } from "probot";
 import type { AppCredentials } from "../config/env.js";
 import type { GitHubPort } from "../github/githubPort.js";
 import { octokitGitHub } from "../github/octokitGitHub.js";
+import { type ReviewThreadsClient, reviewThreadsClient } from "../github/reviewThreads.js";
 
 export interface GitHubApp {
   probot: Probot;
   /** the bot's login, `<slug>[bot]`, asked of GitHub once */
   appLogin(): Promise<string>;
   forInstallation(installationId: number): Promise<GitHubPort>;
+  reviewThreads(installationId: number): Promise<ReviewThreadsClient>;
 }
 
 /** The App's identity for job processors, which have no webhook context to borrow one from. */
@@ -49,6 +51,9 @@ export function githubApp(
     async forInstallation(installationId) {
       const [octokit, me] = await Promise.all([probot.auth(installationId), appLogin()]);
       return octokitGitHub(octokit, me);
+    },
+    async reviewThreads(installationId) {
+      return reviewThreadsClient(await probot.auth(installationId));
     },
   };
 }

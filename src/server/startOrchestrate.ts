@@ -4,7 +4,9 @@ import { Probot, type ProbotOctokit, Server } from "probot";
 import { createApp } from "../app.js";
 import type { OperatorConfig } from "../config/env.js";
 import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
+import { startPollScheduler } from "../queue/pollScheduler.js";
 import { redisConnection } from "../queue/redisConnection.js";
+import { redisReviewStore } from "../queue/redisReviewStore.js";
 import { redisRunStore } from "../queue/redisRunStore.js";
 import { startTaskWorker, taskQueue } from "../queue/taskQueue.js";
 import { dispatchReady } from "../runs/dispatchReady.js";
@@ -56,6 +58,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   const redis = redisConnection(options.redisUrl);
   const prefix = config.ORCHESTRATE_PREFIX;
   const store = redisRunStore(redis, prefix);
+  const reviews = redisReviewStore(redis, prefix);
   const events = eventQueue(redis, prefix);
   const tasks = taskQueue(redis, prefix);
   const Octokit = options.Octokit ?? (config.GITHUB_THROTTLE ? undefined : unthrottledOctokit());
@@ -118,8 +121,11 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     closers.push(() => server.stop());
   }
 
-  if (roles.events) {
-    const planner = specPlanner(
+  const processor = eventProcessor({
+    store,
+    reviews,
+    events,
+    planner: specPlanner(
       config.ORCHESTRATE_PLANNER
         ? plannerAsk(
             config.ORCHESTRATE_PLANNER,
@@ -128,17 +134,28 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
             config.TASK_TIMEOUT_MINUTES * 60_000,
           )
         : null,
+    ),
+    dispatcher,
+    github: (id) => app.forInstallation(id),
+    reviewThreads: (id) => app.reviewThreads(id),
+  });
+
+  if (roles.poller) {
+    const poller = await startPollScheduler(
+      redis,
+      prefix,
+      config.POLL_INTERVAL_SECONDS * 1000,
+      () => processor.pollCycle(),
+      (error) => log.error({ err: error }, "review poller error"),
     );
+    closers.push(() => poller.close());
+  }
+
+  if (roles.events) {
     const worker = startEventWorker(
       redis,
       prefix,
-      eventProcessor({
-        store,
-        events,
-        planner,
-        dispatcher,
-        github: (id) => app.forInstallation(id),
-      }),
+      processor.process,
       (errors) => log.warn({ errors }, "dropped an event job whose payload did not validate"),
       (error) => log.error({ err: error }, "events worker error"),
     );

@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { RepoSeen } from "../github/reviewThreads.js";
+import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
+
+const CAS = `
+local cur = redis.call('GET', KEYS[1])
+if (cur or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`;
+
+const UNLOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+const LOCK_MS = 120_000;
+
+export function redisReviewStore(redis: Redis, prefix: string): ReviewStore {
+  const name = (owner: string, repo: string, number: number) => `${owner}/${repo}#${number}`;
+  const pullKey = (id: string) => `${prefix}:review:pull:${id}`;
+  const polledKey = `${prefix}:review:polled`;
+  const reposKey = (installationId: number) => `${prefix}:review:repos:${installationId}`;
+
+  async function update(
+    owner: string,
+    repo: string,
+    number: number,
+    change: (pull: TrackedPullRecord) => TrackedPullRecord | null,
+  ): Promise<TrackedPullRecord | null> {
+    const key = pullKey(name(owner, repo, number));
+    for (let i = 0; i < 50; i++) {
+      const current = await redis.get(key);
+      if (!current) return null;
+      const next = change(JSON.parse(current) as TrackedPullRecord);
+      if (!next) return null;
+      if ((await redis.eval(CAS, 1, key, current, JSON.stringify(next))) === 1) return next;
+    }
+    throw new Error(`tracked pull ${name(owner, repo, number)} kept changing while it was updated`);
+  }
+
+  return {
+    async track(pull) {
+      const id = name(pull.owner, pull.repo, pull.number);
+      const fresh: TrackedPullRecord = {
+        ...pull,
+        seen: null,
+        handled: {},
+        ignored: [],
+        lastActivityAt: new Date().toISOString(),
+        lastPushAt: null,
+        polled: true,
+      };
+      await redis.set(pullKey(id), JSON.stringify(fresh), "NX");
+      const record = await update(pull.owner, pull.repo, pull.number, (r) => ({
+        ...r,
+        runKey: pull.runKey,
+        group: pull.group,
+        installationId: pull.installationId,
+        polled: true,
+        lastActivityAt: r.polled ? r.lastActivityAt : new Date().toISOString(),
+      }));
+      await redis.sadd(polledKey, id);
+      return record ?? fresh;
+    },
+    async get(owner, repo, number) {
+      const json = await redis.get(pullKey(name(owner, repo, number)));
+      return json ? (JSON.parse(json) as TrackedPullRecord) : null;
+    },
+    async polled() {
+      const ids = await redis.smembers(polledKey);
+      const byInstallation = new Map<number, TrackedPullRecord[]>();
+      if (ids.length === 0) return byInstallation;
+      const values = await redis.mget(ids.map(pullKey));
+      for (const json of values) {
+        if (!json) continue;
+        const record = JSON.parse(json) as TrackedPullRecord;
+        const list = byInstallation.get(record.installationId) ?? [];
+        list.push(record);
+        byInstallation.set(record.installationId, list);
+      }
+      return byInstallation;
+    },
+    update,
+    async park(owner, repo, number) {
+      await update(owner, repo, number, (r) => ({ ...r, polled: false }));
+      await redis.srem(polledKey, name(owner, repo, number));
+    },
+    async exclusive(owner, repo, number, fn) {
+      const key = `${prefix}:review:lock:${name(owner, repo, number)}`;
+      const token = randomUUID();
+      // The lease outlives any sane reconcile; a crashed holder's lock expires on its own.
+      while ((await redis.set(key, token, "PX", LOCK_MS, "NX")) !== "OK") {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      try {
+        return await fn();
+      } finally {
+        await redis.eval(UNLOCK, 1, key, token);
+      }
+    },
+    async reposSeen(installationId) {
+      const json = await redis.get(reposKey(installationId));
+      return json ? (JSON.parse(json) as Record<string, RepoSeen>) : {};
+    },
+    async saveReposSeen(installationId, repos) {
+      await redis.set(reposKey(installationId), JSON.stringify(repos));
+    },
+  };
+}
