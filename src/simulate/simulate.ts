@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
 import { loadOperatorConfig } from "../config/env.js";
 import { freePort, startEmbeddedRedis } from "../queue/embeddedRedis.js";
 import { redisConnection } from "../queue/redisConnection.js";
@@ -32,6 +33,9 @@ const MAINTAINER = "simulated-maintainer";
 
 export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
   const specText = await readFile(o.specFile, "utf8");
+  const reviews = o.reviewsFile
+    ? parseReviews(await readFile(o.reviewsFile, "utf8"), o.reviewsFile)
+    : [];
   const sandboxModule = await loadSandbox();
   const work = await mkdtemp(join(tmpdir(), "orchestrate-simulate-"));
   const cleanups: Array<() => Promise<unknown>> = [
@@ -63,6 +67,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
         })),
       ),
       GITHUB_THROTTLE: "off",
+      // Short, so a simulation with reviews finishes in seconds; webhooks still come first.
+      POLL_INTERVAL_SECONDS: "2",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "fatal",
     });
     const app = await startOrchestrate({
@@ -70,7 +76,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
       redisUrl: redis.url,
       host: "127.0.0.1",
       port: await freePort(),
-      roles: { webhooks: true, events: true, worker: true, poller: false },
+      roles: { webhooks: true, events: true, worker: true, poller: true },
     });
     cleanups.unshift(() => app.close());
     sandbox.setWebhookTarget({ url: `${app.url}${config.WEBHOOK_PATH}`, secret });
@@ -90,10 +96,12 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
     const deadline = Date.now() + o.timeoutMs;
     let last = "";
     let snapshot: RunSnapshot | null = null;
+    const posted = new Set<string>();
     for (;;) {
       await app.settle();
       await sandbox.webhooksSettled();
       snapshot = await store.get(key);
+      if (await postReviews(sandbox, snapshot, reviews, posted, o.progress)) continue;
       const state = snapshot?.run.state ?? "planning";
       if (state !== last)
         o.progress(`run: ${state}${snapshot?.run.reason ? ` — ${snapshot.run.reason}` : ""}`);
@@ -111,6 +119,78 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
     for (const cleanup of cleanups) await cleanup().catch(() => {});
   }
 }
+
+/**
+ * Posts the reviews listed for each group once its PR is open: one review per author and group,
+ * as that author (given the listed permission). Returns true when it posted any.
+ */
+async function postReviews(
+  sandbox: Sandbox,
+  snapshot: RunSnapshot | null,
+  reviews: SimulatedReview[],
+  posted: Set<string>,
+  progress: (line: string) => void,
+): Promise<boolean> {
+  let any = false;
+  for (const group of snapshot?.run.groups ?? []) {
+    if (group.pull === null) continue;
+    const mine = reviews.filter((r) => r.group === group.name);
+    for (const author of new Set(mine.map((r) => r.author))) {
+      const id = `${group.name}\u0000${author}`;
+      if (posted.has(id)) continue;
+      posted.add(id);
+      const comments = mine.filter((r) => r.author === author);
+      const first = comments[0];
+      if (!first) continue;
+      sandbox.addUser(author, first.bot || author.endsWith("[bot]") ? "Bot" : "User");
+      sandbox.setPermission(REPO, author, first.permission);
+      try {
+        await sandbox.postReview(REPO, group.pull, {
+          user: author,
+          comments: comments.map((c) => ({ path: c.path, line: c.line, body: c.body })),
+        });
+        progress(`${author} reviewed #${group.pull} with ${comments.length} comment(s)`);
+      } catch (error) {
+        progress(
+          `could not post ${author}'s review on #${group.pull}: ${(error as Error).message}`,
+        );
+      }
+      any = true;
+    }
+  }
+  return any;
+}
+
+interface SimulatedReview {
+  group: string;
+  path: string;
+  line: number;
+  body: string;
+  author: string;
+  permission: "admin" | "write" | "read" | "none";
+  bot: boolean;
+}
+
+function parseReviews(text: string, file: string): SimulatedReview[] {
+  const parsed = reviewsSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new Error(`${file} is not a list of reviews:\n  ${lines.join("\n  ")}`);
+  }
+  return parsed.data;
+}
+
+const reviewsSchema = z.array(
+  z.object({
+    group: z.string().min(1),
+    path: z.string().min(1),
+    line: z.number().int().positive(),
+    body: z.string().min(1),
+    author: z.string().min(1),
+    permission: z.enum(["admin", "write", "read", "none"]).default("write"),
+    bot: z.boolean().default(false),
+  }),
+);
 
 async function collect(sandbox: Sandbox, snapshot: RunSnapshot | null): Promise<SimulationResult> {
   const repo = sandbox.state.repos.get(REPO);
@@ -139,15 +219,22 @@ async function collect(sandbox: Sandbox, snapshot: RunSnapshot | null): Promise<
   }
   return {
     run: { state: snapshot?.run.state ?? "planning", reason: snapshot?.run.reason ?? null },
-    tasks: (snapshot?.tasks ?? []).map((t) => ({
-      id: t.id,
-      group: t.group,
-      kind: t.kind,
-      status: t.status,
-      attempts: t.attempts,
-      backend: t.lastBackend ?? null,
-      commit: t.commit ?? null,
-    })),
+    tasks: [...(snapshot?.tasks ?? [])]
+      .sort(
+        (a, b) =>
+          a.group.localeCompare(b.group) ||
+          a.kind.localeCompare(b.kind) ||
+          a.id.localeCompare(b.id),
+      )
+      .map((t) => ({
+        id: t.id,
+        group: t.group,
+        kind: t.kind,
+        status: t.status,
+        attempts: t.attempts,
+        backend: t.lastBackend ?? null,
+        commit: t.commit ?? null,
+      })),
     branches,
     pulls,
     threads,

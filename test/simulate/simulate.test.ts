@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { simulateCommand } from "../../src/cli/simulateCommand.js";
+import { simulate } from "../../src/simulate/simulate.js";
+
+const dir = mkdtempSync(join(tmpdir(), "orchestrate-simulate-test-"));
+const spec = join(dir, "spec.md");
+writeFileSync(
+  spec,
+  "# Greeting\n\n## core\n- [ ] hello: Add hello\n- [ ] world: Add world\n      depends on: hello\n\n## docs\n- [ ] readme: Document it\n",
+);
+const agent = `${process.execPath} ${resolve("test/agents/review-agent.mjs")}`;
+
+describe("orchestrate simulate", () => {
+  it("runs a spec with reviews to done and reports tasks, branches, PRs and threads", async () => {
+    const reviews = join(dir, "reviews.json");
+    writeFileSync(
+      reviews,
+      JSON.stringify([
+        {
+          group: "core",
+          path: "hello.txt",
+          line: 1,
+          body: "Reword this.",
+          author: "maintainer-user",
+          permission: "write",
+        },
+        {
+          group: "docs",
+          path: "readme.txt",
+          line: 1,
+          body: "Drop it.",
+          author: "drive-by",
+          permission: "read",
+        },
+      ]),
+    );
+    const result = await simulate({
+      specFile: spec,
+      agents: [agent],
+      reviewsFile: reviews,
+      timeoutMs: 120_000,
+      progress: () => {},
+    });
+    expect(result.run.state).toBe("done");
+    expect(result.tasks.filter((t) => t.kind === "implement").map((t) => [t.id, t.status])).toEqual(
+      [
+        ["hello", "complete"],
+        ["world", "complete"],
+        ["readme", "complete"],
+      ],
+    );
+    expect(result.tasks.some((t) => t.kind === "review-thread" && t.status === "complete")).toBe(
+      true,
+    );
+    expect(result.branches.map((b) => b.name).sort()).toEqual([
+      "main",
+      "orchestrate/1-core",
+      "orchestrate/1-docs",
+    ]);
+    const core = result.pulls.find((p) => p.group === "core");
+    expect(core?.files).toEqual(
+      expect.arrayContaining(["hello.txt", "world.txt", "review-fixes.txt"]),
+    );
+    const maintainer = result.threads.find((t) => t.author === "maintainer-user");
+    expect(maintainer?.isResolved).toBe(true);
+    expect(maintainer?.replies[0]?.author).toBe("orchestrate[bot]");
+    const stranger = result.threads.find((t) => t.author === "drive-by");
+    expect(stranger).toMatchObject({ isResolved: false, replies: [] });
+    expect(result.github.requests).toBeGreaterThan(0);
+  });
+
+  it("exits 1 with a usage line when --spec or --agent is missing", async () => {
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      errors.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      expect(await simulateCommand(["--spec", spec])).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(errors.join("")).toMatch(/--spec and --agent are required/);
+  });
+});
