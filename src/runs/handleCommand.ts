@@ -52,6 +52,9 @@ export async function handleCommand(job: CommandJob, deps: CommandDeps): Promise
   if (job.via === "comment" && job.commentId && job.command !== "answer") {
     await deps.github.reactToComment(repo, job.commentId, "eyes");
   }
+  // Redis may have lost the run: any command first rebuilds it from GitHub (a trigger on a
+  // rebuilt run that is still active then only refreshes it, as for any active run).
+  await deps.lifecycle.recover(target, config);
   switch (job.command) {
     case "start":
       if (job.via === "label") await deps.github.reactToIssue(repo, job.issueNumber, "rocket");

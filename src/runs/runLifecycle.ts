@@ -1,5 +1,6 @@
 import type { RepoConfig } from "../config/repoConfig.js";
 import type { GitHubPort } from "../github/githubPort.js";
+import { rebuildRun } from "./rebuildRun.js";
 import type { ReviewStore } from "./reviewStore.js";
 import { ACTIVE_STATES, type RunRecord, type RunSnapshot, runKey, type TaskRecord } from "./run.js";
 import type { RunStore } from "./runStore.js";
@@ -50,6 +51,11 @@ export interface RunLifecycle {
   stop(target: RunTarget, sender: string): Promise<void>;
   retry(target: RunTarget, sender: string, taskId: string | null): Promise<void>;
   refresh(target: RunTarget): Promise<void>;
+  /**
+   * Makes sure the run's state is in the store: when Redis lost it, rebuilds it from the status
+   * comment, the spec and the PRs, and queues again what was in flight. True when rebuilt.
+   */
+  recover(target: RunTarget, config: RepoConfig): Promise<boolean>;
 }
 
 export interface LifecycleDeps {
@@ -298,6 +304,18 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
 
     async refresh(target) {
       await publish(runKey(target.owner, target.repo, target.issueNumber));
+    },
+
+    async recover(target, config) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      if (await deps.store.stateOf(key)) return false;
+      const rebuilt = await rebuildRun(target, config, deps);
+      if (!rebuilt) return false;
+      if (rebuilt.run.state === "running" || rebuilt.run.state === "reviewing") {
+        await deps.dispatcher.dispatchReady(key);
+      }
+      await publish(key);
+      return true;
     },
   };
 }
