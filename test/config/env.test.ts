@@ -26,9 +26,17 @@ describe("the operator's environment", () => {
   });
 
   it("accepts a key with escaped newlines, and base64 of a key", () => {
-    const escaped = loadOperatorConfig({ APP_ID: "12", PRIVATE_KEY: key.replace(/\n/g, "\\n"), WEBHOOK_SECRET: "s" });
+    const escaped = loadOperatorConfig({
+      APP_ID: "12",
+      PRIVATE_KEY: key.replace(/\n/g, "\\n"),
+      WEBHOOK_SECRET: "s",
+    });
     expect(escaped.credentials?.privateKey).toBe(key);
-    const b64 = loadOperatorConfig({ APP_ID: "12", PRIVATE_KEY: Buffer.from(key).toString("base64"), WEBHOOK_SECRET: "s" });
+    const b64 = loadOperatorConfig({
+      APP_ID: "12",
+      PRIVATE_KEY: Buffer.from(key).toString("base64"),
+      WEBHOOK_SECRET: "s",
+    });
     expect(b64.credentials?.privateKey).toBe(key);
   });
 
@@ -47,7 +55,11 @@ describe("the operator's environment", () => {
   });
 
   it("refuses a private key that is not a PEM", () => {
-    const error = errorOf({ APP_ID: "12", PRIVATE_KEY: "-----BEGIN nonsense", WEBHOOK_SECRET: "s" });
+    const error = errorOf({
+      APP_ID: "12",
+      PRIVATE_KEY: "-----BEGIN nonsense",
+      WEBHOOK_SECRET: "s",
+    });
     expect(error.message).toMatch(/PRIVATE_KEY: is not a PEM private key/);
   });
 

@@ -3,8 +3,16 @@ import { parseCommand } from "../../src/runs/parseCommand.js";
 
 describe("/orchestrate commands", () => {
   it("reads the command from the start of the first line only", () => {
-    expect(parseCommand("/orchestrate")).toEqual({ kind: "command", command: "start", argument: null });
-    expect(parseCommand("  /orchestrate stop\nplease")).toEqual({ kind: "command", command: "stop", argument: null });
+    expect(parseCommand("/orchestrate")).toEqual({
+      kind: "command",
+      command: "start",
+      argument: null,
+    });
+    expect(parseCommand("  /orchestrate stop\nplease")).toEqual({
+      kind: "command",
+      command: "stop",
+      argument: null,
+    });
     expect(parseCommand("/Orchestrate retry api-routes")).toEqual({
       kind: "command",
       command: "retry",
