@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { ACTIVE_STATES, type RunRecord, type RunSnapshot, type TaskRecord } from "../runs/run.js";
 import type { RunStore } from "../runs/runStore.js";
@@ -26,6 +27,10 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1`;
 
 const MAX_RETRIES = 50;
+
+const UNLOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 
 export function redisRunStore(redis: Redis, prefix: string): RunStore {
   const runKey = (key: string) => `${prefix}:run:${key}`;
@@ -117,6 +122,19 @@ export function redisRunStore(redis: Redis, prefix: string): RunStore {
         if (ok === 1) return next;
       }
       throw new Error(`task ${taskId} of ${key} kept changing while it was being updated`);
+    },
+    async exclusive(key, purpose, fn) {
+      const lock = `${prefix}:lock:${purpose}:${key}`;
+      const token = randomUUID();
+      // The lease outlives any sane holder; a crashed holder's lock expires on its own.
+      while ((await redis.set(lock, token, "PX", 120_000, "NX")) !== "OK") {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      try {
+        return await fn();
+      } finally {
+        await redis.eval(UNLOCK, 1, lock, token);
+      }
     },
     async addTasks(key, tasks) {
       if (tasks.length === 0) return;

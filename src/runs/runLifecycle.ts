@@ -74,12 +74,15 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
   const coords = (t: RunTarget) => ({ owner: t.owner, repo: t.repo });
 
   async function publish(key: string): Promise<void> {
-    const snapshot = await deps.store.get(key);
-    if (!snapshot) return;
-    const id = await deps.status.publish(snapshot);
-    if (id !== snapshot.run.statusCommentId) {
-      await deps.store.updateRun(key, (run) => ({ ...run, statusCommentId: id }));
-    }
+    // Under the same lock as the publish jobs, so the status comment is created once.
+    await deps.store.exclusive(key, "publish", async () => {
+      const snapshot = await deps.store.get(key);
+      if (!snapshot) return;
+      const id = await deps.status.publish(snapshot);
+      if (id !== snapshot.run.statusCommentId) {
+        await deps.store.updateRun(key, (run) => ({ ...run, statusCommentId: id }));
+      }
+    });
   }
 
   async function plan(target: RunTarget, conversation: string[]): Promise<void> {

@@ -19,4 +19,9 @@ export interface RunStore {
     change: (task: TaskRecord, run: RunRecord) => TaskRecord | null,
   ): Promise<TaskRecord | null>;
   addTasks(key: string, tasks: TaskRecord[]): Promise<void>;
+  /**
+   * Runs `fn` holding the run's lock for `purpose`, across processes — e.g. two status
+   * publishes of one run at once would both create its check runs.
+   */
+  exclusive<T>(key: string, purpose: string, fn: () => Promise<T>): Promise<T>;
 }

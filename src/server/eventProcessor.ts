@@ -58,6 +58,34 @@ export function eventProcessor(deps: EventProcessorDeps) {
     );
   }
 
+  async function publish(
+    github: GitHubPort,
+    runKey: string,
+    installationId: number,
+  ): Promise<void> {
+    const version = await events.publishVersion(runKey);
+    const snapshot = await store.get(runKey);
+    if (!snapshot) return;
+    const { owner, repo, issueNumber } = snapshot.run;
+    const info = await github.repoInfo({ owner, repo });
+    const status = statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
+    const id = await status.publish(snapshot);
+    if (id !== snapshot.run.statusCommentId) {
+      await store.updateRun(runKey, (run) => ({ ...run, statusCommentId: id }));
+    }
+    await syncCheckRuns((await store.get(runKey)) ?? snapshot, {
+      store,
+      github,
+      issueUrl: `${info.htmlUrl}/issues/${issueNumber}`,
+    });
+    if ((await events.publishVersion(runKey)) !== version) {
+      await events.requeuePublish(runKey, installationId, version);
+    }
+    if (snapshot.tasks.some((t) => t.status === "in_progress")) {
+      await events.scheduleTick(runKey, installationId);
+    }
+  }
+
   async function process(event: EventJob): Promise<void> {
     const github = await deps.github(event.installationId);
     switch (event.type) {
@@ -103,27 +131,10 @@ export function eventProcessor(deps: EventProcessorDeps) {
         return;
       }
       case "publish": {
-        const version = await events.publishVersion(event.runKey);
-        const snapshot = await store.get(event.runKey);
-        if (!snapshot) return;
-        const { owner, repo, issueNumber } = snapshot.run;
-        const info = await github.repoInfo({ owner, repo });
-        const status = statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
-        const id = await status.publish(snapshot);
-        if (id !== snapshot.run.statusCommentId) {
-          await store.updateRun(event.runKey, (run) => ({ ...run, statusCommentId: id }));
-        }
-        await syncCheckRuns(snapshot, {
-          store,
-          github,
-          issueUrl: `${info.htmlUrl}/issues/${issueNumber}`,
-        });
-        if ((await events.publishVersion(event.runKey)) !== version) {
-          await events.requeuePublish(event.runKey, event.installationId, version);
-        }
-        if (snapshot.tasks.some((t) => t.status === "in_progress")) {
-          await events.scheduleTick(event.runKey, event.installationId);
-        }
+        // One publish of a run at a time: two at once would both create its check runs.
+        await store.exclusive(event.runKey, "publish", () =>
+          publish(github, event.runKey, event.installationId),
+        );
         return;
       }
     }
