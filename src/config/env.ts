@@ -40,6 +40,14 @@ const envSchema = z.object({
   POLL_INTERVAL_SECONDS: z.coerce.number().min(1).default(30),
   LOG_FORMAT: z.enum(["json", "pretty"]).default("pretty"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** the queue dashboard at /admin/queues: both set to serve it behind basic auth, neither for off */
+  ADMIN_USER: z
+    .string()
+    .regex(/^[^:]+$/, "may not contain ':' (basic auth splits user and password there)")
+    .optional(),
+  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  /** set: /metrics wants `Authorization: Bearer <token>`; unset: /metrics is open */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 const hints: Record<string, string> = {
@@ -50,6 +58,8 @@ const hints: Record<string, string> = {
   PORT: "a TCP port number such as 3000",
   WORKER_LOCK_SECONDS:
     "whole seconds such as 30; a crashed worker's task is taken over within about twice this",
+  ADMIN_PASSWORD: "a long random string, e.g. the output of `openssl rand -hex 16`",
+  METRICS_TOKEN: "a long random string, e.g. the output of `openssl rand -hex 24`",
 };
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -84,6 +94,12 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
       raw.WEBHOOK_SECRET === undefined ? `WEBHOOK_SECRET: missing — ${hints.WEBHOOK_SECRET}` : null,
     ].filter((m): m is string => m !== null);
     throw new ConfigError("The GitHub App credentials", missing);
+  }
+  if ((raw.ADMIN_USER === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
+    const missing = raw.ADMIN_USER === undefined ? "ADMIN_USER" : "ADMIN_PASSWORD";
+    throw new ConfigError("The queue dashboard's login", [
+      `${missing}: missing — set both ADMIN_USER and ADMIN_PASSWORD to serve /admin/queues, or neither to turn it off`,
+    ]);
   }
   const credentials =
     raw.APP_ID !== undefined && privateKey !== undefined && raw.WEBHOOK_SECRET !== undefined

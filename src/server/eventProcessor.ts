@@ -1,3 +1,4 @@
+import type { Probot } from "probot";
 import type { GitHubPort } from "../github/githubPort.js";
 import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
@@ -8,6 +9,7 @@ import { handleCommand } from "../runs/handleCommand.js";
 import { renderStatus } from "../runs/renderStatus.js";
 import { reviewPass } from "../runs/reviewPass.js";
 import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
+import { runKey as runKeyOf } from "../runs/run.js";
 import { type Dispatcher, runLifecycle, type SpecPlanner } from "../runs/runLifecycle.js";
 import type { RunStore } from "../runs/runStore.js";
 import { settleRun } from "../runs/settleRun.js";
@@ -22,6 +24,13 @@ export interface EventProcessorDeps {
   dispatcher: Dispatcher;
   github(installationId: number): Promise<GitHubPort>;
   reviewThreads(installationId: number): Promise<ReviewThreadsClient>;
+  /** each job logs through a child of this, with its delivery id and run key */
+  log?: Probot["log"];
+  /** told what each review pass did (the operator's metrics); `poll` for the poll cycle */
+  onReviewPass?(
+    trigger: "poll" | "event",
+    figures: { pulls: number; tasks: number; graphqlPoints: number },
+  ): void;
 }
 
 /** Routes each job of the events queue to its use case. */
@@ -39,7 +48,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
       deps.github(installationId),
       deps.reviewThreads(installationId),
     ]);
-    await reviewPass(
+    const figures = await reviewPass(
       records,
       {
         store,
@@ -56,6 +65,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
       },
       { relist },
     );
+    deps.onReviewPass?.(relist ? "event" : "poll", figures);
   }
 
   async function publish(
@@ -86,7 +96,20 @@ export function eventProcessor(deps: EventProcessorDeps) {
     }
   }
 
+  /** One job of the events queue, logged with what identifies it; failures are retried. */
   async function process(event: EventJob): Promise<void> {
+    const log = deps.log?.child(jobFields(event));
+    log?.debug("event job started");
+    try {
+      await route(event);
+      log?.debug("event job done");
+    } catch (error) {
+      log?.warn({ err: error }, "event job failed; the queue retries it");
+      throw error;
+    }
+  }
+
+  async function route(event: EventJob): Promise<void> {
     const github = await deps.github(event.installationId);
     switch (event.type) {
       case "command": {
@@ -148,4 +171,27 @@ export function eventProcessor(deps: EventProcessorDeps) {
   }
 
   return { process, pollCycle };
+}
+
+/** What a job's log lines carry: ids to find the run and the delivery by, never a payload. */
+function jobFields(event: EventJob): Record<string, string | number> {
+  switch (event.type) {
+    case "command":
+      return {
+        job: event.type,
+        deliveryId: event.deliveryId,
+        runKey: runKeyOf(event.owner, event.repo, event.issueNumber),
+        command: event.command,
+      };
+    case "review":
+      return {
+        job: event.type,
+        deliveryId: event.deliveryId,
+        pull: `${event.owner}/${event.repo}#${event.pullNumber}`,
+      };
+    case "settle":
+      return { job: event.type, runKey: event.runKey, group: event.group };
+    case "publish":
+      return { job: event.type, runKey: event.runKey };
+  }
 }

@@ -3,6 +3,8 @@ import type { AppCredentials } from "../config/env.js";
 import type { GitHubPort } from "../github/githubPort.js";
 import { octokitGitHub } from "../github/octokitGitHub.js";
 import { type ReviewThreadsClient, reviewThreadsClient } from "../github/reviewThreads.js";
+import type { RateLimitReading } from "../queue/redisRateLimits.js";
+import { watchRateLimit } from "./watchRateLimit.js";
 
 export interface GitHubApp {
   probot: Probot;
@@ -21,6 +23,8 @@ export function githubApp(
     log?: Probot["log"];
     logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | undefined;
     logFormat?: "json" | "pretty" | undefined;
+    /** told GitHub's rate limit after every installation request (the operator's metrics) */
+    onRateLimit?: (reading: RateLimitReading) => void;
   },
 ): GitHubApp {
   const probot = new Probot({
@@ -45,15 +49,21 @@ export function githubApp(
       });
     return login;
   };
+  // Probot makes a new Octokit per call, so each gets its hook once.
+  const installationOctokit = async (installationId: number) => {
+    const octokit = await probot.auth(installationId);
+    if (options.onRateLimit) watchRateLimit(octokit, installationId, options.onRateLimit);
+    return octokit;
+  };
   return {
     probot,
     appLogin,
     async forInstallation(installationId) {
-      const [octokit, me] = await Promise.all([probot.auth(installationId), appLogin()]);
+      const [octokit, me] = await Promise.all([installationOctokit(installationId), appLogin()]);
       return octokitGitHub(octokit, me);
     },
     async reviewThreads(installationId) {
-      return reviewThreadsClient(await probot.auth(installationId));
+      return reviewThreadsClient(await installationOctokit(installationId));
     },
   };
 }

@@ -6,6 +6,7 @@ import type { OperatorConfig } from "../config/env.js";
 import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
 import { startPollScheduler } from "../queue/pollScheduler.js";
 import { redisConnection } from "../queue/redisConnection.js";
+import { redisRateLimits } from "../queue/redisRateLimits.js";
 import { redisReviewStore } from "../queue/redisReviewStore.js";
 import { redisRunStore } from "../queue/redisRunStore.js";
 import { startTaskWorker, taskQueue } from "../queue/taskQueue.js";
@@ -20,6 +21,10 @@ import { Workspaces } from "../worker/workspace.js";
 import { eventProcessor } from "./eventProcessor.js";
 import { githubApp } from "./githubApp.js";
 import { healthHandler } from "./healthHandler.js";
+import { loggedTaskAttempts } from "./loggedTaskAttempts.js";
+import { observeWebhooks } from "./observeWebhooks.js";
+import { type OperatorTools, operatorTools } from "./operatorTools.js";
+import { redactingLogger } from "./redactingLogger.js";
 import { unthrottledOctokit } from "./unthrottledOctokit.js";
 
 export interface StartOptions {
@@ -30,6 +35,8 @@ export interface StartOptions {
   port?: number;
   host?: string;
   roles: Roles;
+  /** a logger to use instead of one made from LOG_LEVEL / LOG_FORMAT (tests read what it wrote) */
+  log?: Probot["log"];
 }
 
 /** `npm start` runs every role in one process; `orchestrate worker` runs only the worker. */
@@ -61,6 +68,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   const reviews = redisReviewStore(redis, prefix);
   const events = eventQueue(redis, prefix);
   const tasks = taskQueue(redis, prefix);
+  const rateLimits = redisRateLimits(redis, prefix);
   const Octokit = options.Octokit ?? (config.GITHUB_THROTTLE ? undefined : unthrottledOctokit());
   const octokit = Octokit ? { Octokit } : {};
   const app = githubApp(credentials, {
@@ -68,6 +76,13 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     ...octokit,
     logLevel: config.LOG_LEVEL === "silent" ? "fatal" : config.LOG_LEVEL,
     logFormat: config.LOG_FORMAT,
+    ...(options.log ? { log: options.log } : {}),
+    // Every process records what GitHub says of the budget; the server's /metrics reports it.
+    onRateLimit: (reading) => {
+      rateLimits.record(reading).catch((error: unknown) => {
+        app.probot.log.debug({ err: error }, "could not record GitHub's rate limit in Redis");
+      });
+    },
   });
   await app.probot.ready();
   const log = app.probot.log;
@@ -90,24 +105,31 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   const closers: Array<() => Promise<void>> = [];
   let url = "";
   let port = 0;
+  let tools: OperatorTools | null = null;
 
   if (roles.webhooks) {
+    tools = operatorTools(redis, config, rateLimits, log);
+    closers.push(tools.close);
+    const operator = tools;
+    // Probot's request logger writes headers: keep the dashboard's and /metrics' secrets out.
+    const httpLog = redactingLogger(log);
     const server = new Server({
       host: options.host ?? config.HOST,
       port: options.port ?? config.PORT,
       webhookPath: config.WEBHOOK_PATH,
-      log,
+      log: httpLog,
       Probot: Probot.defaults({
         appId: credentials.appId,
         privateKey: credentials.privateKey,
         secret: credentials.webhookSecret,
-        log,
+        log: httpLog,
         ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
         ...octokit,
       }),
     });
     await server.load(async (probot, appOptions) => {
       appOptions.addHandler(healthHandler(redis));
+      for (const handler of operator.handlers) appOptions.addHandler(handler);
       await createApp({
         events,
         awaitsAnswer: async (owner, repo, issue) =>
@@ -115,6 +137,9 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       })(probot, appOptions);
     });
     const http = await server.start();
+    observeWebhooks(http, config.WEBHOOK_PATH, (event, status, seconds) =>
+      operator.metrics.webhook(event, status, seconds),
+    );
     const address = http.address();
     port = typeof address === "object" && address ? address.port : 0;
     url = `http://127.0.0.1:${port}`;
@@ -138,6 +163,8 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     dispatcher,
     github: (id) => app.forInstallation(id),
     reviewThreads: (id) => app.reviewThreads(id),
+    log,
+    onReviewPass: (trigger, figures) => tools?.metrics.reviewPass(trigger, figures),
   });
 
   if (roles.poller) {
@@ -145,7 +172,16 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       redis,
       prefix,
       config.POLL_INTERVAL_SECONDS * 1000,
-      () => processor.pollCycle(),
+      async () => {
+        const started = process.hrtime.bigint();
+        let ok = false;
+        try {
+          await processor.pollCycle();
+          ok = true;
+        } finally {
+          tools?.metrics.pollCycle(Number(process.hrtime.bigint() - started) / 1e9, ok);
+        }
+      },
       (error) => log.error({ err: error }, "review poller error"),
     );
     closers.push(() => poller.close());
@@ -170,7 +206,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     const worker = startTaskWorker(
       redis,
       prefix,
-      (job, signal) =>
+      loggedTaskAttempts(log, (job, signal) =>
         processTask(job, signal, {
           store,
           github: (id) => app.forInstallation(id),
@@ -180,6 +216,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
           taskTimeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
           afterChange,
         }),
+      ),
       {
         concurrency: config.WORKER_CONCURRENCY,
         onInvalid: (errors) =>

@@ -1,0 +1,35 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { queueNames } from "./queueNames.js";
+
+export interface QueueJobCounts {
+  /** jobs per state, per queue (a handful of Redis calls whatever the queue sizes) */
+  read(): Promise<Array<{ queue: string; counts: Record<string, number> }>>;
+  close(): Promise<void>;
+}
+
+const STATES = [
+  "waiting",
+  "prioritized",
+  "active",
+  "delayed",
+  "waiting-children",
+  "completed",
+  "failed",
+] as const;
+
+export function queueJobCounts(connection: Redis, prefix: string): QueueJobCounts {
+  const queues = queueNames.map((name) => new Queue(name, { connection, prefix }));
+  return {
+    read: () =>
+      Promise.all(
+        queues.map(async (queue) => ({
+          queue: queue.name,
+          counts: await queue.getJobCounts(...STATES),
+        })),
+      ),
+    async close() {
+      await Promise.all(queues.map((queue) => queue.close()));
+    },
+  };
+}
