@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript with the dev dependencies.
+# Build: compile TypeScript with the dev dependencies — exactly what `npm run build` compiles
+# (tsconfig.build.json: src and bench, into dist/).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,7 +10,8 @@ COPY src ./src
 COPY bench ./bench
 RUN npm run build
 
-# Runtime: production dependencies only, git for the workers, a non-root user.
+# Runtime: production dependencies only, git for the workers, tini to pass SIGTERM on (a worker
+# finishes the tasks in hand, then exits), a non-root user.
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
   && apt-get install -y --no-install-recommends git ca-certificates tini \
@@ -21,10 +23,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The register-the-App page (served while no credentials are set) is built from app.yml.
 COPY app.yml ./
 RUN mkdir -p /data && chown node:node /data
 USER node
+# Cached clones, worktrees and agent logs. Give each worker its own: two processes must not
+# share one cached clone.
 VOLUME ["/data"]
 EXPOSE 3000
+# The compiled CLI, not `npm start`: its prestart step rebuilds, which needs dev dependencies.
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/src/cli.js"]
 CMD ["server"]
