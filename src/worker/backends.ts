@@ -233,6 +233,8 @@ const SECRET_NAMES = new Set([
   "WEBHOOK_PROXY_URL",
   "REDIS_URL",
   "REDIS_PASSWORD",
+  "ADMIN_PASSWORD",
+  "METRICS_TOKEN",
   "REDISCLI_AUTH",
   // Would let an agent push or authenticate as the operator through ssh.
   "SSH_AUTH_SOCK",

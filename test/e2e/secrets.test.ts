@@ -21,6 +21,10 @@ describe("secrets never leave the app", () => {
   let h: Harness;
   let secrets: string[];
   beforeAll(async () => {
+    // Operator secrets in the worker's own environment, where agents are started from.
+    process.env.ADMIN_USER = "operator";
+    process.env.ADMIN_PASSWORD = "dashboard-password-for-the-test";
+    process.env.METRICS_TOKEN = "metrics-token-for-the-test-run";
     const agent = [process.execPath, resolve("test/agents/leaky-agent.mjs")];
     h = await startHarness({
       env: {
@@ -43,9 +47,16 @@ describe("secrets never leave the app", () => {
       // Any 64-character line of the PEM would betray the key.
       ...keyBody.filter((l) => l.length >= 40),
       WEBHOOK_SECRET,
+      process.env.ADMIN_PASSWORD,
+      process.env.METRICS_TOKEN,
     ];
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    delete process.env.ADMIN_USER;
+    delete process.env.ADMIN_PASSWORD;
+    delete process.env.METRICS_TOKEN;
+    await h.close();
+  });
 
   const expectClean = (where: string, text: string) => {
     for (const secret of secrets) {
