@@ -43,15 +43,24 @@ describe("a spec becomes a plan on the issue", () => {
     const agent = [process.execPath, resolve("test/agents/edit-agent.mjs")];
     await start(
       { ".github/orchestrate.yml": "approval: required\n" },
-      { ORCHESTRATE_BACKENDS: JSON.stringify([{ name: "edit", command: agent, promptVia: "stdin" }]) },
+      {
+        ORCHESTRATE_BACKENDS: JSON.stringify([
+          { name: "edit", command: agent, promptVia: "stdin" },
+        ]),
+      },
     );
-    const issue = h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: MAINTAINER });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Saved searches",
+      body: SPEC,
+      user: MAINTAINER,
+    });
     await h.sandbox.comment(h.repo, issue.number, MAINTAINER, "/orchestrate");
     await h.settle();
     const [status] = statusComments(issue.number);
     expect(statusComments(issue.number)).toHaveLength(1);
     expect(status?.body).toContain("```mermaid");
-    for (const id of ["schema", "queries", "routes"]) expect(status?.body).toMatch(new RegExp(`\\| \`${id}\``));
+    for (const id of ["schema", "queries", "routes"])
+      expect(status?.body).toMatch(new RegExp(`\\| \`${id}\``));
     expect(status?.body).toMatch(/\/orchestrate approve/);
     expect((await h.sandbox.branches(h.repo)).map((b) => b.name)).toEqual(["main"]);
 
@@ -65,12 +74,20 @@ describe("a spec becomes a plan on the issue", () => {
     const after = statusComments(issue.number)[0]?.body ?? "";
     expect(after).toMatch(/Done/);
     const branches = (await h.sandbox.branches(h.repo)).map((b) => b.name).sort();
-    expect(branches).toEqual(["main", `orchestrate/${issue.number}-api`, `orchestrate/${issue.number}-db`]);
+    expect(branches).toEqual([
+      "main",
+      `orchestrate/${issue.number}-api`,
+      `orchestrate/${issue.number}-db`,
+    ]);
   });
 
   it("lists every problem of an invalid spec, with its line, and starts nothing", async () => {
     await start({});
-    const issue = h.sandbox.createIssue(h.repo, { title: "Config loader", body: CYCLIC, user: MAINTAINER });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Config loader",
+      body: CYCLIC,
+      user: MAINTAINER,
+    });
     await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
     await h.settle();
     const body = statusComments(issue.number)[0]?.body ?? "";
@@ -81,7 +98,11 @@ describe("a spec becomes a plan on the issue", () => {
 
   it("reports a bad .github/orchestrate.yml on the issue, naming the key", async () => {
     await start({ ".github/orchestrate.yml": "race: 9\n" });
-    const issue = h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: MAINTAINER });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Saved searches",
+      body: SPEC,
+      user: MAINTAINER,
+    });
     await h.sandbox.comment(h.repo, issue.number, MAINTAINER, "/orchestrate");
     await h.settle();
     const [comment] = statusComments(issue.number);
@@ -90,7 +111,10 @@ describe("a spec becomes a plan on the issue", () => {
   });
 
   it("asks the planner's questions, and plans again when the author answers", async () => {
-    await start({}, { ORCHESTRATE_PLANNER: `planner=${resolve("test/fixtures/planners/asks-then-plans.mjs")}` });
+    await start(
+      {},
+      { ORCHESTRATE_PLANNER: `planner=${resolve("test/fixtures/planners/asks-then-plans.mjs")}` },
+    );
     const issue = h.sandbox.createIssue(h.repo, {
       title: "Saved searches",
       body: "Users want to save searches and get an email on new results.",
@@ -110,7 +134,11 @@ describe("a spec becomes a plan on the issue", () => {
   it("refuses a reader's /orchestrate with one comment and starts nothing", async () => {
     await start({});
     h.sandbox.setPermission(h.repo, "reader-user", "read");
-    const issue = h.sandbox.createIssue(h.repo, { title: "Saved searches", body: SPEC, user: "reader-user" });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Saved searches",
+      body: SPEC,
+      user: "reader-user",
+    });
     await h.sandbox.comment(h.repo, issue.number, "reader-user", "/orchestrate");
     await h.settle();
     const comments = statusComments(issue.number);
