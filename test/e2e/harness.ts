@@ -24,6 +24,8 @@ export interface Harness {
   repo: string;
   owner: string;
   webhookUrl: string;
+  /** the app's ORCHESTRATE_DATA_DIR: worktrees, agents' prompts and logs */
+  dataDir: string;
   /** what `orchestrate worker` processes need to share this app's queues */
   redisUrl: string;
   prefix: string;
@@ -89,6 +91,7 @@ export async function startHarness(
     repo,
     owner,
     webhookUrl,
+    dataDir,
     redisUrl,
     prefix,
     run: (issueNumber) => store.get(`${repo}#${issueNumber}`),
