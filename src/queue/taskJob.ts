@@ -15,3 +15,15 @@ export function taskJobId(job: Pick<TaskJob, "runKey" | "taskId" | "attempt">): 
   // BullMQ job ids may not contain ":"; run keys hold "/" and "#", which are fine.
   return `task-${job.runKey}-${job.taskId}-a${job.attempt}`;
 }
+
+/**
+ * Why a running task job's signal aborts when its worker lost the job's lock (BullMQ could not
+ * renew it, so the job is or will be another worker's). The attempt stops and records nothing:
+ * whoever holds the job now records the task's outcome.
+ */
+export class JobLockLostError extends Error {
+  constructor(jobId: string) {
+    super(`lost the lock of job ${jobId}; another worker takes the task over`);
+    this.name = "JobLockLostError";
+  }
+}

@@ -1,6 +1,7 @@
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { type TaskJob, taskJobId, taskJobSchema } from "./taskJob.js";
+import { loadOperatorConfig } from "../config/env.js";
+import { JobLockLostError, type TaskJob, taskJobId, taskJobSchema } from "./taskJob.js";
 
 export interface TaskQueue {
   /** Queues the jobs (highest priority first); ones already queued are left as they are. */
@@ -57,7 +58,10 @@ export interface TaskWorkerHandle {
 
 export interface TaskWorkerOptions {
   concurrency: number;
-  /** how long a job may go without its lock being renewed before another worker takes it */
+  /**
+   * How long a job may go without its lock being renewed before another worker takes it; also
+   * how often this worker looks for such stalled jobs. Default: WORKER_LOCK_SECONDS.
+   */
   lockDurationMs?: number;
   onInvalid(errors: string): void;
   onError(error: Error): void;
@@ -65,7 +69,8 @@ export interface TaskWorkerOptions {
 
 /**
  * Runs `process` for each task job. The signal aborts when the job's run is stopped, from any
- * machine, over Redis pub/sub.
+ * machine, over Redis pub/sub, and with a {@link JobLockLostError} when this worker could not
+ * renew the job's lock (the job is then another worker's, and this attempt must not go on).
  */
 export function startTaskWorker(
   connection: Redis,
@@ -74,12 +79,14 @@ export function startTaskWorker(
   options: TaskWorkerOptions,
 ): TaskWorkerHandle {
   const running = new Map<string, Set<AbortController>>();
+  const byJobId = new Map<string, AbortController>();
   const subscriber = connection.duplicate();
   subscriber.on("error", options.onError);
   void subscriber.subscribe(`${prefix}:cancel`);
   subscriber.on("message", (_channel: string, runKey: string) => {
     for (const controller of running.get(runKey) ?? []) controller.abort(new Error("run stopped"));
   });
+  const lockMs = options.lockDurationMs ?? loadOperatorConfig().WORKER_LOCK_SECONDS * 1000;
   const workerConnection = connection.duplicate();
   workerConnection.on("error", options.onError);
   const worker = new Worker(
@@ -94,22 +101,29 @@ export function startTaskWorker(
       const set = running.get(parsed.data.runKey) ?? new Set();
       set.add(controller);
       running.set(parsed.data.runKey, set);
+      if (job.id) byJobId.set(job.id, controller);
       try {
         await process(parsed.data, controller.signal);
       } finally {
         set.delete(controller);
         if (set.size === 0) running.delete(parsed.data.runKey);
+        if (job.id) byJobId.delete(job.id);
       }
     },
     {
       connection: workerConnection,
       prefix,
       concurrency: options.concurrency,
-      lockDuration: options.lockDurationMs ?? 30_000,
+      lockDuration: lockMs,
+      // A crashed worker's job is found within one interval after its lock expired.
+      stalledInterval: lockMs,
       maxStalledCount: 2,
     },
   );
   worker.on("error", options.onError);
+  worker.on("lockRenewalFailed", (jobIds: string[]) => {
+    for (const id of jobIds) byJobId.get(id)?.abort(new JobLockLostError(id));
+  });
   return {
     // Graceful: jobs in hand finish (BullMQ waits for them); nothing new is taken.
     async close() {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { GitHubPort } from "../github/githubPort.js";
-import type { RunRecord, TaskRecord } from "../runs/run.js";
+import { JobLockLostError } from "../queue/taskJob.js";
+import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import type { RunStore } from "../runs/runStore.js";
 import { runAttempt } from "./attempt.js";
 import type { BackendConfig } from "./backends.js";
@@ -34,7 +35,8 @@ type Outcome =
 /**
  * One attempt of one task, as a worker runs it: claim the task, run the agent(s) in fresh
  * worktrees, verify, push, then record the result. A job delivered again (a stalled worker's
- * job taken over) finds the task already complete and does nothing, so no task completes twice.
+ * job taken over) finds the task already complete and does nothing, so no task completes twice;
+ * one whose worker died after its push finds the pushed commit and completes with it.
  */
 export async function processTask(
   job: TaskJobInput,
@@ -45,30 +47,146 @@ export async function processTask(
   const task = snapshot?.tasks.find((t) => t.id === job.taskId);
   if (!snapshot || !task) return;
   const { run } = snapshot;
-  if (run.state !== "running" && run.state !== "reviewing") {
+  if (!isLive(run)) {
     await finish(job, deps, (t) =>
       isOpen(t) ? { ...t, status: "cancelled", report: `run ${run.state}` } : null,
     );
     return;
   }
-  const claimed = await deps.store.updateTask(job.runKey, job.taskId, (t) =>
+  // The attempt a crashed worker left in progress, when this delivery takes it over.
+  const crashed: { task: TaskRecord | null } = { task: null };
+  const claimed = await deps.store.updateTask(job.runKey, job.taskId, (t, current) => {
+    if (!isLive(current)) return null;
     // ready → in_progress; in_progress of this same attempt is a takeover after a crash.
-    t.status === "ready" || (t.status === "in_progress" && t.attempts === job.attempt)
-      ? { ...t, status: "in_progress", attempts: job.attempt, startedAt: new Date().toISOString() }
-      : null,
-  );
+    const takeover = t.status === "in_progress" && t.attempts === job.attempt;
+    if (t.status !== "ready" && !takeover) return null;
+    crashed.task = takeover ? t : null;
+    return {
+      ...t,
+      status: "in_progress",
+      attempts: job.attempt,
+      startedAt: new Date().toISOString(),
+    };
+  });
   if (!claimed) return;
-  await deps.afterChange(job.runKey, job.installationId, task.group);
+  // Time spent on the task over every attempt (a crashed one's included); the status comment
+  // shows it.
+  const began = Date.now() - (crashed.task ? elapsedSince(crashed.task.startedAt) : 0);
+  const spent = (t: TaskRecord) => (t.durationMs ?? 0) + (Date.now() - began);
+  // Only the status comment follows from this change; it is refreshed again by the next one.
+  await deps.afterChange(job.runKey, job.installationId, task.group).catch(() => undefined);
 
+  let outcome: Outcome;
+  try {
+    const found = await work(job, signal, deps, snapshot, claimed, crashed.task, spent);
+    if (found === "taken-over") return;
+    outcome = found;
+  } catch (error) {
+    // Infrastructure (GitHub, git, disk) failed under the attempt: a retry, never a stuck task.
+    if (signal.reason instanceof JobLockLostError) return;
+    outcome = {
+      ok: false,
+      reason: signal.aborted ? "aborted" : "worker-error",
+      detail: error instanceof Error ? error.message : String(error),
+      report: "",
+      backend: claimed.lastBackend ?? "none",
+    };
+  }
+
+  if (outcome.ok) {
+    await finish(job, deps, (t) =>
+      t.status === "in_progress"
+        ? {
+            ...t,
+            status: "complete",
+            commit: outcome.sha ?? undefined,
+            lastBackend: outcome.backend,
+            report: lastLine(outcome.report),
+            // A review thread answered without a change keeps the agent's whole explanation
+            // for the reply.
+            explanation: outcome.noChange ? outcome.report.slice(0, 4000) : undefined,
+            finishedAt: new Date().toISOString(),
+            durationMs: spent(t),
+          }
+        : null,
+    );
+    return;
+  }
+  // Another worker holds the job now and records what becomes of the task.
+  if (signal.reason instanceof JobLockLostError) return;
+  if (signal.aborted || outcome.reason === "aborted") {
+    await finish(job, deps, (t) =>
+      isOpen(t)
+        ? {
+            ...t,
+            status: "cancelled",
+            report: "stopped",
+            finishedAt: new Date().toISOString(),
+            durationMs: spent(t),
+          }
+        : null,
+    );
+    return;
+  }
+  // Configuration errors: no agent can fix them, so another attempt would only fail the same way.
+  const fatal = outcome.reason === "verify-missing" || outcome.reason === "no-backend";
+  const detail = `${outcome.reason}: ${outcome.detail}`.slice(0, 8000);
+  await fail(job, deps, detail, outcome.backend, fatal, spent);
+}
+
+/**
+ * Runs the claimed attempt and says how it went; "taken-over" when a crashed worker had already
+ * pushed this task's commit and the task was completed with it.
+ */
+async function work(
+  job: TaskJobInput,
+  signal: AbortSignal,
+  deps: ProcessTaskDeps,
+  snapshot: RunSnapshot,
+  claimed: TaskRecord,
+  crashed: TaskRecord | null,
+  spent: (t: TaskRecord) => number,
+): Promise<Outcome | "taken-over"> {
+  const { run } = snapshot;
+  const task = claimed;
   const github = await deps.github(job.installationId);
   const repo = { owner: run.owner, repo: run.repo };
-  const [info, issue, token] = await Promise.all([
+  const [info, issue] = await Promise.all([
     github.repoInfo(repo),
     github.issue(repo, run.issueNumber),
-    github.installationToken(),
   ]);
+  // After a request, not beside it: a fresh process has no token cached yet, and Probot mints
+  // one for `installationToken()` at api.github.com whatever the base URL (GHES, the sandbox).
+  const token = await github.installationToken();
   const group = run.groups.find((g) => g.name === task.group);
   const branch = group?.branch ?? `orchestrate/${run.issueNumber}-${task.group}`;
+  const repoRef = {
+    owner: run.owner,
+    name: run.repo,
+    cloneUrl: info.cloneUrl,
+    defaultBranch: info.defaultBranch,
+  };
+  if (crashed) {
+    const sha = await deps.workspaces.findCommit(repoRef, branch, token, {
+      trailer: taskTrailer(run, task),
+      since: new Date(crashed.startedAt ?? run.createdAt),
+    });
+    if (sha) {
+      await finish(job, deps, (t) =>
+        t.status === "in_progress"
+          ? {
+              ...t,
+              status: "complete",
+              commit: sha,
+              report: `pushed ${sha.slice(0, 12)} before its worker stopped; taken over without running the agent again`,
+              finishedAt: new Date().toISOString(),
+              durationMs: spent(t),
+            }
+          : null,
+      );
+      return "taken-over";
+    }
+  }
   const backends = chooseBackends(deps.backends, {
     repoAllows: run.config.backends,
     preferred: task.backend,
@@ -76,15 +194,13 @@ export async function processTask(
     race: task.race ?? run.config.race,
   });
   if (backends.length === 0) {
-    await fail(
-      job,
-      deps,
-      claimed,
-      "no backend is configured: set ORCHESTRATE_BACKENDS on the workers",
-      "none",
-      true,
-    );
-    return;
+    return {
+      ok: false,
+      reason: "no-backend",
+      detail: "no backend is configured: set ORCHESTRATE_BACKENDS on the workers",
+      report: "",
+      backend: "none",
+    };
   }
   const verify = task.verify ?? run.config.verify;
   const prompt = renderWorkOrder({
@@ -103,19 +219,24 @@ export async function processTask(
     groupTasks: snapshot.tasks
       .filter((t) => t.group === task.group)
       .map((t) => ({ id: t.id, title: t.title, status: t.status })),
+    ...(task.threads
+      ? {
+          reviewThreads: task.threads.map((t) => ({
+            path: t.path,
+            line: t.line,
+            diffHunk: t.diffHunk,
+            comments: t.comments,
+          })),
+        }
+      : {}),
     ...(verify ? { verify } : {}),
     ...(claimed.lastFailure && job.attempt > 1 ? { previousFailure: claimed.lastFailure } : {}),
   });
 
-  const outcome = await race(backends, signal, async (backend, raceSignal, claim) => {
+  return race(backends, signal, async (backend, raceSignal, claim) => {
     const result = await runAttempt({
       workspaces: deps.workspaces,
-      repo: {
-        owner: run.owner,
-        name: run.repo,
-        cloneUrl: info.cloneUrl,
-        defaultBranch: info.defaultBranch,
-      },
+      repo: repoRef,
       branch,
       token,
       taskKey: `${run.issueNumber}-${task.id}-a${job.attempt}-${backend.name}`,
@@ -151,42 +272,16 @@ export async function processTask(
           backend: backend.name,
         };
   });
-
-  if (outcome.ok) {
-    await finish(job, deps, (t) =>
-      t.status === "in_progress"
-        ? {
-            ...t,
-            status: "complete",
-            commit: outcome.sha ?? undefined,
-            lastBackend: outcome.backend,
-            report: lastLine(outcome.report),
-            finishedAt: new Date().toISOString(),
-          }
-        : null,
-    );
-    return;
-  }
-  if (signal.aborted || outcome.reason === "aborted") {
-    await finish(job, deps, (t) =>
-      isOpen(t) ? { ...t, status: "cancelled", report: "stopped" } : null,
-    );
-    return;
-  }
-  const fatal = outcome.reason === "verify-missing";
-  const detail = `${outcome.reason}: ${outcome.detail}`.slice(0, 8000);
-  await fail(job, deps, claimed, detail, outcome.backend, fatal);
 }
 
 async function fail(
   job: TaskJobInput,
   deps: ProcessTaskDeps,
-  task: TaskRecord,
   detail: string,
   backend: string,
   fatal: boolean,
+  spent: (t: TaskRecord) => number,
 ): Promise<void> {
-  void task;
   await finish(job, deps, (t, run: RunRecord) => {
     if (t.status !== "in_progress") return null;
     const retry = !fatal && job.attempt < run.config.limits.attempts;
@@ -199,6 +294,7 @@ async function fail(
       report: detail,
       lastFailure: detail,
       finishedAt: retry ? undefined : new Date().toISOString(),
+      durationMs: spent(t),
     };
   });
 }
@@ -226,7 +322,9 @@ async function race(
   const onAbort = () => {
     for (const c of controllers) c.abort(signal.reason);
   };
-  signal.addEventListener("abort", onAbort, { once: true });
+  // A stop that came before the race began (while the task was being claimed) counts too.
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
   try {
     const results = await Promise.all(
       backends.map(async (backend, i) => {
@@ -252,7 +350,21 @@ async function race(
 }
 
 function commitMessage(run: RunRecord, task: TaskRecord): string {
-  return `${task.title.replace(/\s+/g, " ").slice(0, 72)}\n\nTask ${task.id} of #${run.issueNumber}.\n\nOrchestrate-Task: ${run.key} ${task.id}`;
+  return `${task.title.replace(/\s+/g, " ").slice(0, 72)}\n\nTask ${task.id} of #${run.issueNumber}.\n\n${taskTrailer(run, task)}`;
+}
+
+/** The trailer that marks a task's commit, so a takeover can find work pushed before a crash. */
+function taskTrailer(run: RunRecord, task: TaskRecord): string {
+  return `Orchestrate-Task: ${run.key} ${task.id}`;
+}
+
+function elapsedSince(iso: string | undefined): number {
+  const start = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(start) ? Math.max(0, Date.now() - start) : 0;
+}
+
+function isLive(run: RunRecord): boolean {
+  return run.state === "running" || run.state === "reviewing";
 }
 
 function isOpen(t: TaskRecord): boolean {

@@ -283,6 +283,48 @@ export class Workspaces {
     }
   }
 
+  /**
+   * The newest commit on the remote `branch` (and not on the default branch) that has `trailer`
+   * as a whole line of its message and was committed at or after `since`; null when there is
+   * none. A worker taking over a crashed worker's task asks this first: what was pushed before
+   * the crash is the task's result, and running the agent again would land it twice.
+   */
+  async findCommit(
+    repo: RepoRef,
+    branch: string,
+    token: string | null,
+    o: { trailer: string; since: Date },
+  ): Promise<string | null> {
+    checkRepo(repo);
+    checkBranch(branch);
+    const cache = this.cacheDir(repo);
+    return withRepoLock(cache, async () => {
+      await this.ensureCache(repo, cache);
+      await this.fetch(repo, cache, token);
+      const tip = await this.remoteTip(cache, branch);
+      if (tip === null) return null;
+      const base =
+        branch === repo.defaultBranch ? null : await this.remoteTip(cache, repo.defaultBranch);
+      const out = await this.run(cache, null, repo.cloneUrl, [
+        "log",
+        "--format=%H %ct%x1f%B%x1e",
+        "--fixed-strings",
+        `--grep=${o.trailer}`,
+        tip,
+        ...(base ? [`^${base}`] : []),
+      ]);
+      // Second resolution, and a second of slack: the commit and `since` come from one clock.
+      const sinceSeconds = Math.floor(o.since.getTime() / 1000) - 1;
+      for (const entry of out.split("\x1e")) {
+        const [head = "", body = ""] = entry.trim().split("\x1f");
+        const [sha, seconds] = head.split(" ");
+        const lines = body.split("\n").map((l) => l.trim());
+        if (sha && Number(seconds) >= sinceSeconds && lines.includes(o.trailer)) return sha;
+      }
+      return null;
+    });
+  }
+
   /** The remote's current commit of `branch`, or null when it has no such branch. */
   async headOf(repo: RepoRef, branch: string, token: string | null): Promise<string | null> {
     checkRepo(repo);
