@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -13,6 +14,7 @@ declare module "vitest" {
 // One real redis-server for the whole run, started the same way `npm start` starts its own;
 // tests isolate themselves with a key prefix of their own.
 export default async function setup(project: TestProject) {
+  buildCli();
   const dir = mkdtempSync(join(tmpdir(), "orchestrate-test-redis-"));
   const redis = await startEmbeddedRedis(dir);
   project.provide("redisUrl", redis.url);
@@ -21,4 +23,18 @@ export default async function setup(project: TestProject) {
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+// The e2e tests start `orchestrate worker` as real processes from the compiled CLI, so compile
+// once per run (a few seconds). Type errors are the typecheck step's to report; tsc still emits.
+function buildCli(): void {
+  const root = join(import.meta.dirname, "..");
+  const tsc = spawnSync(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (tsc.status !== 0) process.stderr.write(`tsc -p tsconfig.build.json:\n${tsc.stdout}\n`);
+  if (tsc.error || !existsSync(join(root, "dist/src/cli.js"))) {
+    throw new Error(`could not build dist/src/cli.js: ${tsc.error?.message ?? tsc.stdout}`);
+  }
 }

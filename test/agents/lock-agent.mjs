@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Test agent: edits a file, then leaves a stale index.lock in its worktree's git directory, as
+// an agent killed in the middle of its own `git add` would. The worker's commit then fails.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const gitDir = execFileSync("git", ["rev-parse", "--absolute-git-dir"], {
+  encoding: "utf8",
+}).trim();
+writeFileSync(`${process.env.ORCHESTRATE_TASK_ID}.txt`, "half done\n");
+writeFileSync(join(gitDir, "index.lock"), "");
+console.log("lock-agent: left index.lock behind");

@@ -1,0 +1,159 @@
+// What the end-to-end tests look at, the way a user would: the sandbox repository's git
+// history, the app's comments, the agents' own traces (pid files, logs) and live processes.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Harness } from "./harness.js";
+
+/**
+ * Polls `probe` until it returns something truthy; after `timeoutMs` fails naming `what`, with
+ * whatever `explain` says about the state things were left in.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  o: { timeoutMs?: number; explain?: () => string | Promise<string> } = {},
+): Promise<T> {
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) {
+      const state = o.explain ? `\n${await o.explain()}` : "";
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const agentPath = (file: string) => resolve("test/agents", file);
+
+/** ORCHESTRATE_BACKENDS for Node test agents: name → agent file and the agent's environment. */
+export function backendsJson(
+  backends: Array<{
+    name: string;
+    agent: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+  }>,
+): string {
+  return JSON.stringify(
+    backends.map((b) => ({
+      name: b.name,
+      command: [process.execPath, agentPath(b.agent)],
+      promptVia: "stdin",
+      env: { AGENT_NAME: b.name, ...b.env },
+      ...(b.timeoutMs ? { timeoutMs: b.timeoutMs } : {}),
+    })),
+  );
+}
+
+export interface Commit {
+  sha: string;
+  parents: string[];
+  subject: string;
+  body: string;
+}
+
+function git(h: Harness, args: string[]): string {
+  const gitDir = h.sandbox.state.repos.get(h.repo)?.gitDir ?? "";
+  return execFileSync("git", ["--git-dir", gitDir, ...args], { encoding: "utf8" });
+}
+
+/** Commits of `ref` that are not on main, newest first; none while `ref` does not exist. */
+export function branchLog(h: Harness, ref: string): Commit[] {
+  try {
+    git(h, ["rev-parse", "--verify", "--quiet", `refs/heads/${ref}`]);
+  } catch {
+    return [];
+  }
+  const out = git(h, ["log", "--format=%H%x1f%P%x1f%s%x1f%B%x1e", ref, "^main"]);
+  return out
+    .split("\x1e")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      const [sha = "", parents = "", subject = "", body = ""] = entry.split("\x1f");
+      return { sha, parents: parents.split(" ").filter(Boolean), subject, body };
+    });
+}
+
+/** The commits on `ref` that carry the task's `Orchestrate-Task` trailer. */
+export function taskCommits(h: Harness, ref: string, issue: number, taskId: string): Commit[] {
+  const trailer = `Orchestrate-Task: ${h.repo}#${issue} ${taskId}`;
+  return branchLog(h, ref).filter((c) => c.body.split("\n").some((l) => l.trim() === trailer));
+}
+
+export function isAncestor(h: Harness, ancestor: string, descendant: string): boolean {
+  try {
+    git(h, ["merge-base", "--is-ancestor", ancestor, descendant]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The app's comments on an issue, oldest first. */
+export function appComments(h: Harness, issue: number): string[] {
+  return h.sandbox
+    .issueComments(h.repo, issue)
+    .filter((c) => c.user === "orchestrate[bot]")
+    .map((c) => c.body);
+}
+
+/** True while the process exists and is not a zombie waiting to be reaped. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+export interface AgentStart {
+  task: string;
+  backend: string;
+  pid: number;
+  /** the worker process that ran the agent */
+  ppid: number;
+  child: number | null;
+}
+
+/** Every start of scripted-agent.mjs recorded in `dir`, in order. */
+export function agentStarts(dir: string): AgentStart[] {
+  const file = `${dir}/started.log`;
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as AgentStart);
+}
+
+/** A labelled issue with a task list, sent the way GitHub sends it. */
+export async function startRun(
+  h: Harness,
+  spec: string,
+  title = "Orchestrated work",
+): Promise<number> {
+  const issue = h.sandbox.createIssue(h.repo, { title, body: spec, user: "maintainer-user" });
+  const sent = await h.send("issues", "labeled", {
+    repo: h.repo,
+    sender: "maintainer-user",
+    issue: issue.number,
+    label: "orchestrate",
+  });
+  if (sent.status >= 300) throw new Error(`the label webhook was answered ${sent.status}`);
+  return issue.number;
+}
+
+/** A spec body holding `tasks` as the fenced yaml task list. */
+export function specOf(tasks: string[]): string {
+  return ["Work for the end-to-end test.", "", "```yaml", "tasks:", ...tasks, "```", ""].join("\n");
+}

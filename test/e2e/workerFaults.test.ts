@@ -1,0 +1,135 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "./harness.js";
+import { alive, appComments, backendsJson, specOf, startRun } from "./helpers.js";
+
+const GITHUB_COMMENT_LIMIT = 65_536;
+
+describe("agents that misbehave end as clear task failures, never a stuck run", () => {
+  let h: Harness;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+    h = await startHarness({
+      // One attempt each, so every task shows what its own agent did.
+      files: { "README.md": "# demo\n", ".github/orchestrate.yml": "limits:\n  attempts: 1\n" },
+      env: {
+        WORKER_CONCURRENCY: "3",
+        ORCHESTRATE_BACKENDS: backendsJson([
+          { name: "fail", agent: "fail-agent.mjs" },
+          {
+            name: "hang",
+            agent: "hang-agent.mjs",
+            env: { HANG_AGENT_PID_FILE: join(dir, "hang.pid") },
+            timeoutMs: 1500,
+          },
+          { name: "noisy", agent: "noisy-agent.mjs", env: { NOISY_AGENT_EDIT: "1" } },
+          { name: "delete", agent: "delete-agent.mjs" },
+          { name: "noop", agent: "noop-agent.mjs" },
+          { name: "lock", agent: "lock-agent.mjs" },
+        ]),
+      },
+    });
+    h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
+  });
+  afterEach(() => h.sandbox.assertFidelity());
+  afterAll(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reports each fault on its task and settles the run as failed", async () => {
+    const issue = await startRun(
+      h,
+      specOf([
+        "  - { id: exits, group: faults, backend: fail, title: Exits 1, description: Fails. }",
+        "  - { id: hangs, group: faults, backend: hang, title: Hangs, description: Never ends. }",
+        "  - { id: noisy, group: faults, backend: noisy, title: Noisy, description: Prints 20 MiB. }",
+        "  - { id: deletes, group: faults, backend: delete, title: Deletes, description: rm -rf its worktree. }",
+        "  - { id: nothing, group: faults, backend: noop, title: Nothing, description: Commits nothing. }",
+        "  - { id: locks, group: faults, backend: lock, title: Locks, description: Breaks git. }",
+      ]),
+    );
+    await h.settle();
+    const run = await h.run(issue);
+    expect(run?.run.state).toBe("failed");
+    const task = (id: string) => run?.tasks.find((t) => t.id === id);
+
+    expect(task("exits")).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task("exits")?.report).toMatch(
+      /^agent-failed: fail exited with 1\n[\s\S]*something broke/,
+    );
+    expect(task("hangs")).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task("hangs")?.report).toMatch(/^timeout: hang did not finish within 1500 ms/);
+    expect(task("deletes")).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task("deletes")?.report).toMatch(
+      /^workspace-lost: delete deleted or broke its worktree/,
+    );
+    expect(task("nothing")).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task("nothing")?.report).toMatch(/^no-change: noop finished without changing any file/);
+    // A git failure under the attempt (not the agent's answer) is a failed attempt too.
+    expect(task("locks")).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task("locks")?.report).toMatch(
+      /^worker-error: git add failed: .*index\.lock': File exists/,
+    );
+    // Megabytes of output are not a failure; the report keeps a short last line of them.
+    expect(task("noisy")).toMatchObject({ status: "complete", attempts: 1 });
+    expect(task("noisy")?.report).toMatch(/^END-OF-NOISE/);
+    expect(task("noisy")?.report?.length).toBeLessThanOrEqual(300);
+    const branch = `orchestrate/${issue}-faults`;
+    expect(await h.sandbox.fileAt(h.repo, branch, "noisy.txt")).toBe("done despite the noise\n");
+
+    // The hung agent ignored SIGTERM and so did its grandchild; the timeout killed both.
+    expect(existsSync(join(dir, "hang.pid"))).toBe(true);
+    const pids = readFileSync(join(dir, "hang.pid"), "utf8").trim().split(" ").map(Number);
+    expect(pids.filter(alive)).toEqual([]);
+
+    const [status, ...others] = appComments(h, issue);
+    expect(others).toEqual([]);
+    expect(status?.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(status).toContain("❌ Failed");
+    for (const id of ["exits", "hangs", "deletes", "nothing", "locks"]) {
+      expect(status).toContain(`Retry failed task \`${id}\``);
+    }
+    expect(status).toContain("timeout: hang did not finish within 1500 ms");
+  });
+});
+
+describe("a verify command that does not exist", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      files: {
+        "README.md": "# demo\n",
+        ".github/orchestrate.yml": "verify: no-such-tool --check\nlimits:\n  attempts: 3\n",
+      },
+      env: {
+        ORCHESTRATE_BACKENDS: backendsJson([{ name: "edit", agent: "edit-agent.mjs" }]),
+      },
+    });
+    h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
+  });
+  afterEach(() => h.sandbox.assertFidelity());
+  afterAll(() => h.close());
+
+  it("is reported as a configuration error after one attempt, not retried", async () => {
+    const issue = await startRun(
+      h,
+      specOf(["  - { id: checked, group: core, title: Checked, description: Needs verify. }"]),
+    );
+    await h.settle();
+    const run = await h.run(issue);
+    expect(run?.run.state).toBe("failed");
+    expect(run?.tasks[0]).toMatchObject({ status: "failed", attempts: 1 });
+    expect(run?.tasks[0]?.report).toMatch(
+      /^verify-missing: the verify command `no-such-tool --check` could not be found \(exit 127\); check the verify setting in \.github\/orchestrate\.yml/,
+    );
+    // Nothing unverified was pushed.
+    expect((await h.sandbox.branches(h.repo)).map((b) => b.name)).toEqual(["main"]);
+    const [status] = appComments(h, issue);
+    expect(status).toContain("check the verify setting in .github/orchestrate.yml");
+  });
+});
