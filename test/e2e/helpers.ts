@@ -1,7 +1,7 @@
 // What the end-to-end tests look at, the way a user would: the sandbox repository's git
 // history, the app's comments, the agents' own traces (pid files, logs) and live processes.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Harness } from "./harness.js";
 
@@ -134,6 +134,14 @@ export function agentStarts(dir: string): AgentStart[] {
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as AgentStart);
+}
+
+/**
+ * Lets every held scripted agent in `dir` go. Run before stopping workers: a worker finishes
+ * the jobs in hand before it exits, and an agent held forever would outlive a killed worker.
+ */
+export function releaseHolds(dir: string): void {
+  for (const file of readdirSync(dir)) if (file.startsWith("hold-")) unlinkSync(`${dir}/${file}`);
 }
 
 /** A labelled issue with a task list, sent the way GitHub sends it. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import {
   backendsJson,
   branchLog,
   isAncestor,
+  releaseHolds,
   specOf,
   startRun,
   taskCommits,
@@ -36,7 +37,7 @@ describe("two tasks of one group push to the same branch", () => {
   });
   afterEach(() => {
     // A failed test must not leave agents held for the next one.
-    for (const file of readdirSync(dir)) if (file.startsWith("hold-")) unlinkSync(join(dir, file));
+    releaseHolds(dir);
     h.sandbox.assertFidelity();
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
@@ -10,6 +10,7 @@ import {
   alive,
   appComments,
   backendsJson,
+  releaseHolds,
   specOf,
   startRun,
   waitFor,
@@ -46,7 +47,7 @@ describe("/orchestrate stop", () => {
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(async () => {
-    for (const file of readdirSync(dir)) if (file.startsWith("hold-")) unlinkSync(join(dir, file));
+    releaseHolds(dir);
     await Promise.all(workers.map((w) => w.stop()));
     await tasks.close();
     redis.disconnect();

@@ -8,6 +8,7 @@ import {
   appComments,
   backendsJson,
   branchLog,
+  releaseHolds,
   specOf,
   startRun,
   taskCommits,
@@ -48,6 +49,7 @@ describe("two `orchestrate worker` processes share one run", () => {
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(async () => {
+    releaseHolds(agentDir);
     await Promise.all(workers.map((w) => w.stop()));
     await h.close();
     rmSync(agentDir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import {
   agentStarts,
   alive,
   backendsJson,
+  releaseHolds,
   specOf,
   startRun,
   taskCommits,
@@ -62,6 +63,7 @@ describe("a worker killed mid-task", () => {
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(async () => {
+    releaseHolds(agentDir);
     await Promise.all(workers.map((w) => w.stop()));
     for (const pid of orphans) if (alive(pid)) process.kill(-pid, "SIGKILL");
     await h.close();
