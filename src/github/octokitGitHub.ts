@@ -13,7 +13,12 @@ import type {
 } from "./githubPort.js";
 
 /** GitHubPort over an installation-authenticated Octokit (Probot's, with its retry/throttle). */
-export function octokitGitHub(octokit: ProbotOctokit, appLogin: string): GitHubPort {
+export function octokitGitHub(
+  octokit: ProbotOctokit,
+  appLogin: string,
+  /** mints a token for git; by default the installation Octokit's own auth */
+  token?: () => Promise<string>,
+): GitHubPort {
   const rest = octokit.rest;
   return {
     appLogin,
@@ -136,6 +141,7 @@ export function octokitGitHub(octokit: ProbotOctokit, appLogin: string): GitHubP
       await rest.checks.update({ owner, repo, check_run_id: id, ...checkFields(check) });
     },
     async installationToken() {
+      if (token) return token();
       const auth = (await octokit.auth({ type: "installation" })) as { token: string };
       return auth.token;
     },

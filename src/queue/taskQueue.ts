@@ -1,6 +1,5 @@
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { loadOperatorConfig } from "../config/env.js";
 import { JobLockLostError, type TaskJob, taskJobId, taskJobSchema } from "./taskJob.js";
 
 export interface TaskQueue {
@@ -60,7 +59,7 @@ export interface TaskWorkerOptions {
   concurrency: number;
   /**
    * How long a job may go without its lock being renewed before another worker takes it; also
-   * how often this worker looks for such stalled jobs. Default: WORKER_LOCK_SECONDS.
+   * how often this worker looks for such stalled jobs. Default 30 s (the operator's WORKER_LOCK_SECONDS).
    */
   lockDurationMs?: number;
   onInvalid(errors: string): void;
@@ -86,7 +85,7 @@ export function startTaskWorker(
   subscriber.on("message", (_channel: string, runKey: string) => {
     for (const controller of running.get(runKey) ?? []) controller.abort(new Error("run stopped"));
   });
-  const lockMs = options.lockDurationMs ?? loadOperatorConfig().WORKER_LOCK_SECONDS * 1000;
+  const lockMs = options.lockDurationMs ?? 30_000;
   const workerConnection = connection.duplicate();
   workerConnection.on("error", options.onError);
   const worker = new Worker(

@@ -35,6 +35,8 @@ export interface TaskRecord {
   status: TaskStatus;
   kind: TaskKind;
   attempts: number;
+  /** attempts made before the last `/orchestrate retry`: the attempt limit counts from here */
+  retryBase?: number | undefined;
   /** backend of the last attempt */
   lastBackend?: string | undefined;
   commit?: string | undefined;

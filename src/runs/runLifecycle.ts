@@ -293,7 +293,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
       }
       await deps.store.updateTask(key, task.id, (t) =>
         t.status === "failed"
-          ? { ...t, status: "pending", report: `retry asked by @${sender}` }
+          ? { ...t, status: "pending", report: `retry asked by @${sender}`, retryBase: t.attempts }
           : null,
       );
       await deps.store.updateRun(key, (run) =>

@@ -1,4 +1,4 @@
-import { Probot, type ProbotOctokit } from "probot";
+import { Probot, ProbotOctokit } from "probot";
 import type { AppCredentials } from "../config/env.js";
 import type { GitHubPort } from "../github/githubPort.js";
 import { octokitGitHub } from "../github/octokitGitHub.js";
@@ -32,7 +32,7 @@ export function githubApp(
     privateKey: credentials.privateKey,
     secret: credentials.webhookSecret,
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    Octokit: options.Octokit ?? productionOctokit(),
     ...(options.log ? { log: options.log } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.logFormat ? { logFormat: options.logFormat } : {}),
@@ -55,15 +55,92 @@ export function githubApp(
     if (options.onRateLimit) watchRateLimit(octokit, installationId, options.onRateLimit);
     return octokit;
   };
+  // Tokens for git, minted with the App's JWT against the configured base URL (Probot's own
+  // installation auth mints them at api.github.com in a fresh process, whatever the base URL),
+  // and reused until five minutes before they expire.
+  const tokens = new Map<number, { token: string; expiresAt: number }>();
+  const gitToken = async (installationId: number): Promise<string> => {
+    const cached = tokens.get(installationId);
+    if (cached && cached.expiresAt - Date.now() > 5 * 60_000) return cached.token;
+    const app = await probot.auth();
+    const { data } = await app.rest.apps.createInstallationAccessToken({
+      installation_id: installationId,
+    });
+    tokens.set(installationId, { token: data.token, expiresAt: Date.parse(data.expires_at) });
+    return data.token;
+  };
   return {
     probot,
     appLogin,
     async forInstallation(installationId) {
       const [octokit, me] = await Promise.all([installationOctokit(installationId), appLogin()]);
-      return octokitGitHub(octokit, me);
+      return octokitGitHub(octokit, me, () => gitToken(installationId));
     },
     async reviewThreads(installationId) {
       return reviewThreadsClient(await installationOctokit(installationId));
     },
   };
+}
+
+/** Times a request GitHub refused for its secondary rate limit is tried again, each after the wait it asked for. */
+const SECONDARY_LIMIT_RETRIES = 3;
+
+/**
+ * Probot's Octokit (retry and throttling plugins on), changed in what it retries by itself:
+ *
+ * - A secondary rate limit (403 with `retry-after`) is retried after the wait GitHub asks for.
+ *   Probot's own handler only logs it, so the call failed and its job was retried on the
+ *   queue's schedule, sooner than GitHub asked. GitHub did not act on a request it refused for
+ *   a rate limit, so retrying a write is safe.
+ * - A 5xx answer to a write that creates something (a REST POST, a GraphQL mutation) is not
+ *   retried in place, where @octokit/plugin-retry would POST it again: GitHub may have applied
+ *   the write before the answer was lost, and a blind retry posts the comment or the reply
+ *   twice. The call fails instead, and the job that made it is retried by its queue; those jobs
+ *   look at GitHub before they write (the status comment by its marker, an answer by its
+ *   delivery, a reply by the thread's comments, a PR by its branch, a check run by its
+ *   external id). Reads and edits (GET, PATCH) are still retried in place.
+ */
+function productionOctokit(): typeof ProbotOctokit {
+  return ProbotOctokit.plugin(noBlindRetryOfCreation).defaults(
+    (options: Record<string, unknown>) => ({
+      ...options,
+      throttle: {
+        ...(options.throttle as object),
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          octokit: { log: { warn(message: string): void } },
+          retryCount: number,
+        ) => {
+          const retry = retryCount < SECONDARY_LIMIT_RETRIES;
+          octokit.log.warn(
+            `GitHub's secondary rate limit on ${request.method} ${request.url}: ${retry ? `retrying after ${retryAfter} s, as GitHub asks` : "giving up; the job is retried later"}`,
+          );
+          return retry;
+        },
+      },
+    }),
+  );
+}
+
+function noBlindRetryOfCreation(octokit: {
+  hook: { before(name: "request", hook: (options: RequestShape) => void): void };
+}): void {
+  octokit.hook.before("request", (options) => {
+    if (createsSomething(options)) options.request = { ...options.request, retries: 0 };
+  });
+}
+
+interface RequestShape {
+  method?: string;
+  url?: string;
+  query?: unknown;
+  request?: Record<string, unknown>;
+}
+
+function createsSomething(options: RequestShape): boolean {
+  if (options.method !== "POST") return false;
+  // A GraphQL query is a read sent as a POST; only a mutation writes.
+  if (typeof options.query === "string") return /^\s*mutation\b/.test(options.query);
+  return true;
 }

@@ -219,6 +219,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       ),
       {
         concurrency: config.WORKER_CONCURRENCY,
+        lockDurationMs: config.WORKER_LOCK_SECONDS * 1000,
         onInvalid: (errors) =>
           log.warn({ errors }, "dropped a task job whose payload did not validate"),
         onError: (error) => log.error({ err: error }, "task worker error"),

@@ -151,13 +151,11 @@ async function work(
   const task = claimed;
   const github = await deps.github(job.installationId);
   const repo = { owner: run.owner, repo: run.repo };
-  const [info, issue] = await Promise.all([
+  const [info, issue, token] = await Promise.all([
     github.repoInfo(repo),
     github.issue(repo, run.issueNumber),
+    github.installationToken(),
   ]);
-  // After a request, not beside it: a fresh process has no token cached yet, and Probot mints
-  // one for `installationToken()` at api.github.com whatever the base URL (GHES, the sandbox).
-  const token = await github.installationToken();
   const group = run.groups.find((g) => g.name === task.group);
   const branch = group?.branch ?? `orchestrate/${run.issueNumber}-${task.group}`;
   const repoRef = {
@@ -284,7 +282,8 @@ async function fail(
 ): Promise<void> {
   await finish(job, deps, (t, run: RunRecord) => {
     if (t.status !== "in_progress") return null;
-    const retry = !fatal && job.attempt < run.config.limits.attempts;
+    // `/orchestrate retry` gives a failed task a fresh budget of attempts from where it was.
+    const retry = !fatal && job.attempt - (t.retryBase ?? 0) < run.config.limits.attempts;
     // A retry goes back to pending with the failure kept: dispatch queues attempt n+1, whose
     // work order carries this output, on the next backend.
     return {

@@ -7,13 +7,19 @@ import { type Harness, startHarness } from "./harness.js";
 const MAINTAINER = "maintainer-user";
 
 const passFile = join(tmpdir(), `orchestrate-pass-${process.pid}-${Date.now()}`);
-const backends = (failTasks = "") =>
+const releaseFile = `${passFile}-release`;
+const backends = (failTasks = "", holdTasks = "") =>
   JSON.stringify([
     {
       name: "selective",
       command: [process.execPath, resolve("test/agents/selective-agent.mjs")],
       promptVia: "stdin",
-      env: { FAIL_TASKS: failTasks, PASS_WHEN_FILE: passFile },
+      env: {
+        FAIL_TASKS: failTasks,
+        PASS_WHEN_FILE: passFile,
+        HOLD_TASKS: holdTasks,
+        RELEASE_FILE: releaseFile,
+      },
     },
   ]);
 
@@ -36,6 +42,7 @@ describe("one pull request per group, and a live picture of the run", () => {
   let h: Harness;
   afterEach(async () => {
     rmSync(passFile, { force: true });
+    rmSync(releaseFile, { force: true });
     h.sandbox.assertFidelity();
     await h.close();
   });
@@ -43,11 +50,15 @@ describe("one pull request per group, and a live picture of the run", () => {
   async function run(options: {
     files?: Record<string, string>;
     failTasks?: string;
+    holdTasks?: string;
     defaultBranch?: string;
   }) {
     h = await startHarness({
       files: { "README.md": "# demo\n", ...options.files },
-      env: { ORCHESTRATE_BACKENDS: backends(options.failTasks), WORKER_CONCURRENCY: "3" },
+      env: {
+        ORCHESTRATE_BACKENDS: backends(options.failTasks, options.holdTasks),
+        WORKER_CONCURRENCY: "3",
+      },
       ...(options.defaultBranch ? { defaultBranch: options.defaultBranch } : {}),
     });
     h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
@@ -132,7 +143,6 @@ describe("one pull request per group, and a live picture of the run", () => {
     const check = checks().find((c) => c.headSha === db?.headSha);
     expect(check?.conclusion).toBe("failure");
     expect(check?.output?.summary).toMatch(/queries/);
-    expect(check?.history.map((s) => s.status)).toContain("in_progress");
     // The groups whose tasks all passed are marked ready for review.
     const web = pulls().find((p) => p.head === `orchestrate/${issue.number}-web`);
     expect(web?.draft).toBe(false);
@@ -181,5 +191,34 @@ describe("one pull request per group, and a live picture of the run", () => {
     );
     expect(pulls().filter((p) => p.head.endsWith("-api"))).toHaveLength(1);
     expect(status()?.body).toMatch(/Done/);
+  });
+
+  it("keeps a draft PR's check run in progress while a task of its group runs, then success", async () => {
+    const issue = await run({
+      files: { ".github/orchestrate.yml": "draft: true\n" },
+      holdTasks: "queries",
+    });
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    const db = () => pulls().find((p) => p.head === `orchestrate/${issue.number}-db`);
+    const checkOf = () => checks().find((c) => c.headSha === db()?.headSha);
+    // Liveness bound only: the PR opens after `schema`, while `queries` is held.
+    for (let i = 0; i < 600 && checkOf()?.status !== "in_progress"; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    console.log(
+      "DEBUG",
+      JSON.stringify(pulls().map((p) => [p.head, p.draft, p.headSha])),
+      JSON.stringify(checks().map((c) => [c.headSha, c.status])),
+      JSON.stringify((await h.run(issue.number))?.tasks.map((t) => [t.id, t.status, t.commit])),
+    );
+    expect(db()?.draft).toBe(true);
+    expect(checkOf()?.status).toBe("in_progress");
+    expect(checkOf()?.output?.title).toMatch(/1 of 2 tasks complete/);
+
+    writeFileSync(releaseFile, "go\n");
+    await h.settle();
+    expect(db()?.draft).toBe(false);
+    const done = checkOf();
+    expect(done?.status).toBe("completed");
+    expect(done?.conclusion).toBe("success");
   });
 });
