@@ -76,9 +76,13 @@ export async function reconcilePull(
       run.config.follow === "mention" &&
       !detail.comments.some((c) => mentions(c.body, appLogin))
     ) {
+      // People talking among themselves: left alone (and not holding the run open) until
+      // someone mentions the app in the thread.
+      ignored.add(detail.id);
       handled[detail.id] = count;
       continue;
     }
+    ignored.delete(detail.id);
     work.push(detail);
     handled[detail.id] = count;
   }
