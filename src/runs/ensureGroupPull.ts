@@ -2,6 +2,7 @@ import type { GitHubPort } from "../github/githubPort.js";
 import { renderPullBody } from "./renderPullBody.js";
 import type { ReviewStore } from "./reviewStore.js";
 import type { RunStore } from "./runStore.js";
+import { orderTasks } from "./status/orderTasks.js";
 
 /**
  * Opens the group's pull request once every implement task of the group is complete — or, with
@@ -19,7 +20,8 @@ export async function ensureGroupPull(
   const { run } = snapshot;
   const group = run.groups.find((g) => g.name === groupName);
   if (!group) return null;
-  const tasks = snapshot.tasks.filter((t) => t.group === groupName && t.kind === "implement");
+  // In dependency order, as the status comment lists them (Redis keeps no order).
+  const tasks = orderTasks(snapshot).filter((t) => t.group === groupName && t.kind === "implement");
   const complete = tasks.filter((t) => t.status === "complete");
   const groupDone = tasks.length > 0 && complete.length === tasks.length;
   const draft = run.config.draft && !groupDone;
