@@ -28,6 +28,8 @@ const envSchema = z.object({
   ORCHESTRATE_BACKENDS: z.string().optional(),
   ORCHESTRATE_PLANNER: z.string().optional(),
   WORKER_CONCURRENCY: positiveInt(2),
+  /** tasks running at once across every worker sharing the Redis; unset: no global cap */
+  ORCHESTRATE_GLOBAL_CONCURRENCY: z.coerce.number().int().positive().optional(),
   /** seconds a dead worker's task stays locked before another worker takes it over (BullMQ lock and stalled check) */
   WORKER_LOCK_SECONDS: positiveInt(30),
   TASK_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),

@@ -20,10 +20,11 @@ const repoConfigSchema = z
         max_tasks: z.number().int().min(1).max(1000).default(200),
         attempts: z.number().int().min(1).max(10).default(3),
         agent_minutes: z.number().positive().default(600),
+        run_attempts: z.number().int().min(1).max(100_000).default(1000),
         concurrency: z.number().int().min(1).max(64).optional(),
       })
       .strict()
-      .default({ max_tasks: 200, attempts: 3, agent_minutes: 600 }),
+      .default({ max_tasks: 200, attempts: 3, agent_minutes: 600, run_attempts: 1000 }),
   })
   .strict();
 

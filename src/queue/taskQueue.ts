@@ -8,6 +8,8 @@ export interface TaskQueue {
   /** Removes every queued (not yet running) job of the run; running ones are told to stop. */
   cancelRun(runKey: string): Promise<void>;
   pending(): Promise<number>;
+  /** Caps tasks running at once across every worker on this Redis (BullMQ's global concurrency). */
+  setGlobalConcurrency(limit: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,9 @@ export function taskQueue(connection: Redis, prefix: string): TaskQueue {
     async pending() {
       const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
       return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    async setGlobalConcurrency(limit) {
+      await queue.setGlobalConcurrency(limit);
     },
     close: () => queue.close(),
   };

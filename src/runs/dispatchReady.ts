@@ -25,9 +25,14 @@ export async function dispatchReady(
   const { run, tasks } = snapshot;
   if (run.state !== "running" && run.state !== "reviewing") return 0;
   const complete = new Set(tasks.filter((t) => t.status === "complete").map((t) => t.id));
+  // The repo's `limits.concurrency` caps how many tasks of the run are queued or running at once;
+  // each completion dispatches again, so the rest follow as slots free up.
+  const inFlight = tasks.filter((t) => t.status === "ready" || t.status === "in_progress").length;
+  const room = (run.config.limits.concurrency ?? Number.POSITIVE_INFINITY) - inFlight;
   const candidates = tasks
     .filter((t) => t.status === "pending" && t.depends_on.every((d) => complete.has(d)))
-    .sort((a, b) => b.priority - a.priority);
+    .sort((a, b) => b.priority - a.priority)
+    .slice(0, Math.max(0, room));
   const jobs: ReadyJob[] = [];
   for (const task of candidates) {
     const moved = await store.updateTask(key, task.id, (t: TaskRecord) =>

@@ -4,6 +4,7 @@ import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
 import type { EventQueue } from "../queue/eventQueue.js";
 import { answerThreads } from "../runs/answerThreads.js";
+import { enforceBudget } from "../runs/enforceBudget.js";
 import { ensureGroupPull } from "../runs/ensureGroupPull.js";
 import { handleCommand } from "../runs/handleCommand.js";
 import { renderStatus } from "../runs/renderStatus.js";
@@ -136,6 +137,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
       case "settle": {
         // What follows a task's change, in order: dependants, the group's PR, answers in the
         // review threads a finished task dealt with, the run's state.
+        if (await enforceBudget(event.runKey, store)) await deps.dispatcher.cancelRun(event.runKey);
         await deps.dispatcher.dispatchReady(event.runKey);
         await ensureGroupPull(event.runKey, event.group, { store, github, reviews });
         const threads = await deps.reviewThreads(event.installationId);

@@ -102,6 +102,10 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     await events.settle(key, installationId, group, randomUUID());
   }
 
+  if (config.ORCHESTRATE_GLOBAL_CONCURRENCY) {
+    await tasks.setGlobalConcurrency(config.ORCHESTRATE_GLOBAL_CONCURRENCY);
+  }
+
   const closers: Array<() => Promise<void>> = [];
   let url = "";
   let port = 0;

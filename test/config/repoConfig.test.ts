@@ -7,7 +7,12 @@ describe(".github/orchestrate.yml", () => {
     const config = parseRepoConfig(null);
     expect(config.label).toBe("orchestrate");
     expect(config.trusted_bots).toEqual([COPILOT_REVIEWER]);
-    expect(config.limits).toEqual({ max_tasks: 200, attempts: 3, agent_minutes: 600 });
+    expect(config.limits).toEqual({
+      max_tasks: 200,
+      attempts: 3,
+      agent_minutes: 600,
+      run_attempts: 1000,
+    });
   });
 
   it("names every bad key, with what to write", () => {

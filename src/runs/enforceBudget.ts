@@ -1,0 +1,39 @@
+import type { RunStore } from "./runStore.js";
+
+/**
+ * Stops a run that has spent its budget: `limits.agent_minutes` of agent time, or
+ * `limits.run_attempts` agent attempts over all its tasks. Returns true when it stopped the run
+ * (the caller cancels its jobs). The reason says what was spent and how to go on.
+ */
+export async function enforceBudget(key: string, store: RunStore): Promise<boolean> {
+  const snapshot = await store.get(key);
+  if (!snapshot) return false;
+  const { run, tasks } = snapshot;
+  if (run.state !== "running" && run.state !== "reviewing") return false;
+  const minutes = tasks.reduce((sum, t) => sum + (t.durationMs ?? 0), 0) / 60_000;
+  // Attempts still running are not spent yet: the attempt the budget allowed may finish.
+  const running = tasks.filter((t) => t.status === "in_progress").length;
+  const attempts = tasks.reduce((sum, t) => sum + t.attempts, 0) - running;
+  const { agent_minutes: maxMinutes, run_attempts: maxAttempts } = run.config.limits;
+  let reason: string | null = null;
+  if (minutes >= maxMinutes) {
+    reason = `its budget of ${maxMinutes} agent minutes is spent (${Math.round(minutes)} used): raise \`limits.agent_minutes\` in .github/orchestrate.yml, then \`/orchestrate\` to go on`;
+  } else if (attempts >= maxAttempts) {
+    reason = `its budget of ${maxAttempts} agent attempts is spent: raise \`limits.run_attempts\` in .github/orchestrate.yml, then \`/orchestrate\` to go on`;
+  }
+  if (!reason) return false;
+  const stopped = await store.updateRun(key, (r) =>
+    r.state === "running" || r.state === "reviewing"
+      ? { ...r, state: "stopped", reason: `stopped: ${reason}` }
+      : null,
+  );
+  if (!stopped) return false;
+  for (const task of tasks.filter((t) => t.status === "pending" || t.status === "ready")) {
+    await store.updateTask(key, task.id, (t) =>
+      t.status === "pending" || t.status === "ready"
+        ? { ...t, status: "cancelled", report: "budget spent" }
+        : null,
+    );
+  }
+  return true;
+}
