@@ -3,6 +3,9 @@ import type { SimulationResult } from "./simulationResult.js";
 /** The readable summary `orchestrate simulate` prints without --json. */
 export function renderSimulation(r: SimulationResult): string {
   const lines = [`Run ${r.run.state}${r.run.reason ? ` — ${r.run.reason}` : ""}`, ""];
+  for (const error of r.run.errors) lines.push(`  error: ${error}`);
+  for (const question of r.run.questions) lines.push(`  question: ${question}`);
+  if (r.run.errors.length + r.run.questions.length > 0) lines.push("");
   if (r.tasks.length > 0) {
     lines.push("Tasks:");
     const width = Math.max(...r.tasks.map((t) => t.id.length), 4);

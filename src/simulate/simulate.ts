@@ -218,7 +218,12 @@ async function collect(sandbox: Sandbox, snapshot: RunSnapshot | null): Promise<
     });
   }
   return {
-    run: { state: snapshot?.run.state ?? "planning", reason: snapshot?.run.reason ?? null },
+    run: {
+      state: snapshot?.run.state ?? "planning",
+      reason: snapshot?.run.reason ?? null,
+      errors: snapshot?.run.errors ?? [],
+      questions: snapshot?.run.questions ?? [],
+    },
     tasks: [...(snapshot?.tasks ?? [])]
       .sort(
         (a, b) =>

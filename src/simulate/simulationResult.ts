@@ -1,6 +1,7 @@
 /** What `orchestrate simulate --json` prints: one object, stable field names. */
 export interface SimulationResult {
-  run: { state: string; reason: string | null };
+  /** errors: why a spec was refused; questions: what the planner asked */
+  run: { state: string; reason: string | null; errors: string[]; questions: string[] };
   tasks: Array<{
     id: string;
     group: string;
