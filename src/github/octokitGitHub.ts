@@ -20,6 +20,7 @@ export function octokitGitHub(
   token?: () => Promise<string>,
 ): GitHubPort {
   const rest = octokit.rest;
+  const appSlug = appLogin.replace(/\[bot\]$/, "");
   return {
     appLogin,
     async permissionOf({ owner, repo }, username) {
@@ -129,6 +130,25 @@ export function octokitGitHub(
       await octokit.graphql(markReadyForReview, { id: pullNodeId });
     },
     async createCheckRun({ owner, repo }, check) {
+      // Looks first: a create whose answer was lost (a 5xx after GitHub made the check run) is
+      // retried by its job, and must find that check run rather than add a second one.
+      if (check.externalId) {
+        const { data: found } = await rest.checks.listForRef({
+          owner,
+          repo,
+          ref: check.headSha,
+          check_name: check.name,
+          filter: "all",
+          per_page: 100,
+        });
+        const mine = found.check_runs.find(
+          (c) => c.external_id === check.externalId && c.app?.slug === appSlug,
+        );
+        if (mine) {
+          await rest.checks.update({ owner, repo, check_run_id: mine.id, ...checkFields(check) });
+          return mine.id;
+        }
+      }
       const { data } = await rest.checks.create({
         owner,
         repo,

@@ -19,22 +19,23 @@ export class RedisNotInstalledError extends Error {
 }
 
 /**
- * Starts a private redis-server on a free loopback port with the settings BullMQ needs
- * (noeviction, AOF on), data under `dataDir`. It is stopped on `stop()` and when this
- * process exits.
+ * Starts a private redis-server on a free loopback port (or `port`, so a restart keeps the
+ * address its clients reconnect to) with the settings BullMQ needs (noeviction, AOF on), data
+ * under `dataDir`: started again on the same directory, it replays its AOF. It is stopped on
+ * `stop()` and when this process exits.
  */
-export async function startEmbeddedRedis(dataDir: string): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(dataDir: string, port?: number): Promise<EmbeddedRedis> {
   if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error) {
     throw new RedisNotInstalledError();
   }
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const listenPort = port ?? (await freePort());
   const child = spawn(
     "redis-server",
     [
       "--port",
-      String(port),
+      String(listenPort),
       "--bind",
       "127.0.0.1",
       "--dir",
@@ -54,7 +55,7 @@ export async function startEmbeddedRedis(dataDir: string): Promise<EmbeddedRedis
   const stopOnExit = () => child.kill("SIGTERM");
   process.on("exit", stopOnExit);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://127.0.0.1:${listenPort}`,
     pid: child.pid ?? 0,
     stop: async () => {
       process.off("exit", stopOnExit);

@@ -1,5 +1,6 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { loadOperatorConfig } from "../config/env.js";
 import { type EventJob, eventJobSchema } from "./eventJob.js";
 
 export interface EventQueue {
@@ -30,6 +31,9 @@ const TICK_MS = 30_000;
 
 export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2000): EventQueue {
   const queue = new Queue("events", { connection, prefix });
+  // The connection is shared: its errors (Redis down, restarting) are logged where it is made.
+  // Without a listener BullMQ prints each one again to stderr, outside the app's logger.
+  queue.on("error", () => undefined);
   return {
     async add(event) {
       const jobId = `delivery-${event.deliveryId}`;
@@ -117,7 +121,11 @@ export interface EventWorkerHandle {
   close(): Promise<void>;
 }
 
-/** Runs `handle` for each event; a payload that fails its schema is dropped with a log line. */
+/**
+ * Runs `handle` for each event; a payload that fails its schema is dropped with a log line.
+ * A process that dies mid-job (SIGKILL, power loss) leaves its job locked: like a task, it is
+ * taken over once its lock expires, after WORKER_LOCK_SECONDS (BullMQ's fixed 30 s otherwise).
+ */
 export function startEventWorker(
   connection: Redis,
   prefix: string,
@@ -125,6 +133,7 @@ export function startEventWorker(
   onInvalid: (errors: string) => void,
   onError: (error: Error) => void,
   concurrency = 8,
+  lockDurationMs = loadOperatorConfig().WORKER_LOCK_SECONDS * 1000,
 ): EventWorkerHandle {
   const workerConnection = connection.duplicate();
   workerConnection.on("error", onError);
@@ -138,7 +147,13 @@ export function startEventWorker(
       }
       await handle(parsed.data);
     },
-    { connection: workerConnection, prefix, concurrency },
+    {
+      connection: workerConnection,
+      prefix,
+      concurrency,
+      lockDuration: lockDurationMs,
+      stalledInterval: lockDurationMs,
+    },
   );
   worker.on("error", onError);
   return {

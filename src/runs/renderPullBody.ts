@@ -1,6 +1,14 @@
+import { codeSpan } from "../spec/escapeMarkdown.js";
 import type { GroupRecord, RunRecord, TaskRecord } from "./run.js";
+import { inlineText } from "./status/inlineText.js";
+import { plainText } from "./status/plainText.js";
+import { truncateText } from "./status/truncateText.js";
 
-/** The group PR's body: the checklist of its tasks, each linked to its commit, and the issue. */
+/**
+ * The group PR's body: the checklist of its tasks, each linked to its commit, and the issue.
+ * Titles and verify commands are shown like the status comment shows them: on one line, with
+ * control and bidi characters (which could reorder a line as it is shown) made spaces.
+ */
 export function renderPullBody(
   run: RunRecord,
   group: GroupRecord,
@@ -15,14 +23,14 @@ export function renderPullBody(
   for (const task of tasks) {
     const done = task.status === "complete";
     const commit = task.commit ? ` — ${repoUrl}/commit/${task.commit}` : "";
-    lines.push(`- [${done ? "x" : " "}] **${task.id}**: ${oneLine(task.title)}${commit}`);
+    lines.push(`- [${done ? "x" : " "}] **${task.id}**: ${inlineText(task.title, 200)}${commit}`);
   }
   const verified = tasks.filter((t) => t.verify || run.config.verify);
   if (verified.length > 0) {
     lines.push("", "### Verify");
     for (const task of verified) {
       lines.push(
-        `- \`${oneLine(task.verify ?? run.config.verify ?? "")}\` passed for **${task.id}** before its push`,
+        `- ${codeSpan(truncateText(plainText(task.verify ?? run.config.verify ?? ""), 200))} passed for **${task.id}** before its push`,
       );
     }
   }
@@ -31,8 +39,4 @@ export function renderPullBody(
     "Review threads on this pull request are followed: each is fixed or answered, then resolved.",
   );
   return lines.join("\n");
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim().slice(0, 200);
 }

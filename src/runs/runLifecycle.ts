@@ -1,5 +1,6 @@
 import type { RepoConfig } from "../config/repoConfig.js";
 import type { GitHubPort } from "../github/githubPort.js";
+import { answerOnce } from "./answerOnce.js";
 import { rebuildRun } from "./rebuildRun.js";
 import type { ReviewStore } from "./reviewStore.js";
 import { ACTIVE_STATES, type RunRecord, type RunSnapshot, runKey, type TaskRecord } from "./run.js";
@@ -48,8 +49,10 @@ export interface RunLifecycle {
   ): Promise<void>;
   answer(target: RunTarget, sender: string, config: RepoConfig, comment: string): Promise<void>;
   approve(target: RunTarget, sender: string): Promise<void>;
-  stop(target: RunTarget, sender: string): Promise<void>;
-  retry(target: RunTarget, sender: string, taskId: string | null): Promise<void>;
+  /** `origin`: the delivery that asked, so an answer to it is posted once */
+  stop(target: RunTarget, sender: string, origin: string): Promise<void>;
+  /** `origin`: the delivery that asked, so an answer to it is posted once */
+  retry(target: RunTarget, sender: string, taskId: string | null, origin: string): Promise<void>;
   refresh(target: RunTarget): Promise<void>;
   /**
    * Makes sure the run's state is in the store: when Redis lost it, rebuilds it from the status
@@ -175,9 +178,11 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
         // `/orchestrate` on a pull request adopts it: one group, its branch, review follow-up only.
         const pull = await deps.github.pull(coords(target), target.issueNumber);
         if (pull.state !== "open") {
-          await deps.github.createComment(
+          await answerOnce(
+            deps.github,
             coords(target),
             target.issueNumber,
+            origin,
             `@${sender}, this pull request is ${pull.merged ? "merged" : "closed"}, so there are no review threads left to follow. Reopen it and comment \`/orchestrate\` again.`,
           );
           return;
@@ -250,8 +255,20 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
       await publish(key);
     },
 
-    async stop(target, sender) {
+    async stop(target, sender, origin) {
       const key = runKey(target.owner, target.repo, target.issueNumber);
+      if (!(await deps.store.stateOf(key))) {
+        // Nothing to stop — or not yet: GitHub does not promise to deliver in order, and a stop
+        // may overtake the label that starts the run. Say so, rather than a silent 👀.
+        await answerOnce(
+          deps.github,
+          coords(target),
+          target.issueNumber,
+          origin,
+          `@${sender}, there is no Orchestrate run on this issue to stop. If one starts after this, comment \`/orchestrate stop\` again.`,
+        );
+        return;
+      }
       const updated = await deps.store.updateRun(key, (run) =>
         ACTIVE_STATES.has(run.state)
           ? { ...run, state: "stopped", reason: `stopped by @${sender}`, awaitingApproval: false }
@@ -274,7 +291,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
       await publish(key);
     },
 
-    async retry(target, sender, taskId) {
+    async retry(target, sender, taskId, origin) {
       const key = runKey(target.owner, target.repo, target.issueNumber);
       const snapshot = await deps.store.get(key);
       const task = snapshot?.tasks.find((t) => t.id === taskId);
@@ -282,9 +299,11 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
         const known = snapshot?.tasks
           .filter((t) => t.status === "failed")
           .map((t) => `\`${t.id}\``);
-        await deps.github.createComment(
+        await answerOnce(
+          deps.github,
           coords(target),
           target.issueNumber,
+          origin,
           `@${sender}, there is no failed task \`${taskId ?? ""}\` to retry${
             known?.length ? `; failed tasks: ${known.join(", ")}` : ""
           }. Usage: \`/orchestrate retry <task-id>\`.`,

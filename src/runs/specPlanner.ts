@@ -10,6 +10,10 @@ import type { PlanOutcome, SpecPlanner } from "./runLifecycle.js";
 
 /** A merged spec (body plus named files) may be larger than one issue body. */
 const MERGED_MAX_BYTES = 1024 * 1024;
+/** GitHub's limit for an issue body, in characters. */
+const ISSUE_BODY_MAX_CHARS = 65_536;
+/** The most bytes that many characters take in UTF-8. */
+const ISSUE_BODY_MAX_BYTES = 4 * ISSUE_BODY_MAX_CHARS;
 
 /**
  * Plans an issue: an exact task list is parsed as written; a free-form spec goes to the
@@ -19,7 +23,18 @@ export function specPlanner(ask: ((prompt: string) => Promise<string>) | null): 
   return {
     async plan(input): Promise<PlanOutcome> {
       const maxTasks = input.config.limits.max_tasks;
-      let parsed = parseSpec(input.body, { maxTasks });
+      // GitHub limits an issue body in characters, not bytes: a body it accepted, written in
+      // Hebrew or with emoji, is up to four times as many bytes and must not be refused for it.
+      const chars = [...input.body].length;
+      if (chars > ISSUE_BODY_MAX_CHARS) {
+        return {
+          kind: "invalid",
+          errors: [
+            `the spec is ${chars.toLocaleString("en-US")} characters; GitHub's limit for an issue body is ${ISSUE_BODY_MAX_CHARS.toLocaleString("en-US")} — move detail into spec files (\`spec: docs/feature.md\`) or split the issue`,
+          ],
+        };
+      }
+      let parsed = parseSpec(input.body, { maxTasks, maxBytes: ISSUE_BODY_MAX_BYTES });
       let sections: Parameters<typeof relocateSpecErrors>[1] = [];
       let specText = input.body;
       if (parsed.files.length > 0) {

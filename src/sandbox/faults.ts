@@ -1,7 +1,9 @@
 import type { Fault, SandboxState } from "./state.js";
 
 // Fault switches: `sandbox.fail(op, n, kind)` makes the next n matching requests fail the way
-// GitHub fails, before any state changes, so a client's retry sees an untouched world.
+// GitHub fails: "502" and "secondary-rate-limit" before any state changes, so a client's retry
+// sees an untouched world; "502-after-write" after a write was applied (takeFaultAfterWrite),
+// so a client that retries blindly writes twice.
 
 export interface FaultAnswer {
   status: number;
@@ -27,15 +29,9 @@ export function takeFault(
   operation: string,
   requestId: string,
 ): FaultAnswer | null {
-  const fault = state.faults.find(
-    (f) => f.remaining > 0 && (f.operation === operation || f.operation === "*"),
-  );
+  const fault = consume(state, operation, (f) => f.kind !== "502-after-write");
   if (!fault) return null;
-  fault.remaining -= 1;
-  if (fault.remaining === 0) state.faults.splice(state.faults.indexOf(fault), 1);
-  if (fault.kind === "502") {
-    return { status: 502, headers: {}, body: { message: "Server Error" } };
-  }
+  if (fault.kind === "502") return badGateway();
   return {
     status: 403,
     headers: { "retry-after": String(fault.retryAfter) },
@@ -46,4 +42,27 @@ export function takeFault(
       status: "403",
     },
   };
+}
+
+/** Consumes one matching "502-after-write" fault, if any: call it once a write was applied. */
+export function takeFaultAfterWrite(state: SandboxState, operation: string): FaultAnswer | null {
+  return consume(state, operation, (f) => f.kind === "502-after-write") ? badGateway() : null;
+}
+
+function consume(
+  state: SandboxState,
+  operation: string,
+  kind: (f: Fault) => boolean,
+): Fault | null {
+  const fault = state.faults.find(
+    (f) => f.remaining > 0 && kind(f) && (f.operation === operation || f.operation === "*"),
+  );
+  if (!fault) return null;
+  fault.remaining -= 1;
+  if (fault.remaining === 0) state.faults.splice(state.faults.indexOf(fault), 1);
+  return fault;
+}
+
+function badGateway(): FaultAnswer {
+  return { status: 502, headers: {}, body: { message: "Server Error" } };
 }

@@ -1,6 +1,6 @@
 import { authenticate } from "./authenticate.js";
 import { conversationEvents, snapshotConversations } from "./conversationEvents.js";
-import { takeFault } from "./faults.js";
+import { takeFault, takeFaultAfterWrite } from "./faults.js";
 import {
   type Exchange,
   errorBody,
@@ -87,9 +87,14 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
   // The engine charges its own meter and state.graphqlPoints; here the cost is only recorded.
   const before = rt.services.appEventsWanted() ? snapshotConversations(rt.state, who) : null;
   const result = await handleGraphql(rt.state, body, who);
+  // A mutation that was applied, whose answer is lost on the way back.
+  const lost =
+    result.status === 200 && (await isMutation(body))
+      ? takeFaultAfterWrite(rt.state, "graphql")
+      : null;
   sendJson(rt, ex, {
-    status: result.status,
-    body: result.body,
+    status: lost?.status ?? result.status,
+    body: lost?.body ?? result.body,
     rate: { who, resource: "graphql" },
   });
   if (before) {
@@ -100,9 +105,26 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
   }
   record(rt, ex, {
     operation: "graphql",
-    status: result.status,
+    status: lost?.status ?? result.status,
     installationId: who,
     cost: result.cost,
     body,
   });
+}
+
+/** Whether the operation the request ran is a mutation (a write). */
+async function isMutation(body: unknown): Promise<boolean> {
+  const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
+  if (typeof query !== "string") return false;
+  const { Kind, parse } = await import("graphql");
+  try {
+    const operation = parse(query).definitions.find(
+      (d) =>
+        d.kind === Kind.OPERATION_DEFINITION &&
+        (typeof operationName !== "string" || d.name?.value === operationName),
+    );
+    return operation?.kind === Kind.OPERATION_DEFINITION && operation.operation === "mutation";
+  } catch {
+    return false;
+  }
 }

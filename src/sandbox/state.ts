@@ -204,7 +204,13 @@ export interface Fault {
   /** OpenAPI operationId (e.g. "issues/create-comment"), "graphql", "git", or "*" */
   operation: string;
   remaining: number;
-  kind: "502" | "secondary-rate-limit";
+  /**
+   * "502" and "secondary-rate-limit" answer before anything changes; "502-after-write" lets a
+   * write (a REST request other than GET/HEAD, a GraphQL mutation) happen and then answers 502,
+   * as GitHub does when the answer is lost after the write was applied: a client cannot tell
+   * the two 502s apart, and must not assume the write failed.
+   */
+  kind: "502" | "secondary-rate-limit" | "502-after-write";
   /** seconds, for secondary-rate-limit */
   retryAfter: number;
 }

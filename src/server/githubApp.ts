@@ -140,6 +140,8 @@ interface RequestShape {
 
 function createsSomething(options: RequestShape): boolean {
   if (options.method !== "POST") return false;
+  // A second installation token is as good as the first.
+  if (/^\/app\/installations\/[^/]+\/access_tokens$/.test(options.url ?? "")) return false;
   // A GraphQL query is a read sent as a POST; only a mutation writes.
   if (typeof options.query === "string") return /^\s*mutation\b/.test(options.query);
   return true;

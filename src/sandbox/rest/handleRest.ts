@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { authenticate } from "../authenticate.js";
-import { takeFault } from "../faults.js";
+import { takeFault, takeFaultAfterWrite } from "../faults.js";
 import {
   type Exchange,
   errorBody,
@@ -166,6 +166,25 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
 
   if (result.status >= 200 && result.status < 300 && !result.raw) {
     checkResponse(rt, method, ex.path, operation, result);
+  }
+
+  // The write happened (and its webhooks go out), but the answer is lost on the way back.
+  const lost =
+    method !== "GET" && method !== "HEAD" && result.status >= 200 && result.status < 300
+      ? takeFaultAfterWrite(rt.state, operation.operationId)
+      : null;
+  if (lost) {
+    rt.services.rateLimits.charge(who, 1);
+    sendJson(rt, ex, { status: lost.status, body: lost.body, rate: { who, resource: "core" } });
+    for (const e of events) rt.services.queueAppEvent(e.event, e.payload);
+    record(rt, ex, {
+      operation: operation.operationId,
+      status: lost.status,
+      installationId: who,
+      cost: 0,
+      body: body ?? null,
+    });
+    return;
   }
 
   // Conditional GETs: same ETag scheme for every JSON GET; a 304 costs no rate limit, as on GitHub.
