@@ -7,7 +7,6 @@ import type {
   IssueInfo,
   PullInfo,
   ReactionContent,
-  RepoCoordinates,
   RepoInfo,
   RepoPermission,
 } from "./githubPort.js";
