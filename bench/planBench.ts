@@ -9,10 +9,10 @@ const WARMUP_RUNS = 2;
 const MEASURED_RUNS = 7;
 
 /**
- * Planning cost for large specs: parse + validate + prioritise (buildPlan) of generated yaml and
- * markdown specs with 1,000 and 5,000 tasks in 20 groups, median wall time in ms after a warm-up.
- * Also the DAG alone (priorities) on the 5,000-task spec and on a 5,000-long chain. Figures
- * only; nothing here passes or fails.
+ * Planning cost for large specs: parse + validate + prioritise (buildPlan) of generated yaml, json
+ * and markdown specs with 1,000 and 5,000 tasks in 20 groups, median wall time in ms after a
+ * warm-up. Also the DAG alone (priorities) on the 5,000-task spec and on a 5,000-long chain.
+ * Figures only; nothing here passes or fails.
  */
 export async function planBench(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
@@ -21,6 +21,7 @@ export async function planBench(): Promise<Record<string, number>> {
     const limits = { maxTasks: size, maxBytes: 50_000_000 };
     for (const [format, text] of [
       ["yaml", toYaml(tasks)],
+      ["json", toJson(tasks)],
       ["markdown", toMarkdown(tasks)],
     ] as const) {
       figures[`plan.${format}.${size}.parseValidatePrioritise.ms`] = median(() => {
@@ -105,6 +106,17 @@ function toYaml(tasks: readonly Task[]): string {
   }
   lines.push("```", "");
   return lines.join("\n");
+}
+
+function toJson(tasks: readonly Task[]): string {
+  return [
+    "Generated benchmark spec.",
+    "",
+    "```json",
+    JSON.stringify({ tasks }, null, 2),
+    "```",
+    "",
+  ].join("\n");
 }
 
 function toMarkdown(tasks: readonly Task[]): string {

@@ -1,7 +1,11 @@
 import { LineCounter, parseDocument } from "yaml";
 import type { FencedBlock } from "./findFencedBlocks.js";
+import { jsonLineTree } from "./jsonLineTree.js";
+import { lineTreeLocator } from "./lineTree.js";
 import type { DocumentLocator } from "./locatedTask.js";
+import { readPlainYaml } from "./readPlainYaml.js";
 import type { SpecError } from "./specError.js";
+import { yamlDocumentLocator } from "./yamlDocumentLocator.js";
 
 export type TaskBlock =
   | { kind: "tasks"; format: "yaml" | "json"; value: unknown; locate: DocumentLocator }
@@ -20,14 +24,23 @@ const LOOKS_LIKE_TASKS =
 /**
  * Parses one ```yaml / ```json block of an issue body. Lines in errors and in the locator are
  * lines of the issue body, not of the block. JSON is parsed strictly with JSON.parse (so YAML
- * syntax in a json block is an error) and then once more with the yaml parser, whose source
- * ranges give each task's line and which catches duplicate keys JSON.parse would silently drop.
+ * syntax in a json block is an error) and then checked for duplicate keys, which JSON.parse would
+ * silently drop.
+ *
+ * The `yaml` package's document parser is slow (about 100 ms for 1,000 tasks), so plain yaml is
+ * read by readPlainYaml and JSON located by jsonLineTree, which give the same values and lines.
+ * Anything they do not handle, including every syntax error and duplicate key, goes through the
+ * full parser, whose source ranges give the lines and whose messages name the problem.
  */
 export function parseTaskBlock(block: FencedBlock): TaskBlock {
   const format = block.lang === "json" ? "json" : "yaml";
-  const source = block.content.join("\n");
   // Body line (1-based) of the block's first content line is openLine + 2.
   const toBodyLine = (blockLine: number): number => block.openLine + 1 + blockLine;
+  if (format === "yaml") {
+    const plain = readPlainYaml(block.content);
+    if (plain) return taskList(format, plain.value, lineTreeLocator(plain.tree, toBodyLine));
+  }
+  const source = block.content.join("\n");
   const looksLikeTasks = LOOKS_LIKE_TASKS.test(source);
 
   let jsonValue: unknown;
@@ -51,6 +64,8 @@ export function parseTaskBlock(block: FencedBlock): TaskBlock {
         ],
       };
     }
+    const tree = jsonLineTree(source);
+    if (tree) return taskList(format, jsonValue, lineTreeLocator(tree, toBodyLine));
   }
 
   const lineCounter = new LineCounter();
@@ -79,18 +94,11 @@ export function parseTaskBlock(block: FencedBlock): TaskBlock {
   if (syntaxErrors.length > 0) {
     return looksLikeTasks ? { kind: "broken", format, errors: syntaxErrors } : { kind: "other" };
   }
-  if (!isTaskList(value)) return { kind: "other" };
+  return taskList(format, value, yamlDocumentLocator(doc, lineCounter, toBodyLine));
+}
 
-  const locate: DocumentLocator = (path) => {
-    // The nearest node on the path that has a source range: a field with no value has none.
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      const offset = rangeStart(node);
-      if (offset !== undefined) return toBodyLine(lineCounter.linePos(offset).line);
-    }
-    return toBodyLine(1);
-  };
-  return { kind: "tasks", format, value, locate };
+function taskList(format: "yaml" | "json", value: unknown, locate: DocumentLocator): TaskBlock {
+  return isTaskList(value) ? { kind: "tasks", format, value, locate } : { kind: "other" };
 }
 
 /** `{tasks: …}` or a bare list of mappings; anything else in a yaml/json block is prose. */
@@ -99,12 +107,6 @@ function isTaskList(value: unknown): boolean {
     return value.length > 0 && value.every((item) => typeof item === "object" && item !== null);
   }
   return typeof value === "object" && value !== null && "tasks" in value;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  if (typeof node !== "object" || node === null || !("range" in node)) return undefined;
-  const range = (node as { range?: unknown }).range;
-  return Array.isArray(range) && typeof range[0] === "number" ? range[0] : undefined;
 }
 
 function lineAt(text: string, offset: number): number {
