@@ -1,6 +1,5 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { loadOperatorConfig } from "../config/env.js";
 import { type EventJob, eventJobSchema } from "./eventJob.js";
 
 export interface EventQueue {
@@ -133,7 +132,7 @@ export function startEventWorker(
   onInvalid: (errors: string) => void,
   onError: (error: Error) => void,
   concurrency = 8,
-  lockDurationMs = loadOperatorConfig().WORKER_LOCK_SECONDS * 1000,
+  lockDurationMs = 30_000,
 ): EventWorkerHandle {
   const workerConnection = connection.duplicate();
   workerConnection.on("error", onError);

@@ -18,6 +18,7 @@ export async function startPollScheduler(
   onError: (error: Error) => void,
 ): Promise<PollSchedulerHandle> {
   const queue = new Queue("poll", { connection, prefix });
+  queue.on("error", onError);
   await queue.upsertJobScheduler(
     "review-poll",
     { every: intervalMs },

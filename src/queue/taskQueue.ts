@@ -20,6 +20,8 @@ const KEEP = { age: 7 * 24 * 3600, count: 100_000 };
 
 export function taskQueue(connection: Redis, prefix: string): TaskQueue {
   const queue = new Queue("tasks", { connection, prefix });
+  // Connection errors while Redis restarts are the connection's to report, not stderr's.
+  queue.on("error", () => undefined);
   const jobsKey = (runKey: string) => `${prefix}:run:${runKey}:jobs`;
   const cancelChannel = `${prefix}:cancel`;
   return {

@@ -100,7 +100,7 @@ const SECONDARY_LIMIT_RETRIES = 3;
  *   delivery, a reply by the thread's comments, a PR by its branch, a check run by its
  *   external id). Reads and edits (GET, PATCH) are still retried in place.
  */
-function productionOctokit(): typeof ProbotOctokit {
+export function productionOctokit(): typeof ProbotOctokit {
   return ProbotOctokit.plugin(noBlindRetryOfCreation).defaults(
     (options: Record<string, unknown>) => ({
       ...options,

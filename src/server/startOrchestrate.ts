@@ -19,7 +19,7 @@ import { plannerAsk } from "../worker/plannerAsk.js";
 import { processTask } from "../worker/processTask.js";
 import { Workspaces } from "../worker/workspace.js";
 import { eventProcessor } from "./eventProcessor.js";
-import { githubApp } from "./githubApp.js";
+import { githubApp, productionOctokit } from "./githubApp.js";
 import { healthHandler } from "./healthHandler.js";
 import { loggedTaskAttempts } from "./loggedTaskAttempts.js";
 import { observeWebhooks } from "./observeWebhooks.js";
@@ -128,7 +128,8 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
         secret: credentials.webhookSecret,
         log: httpLog,
         ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-        ...octokit,
+        // The same Octokit as the jobs': webhook-time reads retry secondary limits too.
+        Octokit: Octokit ?? productionOctokit(),
       }),
     });
     await server.load(async (probot, appOptions) => {
@@ -198,6 +199,8 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       processor.process,
       (errors) => log.warn({ errors }, "dropped an event job whose payload did not validate"),
       (error) => log.error({ err: error }, "events worker error"),
+      8,
+      config.WORKER_LOCK_SECONDS * 1000,
     );
     closers.push(() => worker.close());
   }

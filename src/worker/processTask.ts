@@ -3,6 +3,7 @@ import type { GitHubPort } from "../github/githubPort.js";
 import { JobLockLostError } from "../queue/taskJob.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import type { RunStore } from "../runs/runStore.js";
+import { plainText } from "../runs/status/plainText.js";
 import { runAttempt } from "./attempt.js";
 import type { BackendConfig } from "./backends.js";
 import { chooseBackends } from "./chooseBackends.js";
@@ -349,7 +350,8 @@ async function race(
 }
 
 function commitMessage(run: RunRecord, task: TaskRecord): string {
-  return `${task.title.replace(/\s+/g, " ").slice(0, 72)}\n\nTask ${task.id} of #${run.issueNumber}.\n\n${taskTrailer(run, task)}`;
+  // No control or bidi characters in a subject: they would reorder what `git log` shows.
+  return `${plainText(task.title).replace(/\s+/g, " ").slice(0, 72)}\n\nTask ${task.id} of #${run.issueNumber}.\n\n${taskTrailer(run, task)}`;
 }
 
 /** The trailer that marks a task's commit, so a takeover can find work pushed before a crash. */

@@ -84,6 +84,8 @@ function checkRepo(repo: RepoRef): void {
   checkBranch(repo.defaultBranch);
 }
 
+const GIT_NETWORK_TRIES = 4;
+
 export class Workspaces {
   private readonly root: string;
   private readonly baseEnv: NodeJS.ProcessEnv;
@@ -402,6 +404,29 @@ export class Workspaces {
    * environment only; any error is rethrown as a WorkspaceError with the token scrubbed.
    */
   private async run(
+    dir: string,
+    token: string | null,
+    url: string,
+    args: string[],
+  ): Promise<string> {
+    // GitHub answers git over HTTPS with 5xx, or 403/429 for a secondary rate limit, at times:
+    // network commands are tried again with backoff rather than costing the task an attempt.
+    // A push that did land before its answer was lost is a no-op the second time.
+    const network = args[0] === "fetch" || args[0] === "push" || args[0] === "ls-remote";
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runOnce(dir, token, url, args);
+      } catch (error) {
+        const transient =
+          /returned error: (5\d\d|403|429)|RPC failed|early EOF|Connection (refused|reset)/i;
+        if (!network || attempt >= GIT_NETWORK_TRIES || !transient.test((error as Error).message))
+          throw error;
+        await new Promise((r) => setTimeout(r, 1000 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async runOnce(
     dir: string,
     token: string | null,
     url: string,
