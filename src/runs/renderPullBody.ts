@@ -38,5 +38,25 @@ export function renderPullBody(
     "",
     "Review threads on this pull request are followed: each is fixed or answered, then resolved.",
   );
-  return lines.join("\n");
+  return fitComment(lines);
+}
+
+/** GitHub refuses a body over 65,536 characters: cut whole lines, and say so. */
+const BODY_LIMIT = 65_536;
+
+function fitComment(lines: string[]): string {
+  const body = lines.join("\n");
+  if (body.length <= BODY_LIMIT) return body;
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (size + line.length + 1 > BODY_LIMIT - 200) break;
+    kept.push(line);
+    size += line.length + 1;
+  }
+  kept.push(
+    "",
+    `_${lines.length - kept.length} more lines left out: GitHub allows 65,536 characters in a pull request's body. The issue's status comment lists every task._`,
+  );
+  return kept.join("\n");
 }
