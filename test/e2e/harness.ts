@@ -49,11 +49,15 @@ export async function startHarness(
     env?: Record<string, string>;
     files?: Record<string, string>;
     defaultBranch?: string;
+    /** default: the test run's shared redis-server */
+    redisUrl?: string;
+    /** prefix of the repository's name, so a suite's repos are told apart */
+    repoPrefix?: string;
   } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox();
   const owner = "octo-org";
-  const name = `app-${randomUUID().slice(0, 8)}`;
+  const name = `${options.repoPrefix ?? "app"}-${randomUUID().slice(0, 8)}`;
   await sandbox.createRepo({
     owner,
     name,
@@ -61,7 +65,7 @@ export async function startHarness(
     ...(options.defaultBranch ? { defaultBranch: options.defaultBranch } : {}),
   });
   const dataDir = mkdtempSync(join(tmpdir(), "orchestrate-e2e-"));
-  const redisUrl = inject("redisUrl");
+  const redisUrl = options.redisUrl ?? inject("redisUrl");
   const prefix = `e2e-${randomUUID().slice(0, 8)}`;
   const config = loadOperatorConfig({
     APP_ID: String(sandbox.appId),
@@ -81,9 +85,11 @@ export async function startHarness(
     port: await freePort(),
     roles: { webhooks: true, events: true, worker: true, poller: false, ...options.roles },
   });
-  const webhookUrl = `${app.url}${config.WEBHOOK_PATH}`;
+  const webhookUrl = app.url ? `${app.url}${config.WEBHOOK_PATH}` : "";
   const repo = `${owner}/${name}`;
-  const redis = new Redis(redisUrl);
+  // Like the app's own connection: it waits through a Redis restart instead of failing.
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  redis.on("error", () => undefined);
   const store = redisRunStore(redis, prefix);
   return {
     sandbox,
