@@ -4,7 +4,7 @@ import { type EventJob, eventJobSchema } from "./eventJob.js";
 
 export interface EventQueue {
   /** Adds the event once: the job id is the webhook delivery id, so a redelivery is a no-op. */
-  add(event: Extract<EventJob, { deliveryId: string }>): Promise<{ added: boolean }>;
+  add(event: Extract<EventJob, { deliveryId: string }>): Promise<void>;
   /**
    * Queues what follows a task's change — dependants, the group's PR, the run's state — as its
    * own retried job, so a crash or a GitHub error after a push never loses the PR. `reason`
@@ -35,17 +35,14 @@ export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2
   queue.on("error", () => undefined);
   return {
     async add(event) {
-      const jobId = `delivery-${event.deliveryId}`;
-      const existing = await queue.getJob(jobId);
-      if (existing) return { added: false };
+      // BullMQ ignores an add whose job id it already holds: a redelivery is a no-op.
       await queue.add(event.type, event, {
-        jobId,
+        jobId: `delivery-${event.deliveryId}`,
         attempts: 5,
         backoff: { type: "exponential", delay: 1000 },
         removeOnComplete: KEEP,
         removeOnFail: KEEP,
       });
-      return { added: true };
     },
     async settle(runKey, installationId, group, reason) {
       await queue.add(
