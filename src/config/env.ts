@@ -27,6 +27,39 @@ const envSchema = z.object({
     .default("orchestrate"),
   ORCHESTRATE_BACKENDS: z.string().optional(),
   ORCHESTRATE_PLANNER: z.string().optional(),
+  /** agents and verify commands run under bubblewrap unless this is "true" (unsafe) */
+  ORCHESTRATE_UNSAFE_NO_SANDBOX: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default("false")
+    .transform((v) => v === "true"),
+  /** the bubblewrap program */
+  ORCHESTRATE_SANDBOX_BWRAP: z.string().default("bwrap"),
+  /** extra paths agents may read, separated by ':' (toolchains outside /usr) */
+  ORCHESTRATE_SANDBOX_READ_ONLY: z
+    .string()
+    .default("")
+    .transform((v) => v.split(":").filter((p) => p.trim() !== ""))
+    .refine((paths) => paths.every((p) => p.startsWith("/")), {
+      error: "every path must be absolute, e.g. /opt/go:/opt/agents",
+    }),
+  /** paths every agent may write, separated by ':' (a shared build cache); never the data dir */
+  ORCHESTRATE_SANDBOX_SHARED: z
+    .string()
+    .default("")
+    .transform((v) => v.split(":").filter((p) => p.trim() !== ""))
+    .refine((paths) => paths.every((p) => p.startsWith("/")), {
+      error: "every path must be absolute, e.g. /var/cache/orchestrate-go",
+    }),
+  /** backends (by name), "verify", or "all" that share the worker's network; default none */
+  ORCHESTRATE_SANDBOX_NETWORK: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((n) => n.trim())
+        .filter((n) => n !== "" && n !== "none"),
+    ),
   WORKER_CONCURRENCY: positiveInt(2),
   /** tasks running at once across every worker sharing the Redis; unset: no global cap */
   ORCHESTRATE_GLOBAL_CONCURRENCY: z.coerce.number().int().positive().optional(),
@@ -77,6 +110,8 @@ export interface OperatorConfig extends Omit<RawEnv, "PRIVATE_KEY" | "PRIVATE_KE
   credentials: AppCredentials | null;
   /** REST base URL; GraphQL lives at `${baseUrl}/graphql` (github.com) or `/api/graphql` (GHES) */
   baseUrl: string | undefined;
+  /** PRIVATE_KEY_PATH when the key is read from a file: agents must never see that file */
+  privateKeyPath: string | undefined;
 }
 
 /** Reads and checks the operator's environment; throws ConfigError naming every bad variable. */
@@ -107,7 +142,7 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
     raw.APP_ID !== undefined && privateKey !== undefined && raw.WEBHOOK_SECRET !== undefined
       ? { appId: raw.APP_ID, privateKey, webhookSecret: raw.WEBHOOK_SECRET }
       : null;
-  return { ...rest, credentials, baseUrl: baseUrlOf(raw) };
+  return { ...rest, credentials, baseUrl: baseUrlOf(raw), privateKeyPath: PRIVATE_KEY_PATH };
 }
 
 function baseUrlOf(raw: RawEnv): string | undefined {

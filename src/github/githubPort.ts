@@ -68,6 +68,12 @@ export interface CheckRunInput {
   externalId?: string;
 }
 
+export interface MintedToken {
+  token: string;
+  /** `DELETE /installation/token`; a token already expired or revoked is fine */
+  revoke(): Promise<void>;
+}
+
 export interface GitHubPort {
   readonly appLogin: string;
   permissionOf(repo: RepoCoordinates, login: string): Promise<RepoPermission>;
@@ -100,8 +106,13 @@ export interface GitHubPort {
     check: CheckRunInput & { headSha: string },
   ): Promise<number>;
   updateCheckRun(repo: RepoCoordinates, id: number, check: CheckRunInput): Promise<void>;
-  /** a short-lived token for git over HTTPS; never logged or stored */
-  installationToken(): Promise<string>;
+  /**
+   * A token for one git operation on one repository, minted for it alone: `contents: read` to
+   * fetch, `contents: write` to push, nothing else. Revoke it as soon as the command ends.
+   */
+  gitToken(repo: RepoCoordinates, access: "read" | "write"): Promise<MintedToken>;
+  /** Who the App's commits are by: `<slug>[bot]` and GitHub's noreply address for that user. */
+  botIdentity(): Promise<{ name: string; email: string }>;
 }
 
 export const WRITE_PERMISSIONS: ReadonlySet<RepoPermission> = new Set([

@@ -5,18 +5,23 @@ import type {
   ExistingComment,
   GitHubPort,
   IssueInfo,
+  MintedToken,
   PullInfo,
   ReactionContent,
+  RepoCoordinates,
   RepoInfo,
   RepoPermission,
 } from "./githubPort.js";
+
+/** Bot user ids by login: they never change, so each process asks GitHub once. */
+const botIds = new Map<string, number>();
 
 /** GitHubPort over an installation-authenticated Octokit (Probot's, with its retry/throttle). */
 export function octokitGitHub(
   octokit: ProbotOctokit,
   appLogin: string,
-  /** mints a token for git; by default the installation Octokit's own auth */
-  token?: () => Promise<string>,
+  /** mints a narrowed token for one git operation (the App's JWT is needed for that) */
+  gitToken: (repo: RepoCoordinates, access: "read" | "write") => Promise<MintedToken>,
 ): GitHubPort {
   const rest = octokit.rest;
   const appSlug = appLogin.replace(/\[bot\]$/, "");
@@ -159,10 +164,15 @@ export function octokitGitHub(
     async updateCheckRun({ owner, repo }, id, check) {
       await rest.checks.update({ owner, repo, check_run_id: id, ...checkFields(check) });
     },
-    async installationToken() {
-      if (token) return token();
-      const auth = (await octokit.auth({ type: "installation" })) as { token: string };
-      return auth.token;
+    gitToken,
+    async botIdentity() {
+      // GitHub links a commit to the bot by this address: the bot user's id, then its login.
+      let id = botIds.get(appLogin);
+      if (id === undefined) {
+        id = (await rest.users.getByUsername({ username: appLogin })).data.id;
+        botIds.set(appLogin, id);
+      }
+      return { name: appLogin, email: `${id}+${appLogin}@users.noreply.github.com` };
     },
   };
 }

@@ -55,6 +55,8 @@ export interface TaskRecord {
    * `finishedAt` only span the last attempt, so without this the status comment counts that one.
    */
   durationMs?: number | undefined;
+  /** an attempt ran on a worker whose operator turned the agent sandbox off */
+  unsandboxed?: boolean | undefined;
 }
 
 /** A review thread a `review-thread` task answers; only trusted authors' comments are kept. */

@@ -1,12 +1,12 @@
 import { createPublicKey, randomBytes, verify } from "node:crypto";
-import type { SandboxInstallation, SandboxState } from "./state.js";
+import { APP_PERMISSIONS } from "./shapes/appJson.js";
+import type { SandboxInstallation, SandboxState, TokenAccess, TokenGrant } from "./state.js";
 
 // GitHub App authentication as github.com does it: the app signs a short-lived RS256 JWT with its
 // private key, trades it for an installation token, and uses that token everywhere else.
 
 export type JwtCheck = { ok: true } | { ok: false; message: string };
 
-const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 /** GitHub refuses JWTs whose expiry is more than 10 minutes ahead; allow its clock drift slack. */
 const MAX_JWT_LIFETIME_S = 10 * 60 + 60;
 
@@ -67,22 +67,56 @@ export function verifyAppJwt(state: SandboxState, jwt: string): JwtCheck {
 export function mintInstallationToken(
   state: SandboxState,
   installation: SandboxInstallation,
-): { token: string; expiresAt: Date } {
+  scope: { repositoryIds?: number[] | null; permissions?: Record<string, TokenAccess> } = {},
+): { token: string; expiresAt: Date; grant: TokenGrant } {
   // ghs_ + 36 base62-ish characters, the shape of a real installation token
   const token = `ghs_${randomBytes(27).toString("base64url").replace(/[-_]/g, "x").slice(0, 36)}`;
-  const expiresAt = new Date(state.now().getTime() + TOKEN_LIFETIME_MS);
-  installation.tokens.set(token, expiresAt.getTime());
-  return { token, expiresAt };
+  const expiresAt = new Date(state.now().getTime() + state.tokenLifetimeMs);
+  const grant: TokenGrant = {
+    expiresAt: expiresAt.getTime(),
+    repositoryIds: scope.repositoryIds ?? null,
+    permissions: scope.permissions ?? { ...APP_PERMISSIONS },
+  };
+  installation.tokens.set(token, grant);
+  return { token, expiresAt, grant };
 }
 
-/** The installation a live token belongs to, or null for unknown and expired tokens. */
-export function installationForToken(state: SandboxState, token: string): number | null {
+export interface LiveToken {
+  installationId: number;
+  grant: TokenGrant;
+}
+
+/** The installation and scope of a live token; null for unknown, expired and revoked tokens. */
+export function liveToken(state: SandboxState, token: string): LiveToken | null {
   const now = state.now().getTime();
   for (const installation of state.installations.values()) {
-    const expiry = installation.tokens.get(token);
-    if (expiry !== undefined) return expiry > now ? installation.id : null;
+    const grant = installation.tokens.get(token);
+    if (grant === undefined) continue;
+    if (grant.expiresAt <= now || grant.revokedAt !== undefined) return null;
+    return { installationId: installation.id, grant };
   }
   return null;
+}
+
+/** The installation a live token belongs to, or null for unknown, expired and revoked tokens. */
+export function installationForToken(state: SandboxState, token: string): number | null {
+  return liveToken(state, token)?.installationId ?? null;
+}
+
+/** Whether a grant reaches `repoId` with at least `access` on `permission` (metadata: always read). */
+export function grantAllows(
+  grant: TokenGrant,
+  repoId: number | null,
+  permission: string | null,
+  access: TokenAccess,
+): "ok" | "no-repo" | "no-permission" {
+  if (repoId !== null && grant.repositoryIds !== null && !grant.repositoryIds.includes(repoId)) {
+    return "no-repo";
+  }
+  if (permission === null || (permission === "metadata" && access === "read")) return "ok";
+  const held = grant.permissions[permission];
+  if (held === "write" || (held === "read" && access === "read")) return "ok";
+  return "no-permission";
 }
 
 /** Splits an Authorization header into its scheme and credential. */

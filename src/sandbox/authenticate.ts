@@ -1,10 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import { installationForToken, parseAuthorization, verifyAppJwt } from "./auth.js";
+import { liveToken, parseAuthorization, verifyAppJwt } from "./auth.js";
 import { botLogin } from "./createState.js";
-import type { SandboxState } from "./state.js";
+import type { SandboxState, TokenGrant } from "./state.js";
 
 export type Caller =
-  | { ok: true; installationId: number | null; actor: string }
+  | { ok: true; installationId: number | null; actor: string; grant: TokenGrant | null }
   | { ok: false; status: 401; message: string };
 
 /**
@@ -28,7 +28,7 @@ export function authenticate(
     }
     const check = verifyAppJwt(state, auth.credential);
     if (!check.ok) return { ok: false, status: 401, message: check.message };
-    return { ok: true, installationId: null, actor: botLogin(state) };
+    return { ok: true, installationId: null, actor: botLogin(state), grant: null };
   }
   if (accepts === "jwt") {
     return {
@@ -45,7 +45,12 @@ export function authenticate(
         "Bad credentials: this endpoint needs an installation access token, not the app's JWT",
     };
   }
-  const installationId = installationForToken(state, auth.credential);
-  if (installationId === null) return { ok: false, status: 401, message: "Bad credentials" };
-  return { ok: true, installationId, actor: botLogin(state) };
+  const live = liveToken(state, auth.credential);
+  if (live === null) return { ok: false, status: 401, message: "Bad credentials" };
+  return {
+    ok: true,
+    installationId: live.installationId,
+    actor: botLogin(state),
+    grant: live.grant,
+  };
 }

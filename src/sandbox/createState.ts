@@ -23,6 +23,7 @@ export function createState(o: {
     // ids start high so they never collide with issue numbers in an assertion by accident
     nextId: 1000,
     now: o.now ?? (() => new Date()),
+    tokenLifetimeMs: 60 * 60 * 1000,
   };
   ensureUser(state, botLogin(state), "Bot");
   return state;

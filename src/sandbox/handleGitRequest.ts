@@ -1,4 +1,4 @@
-import { installationForToken } from "./auth.js";
+import { grantAllows, liveToken } from "./auth.js";
 import { takeFault } from "./faults.js";
 import { serveGitHttp } from "./git/gitHttp.js";
 import { findRepo } from "./rest/requireRepo.js";
@@ -29,8 +29,9 @@ export async function handleGitRequest(rt: SandboxRuntime, ex: Exchange): Promis
     ex.res.end(text);
   };
   const token = basicToken(ex.req.headers.authorization);
-  const installationId = token ? installationForToken(rt.state, token) : null;
-  if (installationId === null) {
+  const live = token ? liveToken(rt.state, token) : null;
+  const installationId = live?.installationId ?? null;
+  if (live === null || installationId === null) {
     plain(
       401,
       token
@@ -44,9 +45,21 @@ export async function handleGitRequest(rt: SandboxRuntime, ex: Exchange): Promis
     return;
   }
   const repo = findRepo(rt.state.repos, owner, name);
-  if (!repo || repo.installationId !== installationId || !SMART_PATHS.has(rest)) {
+  const scope = repo ? grantAllows(live.grant, repo.id, null, "read") : "no-repo";
+  if (!repo || repo.installationId !== installationId || !SMART_PATHS.has(rest) || scope !== "ok") {
     plain(404, "Repository not found.\n");
     record(rt, ex, { operation: "git", status: 404, installationId, cost: 0, body: null });
+    return;
+  }
+  // Fetching needs contents: read, pushing contents: write; GitHub answers 403 with this text.
+  const pushing =
+    rest === "/git-receive-pack" || ex.url.searchParams.get("service") === "git-receive-pack";
+  if (grantAllows(live.grant, repo.id, "contents", pushing ? "write" : "read") !== "ok") {
+    plain(
+      403,
+      `Permission to ${repo.owner}/${repo.name}.git denied to ${rt.state.appSlug}[bot].\n`,
+    );
+    record(rt, ex, { operation: "git", status: 403, installationId, cost: 0, body: null });
     return;
   }
   const fault = takeFault(rt.state, "git", ex.requestId);

@@ -1,3 +1,4 @@
+import { grantAllows } from "./auth.js";
 import { authenticate } from "./authenticate.js";
 import { conversationEvents, snapshotConversations } from "./conversationEvents.js";
 import { takeFault, takeFaultAfterWrite } from "./faults.js";
@@ -80,6 +81,28 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
       cost: 0,
       body,
     });
+    return;
+  }
+  // A narrowed token (a git push token, say) reads and writes pull requests only if it was
+  // granted them; GitHub answers such a call with a FORBIDDEN error.
+  if (
+    caller.grant &&
+    grantAllows(
+      caller.grant,
+      null,
+      "pull_requests",
+      (await isMutation(body)) ? "write" : "read",
+    ) !== "ok"
+  ) {
+    sendJson(rt, ex, {
+      status: 200,
+      body: {
+        data: null,
+        errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration" }],
+      },
+      rate: { who, resource: "graphql" },
+    });
+    record(rt, ex, { operation: "graphql", status: 403, installationId: who, cost: 0, body });
     return;
   }
   // Loaded on first use: the GraphQL engine pulls in GitHub's whole schema.

@@ -170,11 +170,25 @@ export interface SandboxRepo {
   nextNumber: number;
 }
 
+export type TokenAccess = "read" | "write";
+
+/** What one installation token may do, as GitHub scopes it when it is minted. */
+export interface TokenGrant {
+  /** ms since epoch */
+  expiresAt: number;
+  /** repositories the token reaches; null: every repository of the installation */
+  repositoryIds: number[] | null;
+  /** permission -> access; a subset of the app's own permissions */
+  permissions: Record<string, TokenAccess>;
+  /** set by `DELETE /installation/token`: the token is refused from then on */
+  revokedAt?: number;
+}
+
 export interface SandboxInstallation {
   id: number;
   account: string;
-  /** token -> expiry (ms since epoch) */
-  tokens: Map<string, number>;
+  /** every token minted for this installation, live, expired or revoked */
+  tokens: Map<string, TokenGrant>;
   createdAt?: string;
 }
 
@@ -232,6 +246,8 @@ export interface SandboxState {
   /** one counter for every numeric id the sandbox hands out */
   nextId: number;
   now: () => Date;
+  /** how long an installation token lives: one hour on GitHub; tests may shorten it */
+  tokenLifetimeMs: number;
 }
 
 export function nextId(state: SandboxState): number {

@@ -1,6 +1,7 @@
 import { Probot, ProbotOctokit } from "probot";
 import type { AppCredentials } from "../config/env.js";
 import type { GitHubPort } from "../github/githubPort.js";
+import { gitTokenMinter } from "../github/gitTokenMinter.js";
 import { octokitGitHub } from "../github/octokitGitHub.js";
 import { type ReviewThreadsClient, reviewThreadsClient } from "../github/reviewThreads.js";
 import type { RateLimitReading } from "../queue/redisRateLimits.js";
@@ -55,26 +56,13 @@ export function githubApp(
     if (options.onRateLimit) watchRateLimit(octokit, installationId, options.onRateLimit);
     return octokit;
   };
-  // Tokens for git, minted with the App's JWT against the configured base URL (Probot's own
-  // installation auth mints them at api.github.com in a fresh process, whatever the base URL),
-  // and reused until five minutes before they expire.
-  const tokens = new Map<number, { token: string; expiresAt: number }>();
-  const gitToken = async (installationId: number): Promise<string> => {
-    const cached = tokens.get(installationId);
-    if (cached && cached.expiresAt - Date.now() > 5 * 60_000) return cached.token;
-    const app = await probot.auth();
-    const { data } = await app.rest.apps.createInstallationAccessToken({
-      installation_id: installationId,
-    });
-    tokens.set(installationId, { token: data.token, expiresAt: Date.parse(data.expires_at) });
-    return data.token;
-  };
+  const gitToken = gitTokenMinter(() => probot.auth(), options.baseUrl);
   return {
     probot,
     appLogin,
     async forInstallation(installationId) {
       const [octokit, me] = await Promise.all([installationOctokit(installationId), appLogin()]);
-      return octokitGitHub(octokit, me, () => gitToken(installationId));
+      return octokitGitHub(octokit, me, (repo, access) => gitToken(installationId, repo, access));
     },
     async reviewThreads(installationId) {
       return reviewThreadsClient(await installationOctokit(installationId));

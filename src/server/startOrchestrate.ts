@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import { Probot, type ProbotOctokit, Server } from "probot";
 import { createApp } from "../app.js";
+import { ConfigError } from "../config/configError.js";
 import type { OperatorConfig } from "../config/env.js";
 import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
 import { startPollScheduler } from "../queue/pollScheduler.js";
@@ -15,6 +16,8 @@ import { runKey } from "../runs/run.js";
 import type { Dispatcher } from "../runs/runLifecycle.js";
 import { specPlanner } from "../runs/specPlanner.js";
 import { parseBackends } from "../worker/backends.js";
+import { chooseIsolation, IsolationUnavailableError } from "../worker/isolation/chooseIsolation.js";
+import { type Isolation, noIsolation } from "../worker/isolation/isolation.js";
 import { plannerAsk } from "../worker/plannerAsk.js";
 import { processTask } from "../worker/processTask.js";
 import { Workspaces } from "../worker/workspace.js";
@@ -89,6 +92,19 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   redis.on("error", (error: Error) => log.warn({ err: error }, "Redis connection error; retrying"));
   const backends = parseBackends(config.ORCHESTRATE_BACKENDS);
   const dataDir = resolve(config.ORCHESTRATE_DATA_DIR);
+  // Agents run here (tasks, or the planner): refuse to start without a working sandbox.
+  const isolation =
+    roles.worker || (roles.events && config.ORCHESTRATE_PLANNER)
+      ? sandboxFor(config, dataDir)
+      : noIsolation;
+  const network = (name: string) =>
+    config.ORCHESTRATE_SANDBOX_NETWORK.includes("all") ||
+    config.ORCHESTRATE_SANDBOX_NETWORK.includes(name);
+  if (!isolation.sandboxed) {
+    log.warn(
+      "ORCHESTRATE_UNSAFE_NO_SANDBOX=true: agents run as this process's user and can read its files and tokens",
+    );
+  }
 
   const dispatcher: Dispatcher = {
     dispatchReady: async (key) => {
@@ -162,6 +178,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
             backends,
             join(dataDir, "planner"),
             config.TASK_TIMEOUT_MINUTES * 60_000,
+            { isolation, network },
           )
         : null,
     ),
@@ -219,6 +236,8 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
           github: (id) => app.forInstallation(id),
           workspaces,
           backends,
+          isolation,
+          network,
           logsDir: join(dataDir, "logs"),
           taskTimeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
           afterChange,
@@ -255,4 +274,22 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       redis.disconnect();
     },
   };
+}
+
+/** The agent sandbox the operator configured, or a ConfigError that says how to get one. */
+function sandboxFor(config: OperatorConfig, dataDir: string): Isolation {
+  try {
+    return chooseIsolation({
+      unsafeNoSandbox: config.ORCHESTRATE_UNSAFE_NO_SANDBOX,
+      bwrap: config.ORCHESTRATE_SANDBOX_BWRAP,
+      readOnly: config.ORCHESTRATE_SANDBOX_READ_ONLY,
+      shared: config.ORCHESTRATE_SANDBOX_SHARED,
+      secret: [dataDir, ...(config.privateKeyPath ? [config.privateKeyPath] : [])],
+    });
+  } catch (error) {
+    if (error instanceof IsolationUnavailableError) {
+      throw new ConfigError("The agent sandbox", [error.message]);
+    }
+    throw error;
+  }
 }

@@ -1,11 +1,20 @@
 // One attempt at one task on one backend: the straight line a worker walks for a job.
-// prepare worktree → run agent → verify → commit → push (rebase + re-verify if it lost a race)
-// → remove worktree. Everything the agent, the verify command or the push race can do ends as
-// a returned result; only infrastructure failures (git cannot fetch, disk full) throw.
+// prepare the agent's repository → run the agent in its sandbox → take its files as a commit →
+// verify (in the sandbox) → push (replay + re-verify if it lost a race) → remove the folders.
+// Everything the agent, the verify command or the push race can do ends as a returned result;
+// only infrastructure failures (git cannot fetch, disk full) throw.
 
 import { type BackendConfig, runBackend } from "./backends.js";
+import type { Isolation } from "./isolation/isolation.js";
 import { runVerify } from "./verify.js";
-import type { RepoRef, Workspace, Workspaces } from "./workspace.js";
+import type { GitIdentity } from "./workspace/gitEnv.js";
+import {
+  type GitTokens,
+  type RepoRef,
+  type Workspace,
+  WorkspaceError,
+  type Workspaces,
+} from "./workspace.js";
 
 export type AttemptFailureReason =
   | "agent-failed"
@@ -16,7 +25,8 @@ export type AttemptFailureReason =
   | "no-change"
   | "conflict"
   | "push-rejected"
-  | "workspace-lost";
+  | "workspace-lost"
+  | "bad-change";
 
 export type AttemptResult =
   | {
@@ -42,7 +52,14 @@ export interface AttemptOptions {
   workspaces: Workspaces;
   repo: RepoRef;
   branch: string;
-  token: string | null;
+  /** Mints a token per git operation (read to fetch, write to push), revoked after it. */
+  tokens: GitTokens;
+  /** Where the agent and verify run. */
+  isolation: Isolation;
+  /** Whether the agent / the verify command share the worker's network. */
+  network?: { agent: boolean; verify: boolean };
+  /** Author and committer of the task's commit (the App's bot). */
+  identity?: GitIdentity;
   /** Names the worktree directory (e.g. "<run>-<task>-<attempt>"). */
   taskKey: string;
   backend: BackendConfig;
@@ -88,7 +105,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
   });
   if (o.signal?.aborted) return fail("aborted", "stopped before it started");
 
-  const ws: Workspace = await o.workspaces.prepare(o.repo, o.branch, o.token, o.taskKey);
+  const ws: Workspace = await o.workspaces.prepare(o.repo, o.branch, o.tokens, o.taskKey);
   try {
     const agent = await runBackend(o.backend, {
       worktree: ws.dir,
@@ -96,6 +113,10 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       taskId: o.taskId,
       taskKind: o.taskKind,
       attemptDir: o.attemptDir,
+      ioDir: ws.io,
+      homeDir: ws.home,
+      isolation: o.isolation,
+      network: o.network?.agent ?? false,
       timeoutMs: o.timeoutMs,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
@@ -117,13 +138,36 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       return fail("agent-failed", `${how}\n${agent.output}`);
     }
 
+    // The agent's sandbox is gone with it: its files are taken now, before verify (which runs
+    // repository code too) could change them.
+    let sha: string | null;
+    try {
+      sha = await o.workspaces.capture(ws, o.commitMessage, o.identity);
+    } catch (error) {
+      if (error instanceof WorkspaceError && error.code === "bad-change") {
+        return fail(
+          "bad-change",
+          `${o.backend.name}'s change cannot be committed: ${error.message}`,
+        );
+      }
+      throw error;
+    }
+    if (sha === null && o.taskKind !== "review-thread") {
+      return fail("no-change", `${o.backend.name} finished without changing any file`);
+    }
+
     const verifyTimeoutMs = o.verifyTimeoutMs ?? 10 * 60 * 1000;
     let lastVerifyOutput = "";
     const verifyOnce = async (): Promise<"ok" | AttemptFailureReason> => {
       if (!o.verify) return "ok";
-      const v = await runVerify(o.verify, ws.dir, verifyTimeoutMs, o.signal, {
-        ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
-      });
+      const v = await runVerify(
+        o.verify,
+        ws.dir,
+        verifyTimeoutMs,
+        o.signal,
+        { isolation: o.isolation, homeDir: ws.home, network: o.network?.verify ?? false },
+        { ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}) },
+      );
       lastVerifyOutput = v.output;
       return v.ok ? "ok" : v.reason;
     };
@@ -135,15 +179,6 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
           ? `verify \`${o.verify}\` failed:\n${lastVerifyOutput}`
           : lastVerifyOutput;
       return fail(verified, detail);
-    }
-    if (o.signal?.aborted) return fail("aborted", "stopped before commit");
-    if (!(await o.workspaces.isIntact(ws))) {
-      return fail("workspace-lost", "the worktree disappeared before commit");
-    }
-
-    const sha = await o.workspaces.commitAll(ws, o.commitMessage);
-    if (sha === null && o.taskKind !== "review-thread") {
-      return fail("no-change", `${o.backend.name} finished without changing any file`);
     }
     if (o.signal?.aborted) return fail("aborted", "stopped before push");
     if (o.claim && !o.claim()) return fail("aborted", "another backend finished this task first");
@@ -160,7 +195,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     }
 
     let reverifyFailure: AttemptFailureReason = "verify-failed";
-    const pushed = await o.workspaces.push(ws, o.token, async () => {
+    const pushed = await o.workspaces.push(ws, sha, o.tokens, async () => {
       const again = await verifyOnce();
       if (again !== "ok") reverifyFailure = again;
       return again === "ok" && !o.signal?.aborted;
@@ -180,7 +215,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       rebased: pushed.rebased,
     };
   } finally {
-    // A worktree left behind (remove failed) is pruned by the next prepare of this repository.
+    // A folder left behind (remove failed) is deleted by the next worker start's cleanup.
     await o.workspaces.remove(ws).catch(() => undefined);
   }
 }

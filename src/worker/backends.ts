@@ -1,9 +1,11 @@
 // Backends: the coding-agent commands a worker machine can run, how the operator declares
 // them (ORCHESTRATE_BACKENDS), and running one of them on one task in one worktree.
 
+import { constants, realpathSync, statSync } from "node:fs";
 import { type FileHandle, mkdir, open, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
+import type { Isolation } from "./isolation/isolation.js";
 import { runCommand } from "./runCommand.js";
 
 export interface BackendConfig {
@@ -274,8 +276,20 @@ export interface RunBackendOptions {
   prompt: string;
   taskId: string;
   taskKind: "implement" | "review-thread";
-  /** Per-attempt folder: prompt.md, output.md, agent.log and report.md are kept here. */
+  /** Per-attempt folder of the operator's: agent.log, prompt.md and report.md are kept here. */
   attemptDir: string;
+  /**
+   * The folder the agent exchanges files through: the prompt is written there as prompt.md and
+   * the agent may write its report to output.md. It is writable inside the sandbox, unlike
+   * attemptDir; default: `<attemptDir>/io` (for callers whose attemptDir is the agent's anyway).
+   */
+  ioDir?: string;
+  /** The agent's HOME, writable inside the sandbox; default: a `home` folder beside ioDir. */
+  homeDir?: string;
+  /** Where the command runs: bubblewrap, or the operator's unsafe opt-out. */
+  isolation: Isolation;
+  /** Whether the agent shares the worker's network (the operator's ORCHESTRATE_SANDBOX_NETWORK). */
+  network?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
   /** Added after scrubbing (trusted: comes from the job layer, not the repository). */
@@ -331,11 +345,16 @@ function buildArgv(backend: BackendConfig, values: Record<string, string>): stri
   return argv;
 }
 
-/** What the agent wrote to ORCHESTRATE_OUTPUT_FILE (at most MAX_ANSWER_BYTES), or "". */
+/**
+ * What the agent wrote to ORCHESTRATE_OUTPUT_FILE (at most MAX_ANSWER_BYTES), or "". The agent
+ * controls that path: a symlink there (to a file of the worker's) is not followed, and a FIFO
+ * or device is not read, so the report can only ever be what the agent wrote.
+ */
 async function readOutputFile(outputFile: string): Promise<string> {
   let file: FileHandle | undefined;
   try {
-    file = await open(outputFile, "r");
+    file = await open(outputFile, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!(await file.stat()).isFile()) return "";
     const buffer = Buffer.alloc(MAX_ANSWER_BYTES);
     const { bytesRead } = await file.read(buffer, 0, MAX_ANSWER_BYTES, 0);
     return buffer.subarray(0, bytesRead).toString("utf8").trim();
@@ -354,11 +373,16 @@ export async function runBackend(
   backend: BackendConfig,
   o: RunBackendOptions,
 ): Promise<BackendResult> {
+  const ioDir = o.ioDir ?? join(o.attemptDir, "io");
+  const homeDir = o.homeDir ?? join(dirname(ioDir), "home");
   await mkdir(o.attemptDir, { recursive: true });
-  const promptFile = join(o.attemptDir, "prompt.md");
-  const outputFile = join(o.attemptDir, "output.md");
+  await mkdir(ioDir, { recursive: true });
+  await mkdir(homeDir, { recursive: true });
+  const promptFile = join(ioDir, "prompt.md");
+  const outputFile = join(ioDir, "output.md");
   const logFile = join(o.attemptDir, "agent.log");
   await writeFile(promptFile, o.prompt);
+  if (ioDir !== o.attemptDir) await writeFile(join(o.attemptDir, "prompt.md"), o.prompt);
   await rm(outputFile, { force: true });
 
   const values = {
@@ -369,7 +393,11 @@ export async function runBackend(
   };
   const argv = buildArgv(backend, values);
   const shown = argv.map((w) => (w === o.prompt ? "<prompt>" : JSON.stringify(w))).join(" ");
-  await writeFile(logFile, `$ ${shown}\n`, { flag: "a" });
+  await writeFile(
+    logFile,
+    `$ ${shown}\n[orchestrate: sandbox ${o.isolation.name}${o.network ? ", network on" : ""}]\n`,
+    { flag: "a" },
+  );
 
   const failEarly = (report: string): BackendResult => ({
     ok: false,
@@ -390,20 +418,29 @@ export async function runBackend(
     );
   }
 
-  const env: NodeJS.ProcessEnv = {
-    ...scrubbedEnv(process.env),
-    ...backend.env,
-    ...o.extraEnv,
-    ORCHESTRATE_TASK_ID: o.taskId,
-    ORCHESTRATE_TASK_KIND: o.taskKind,
-    ORCHESTRATE_PROMPT_FILE: promptFile,
-    ORCHESTRATE_OUTPUT_FILE: outputFile,
-  };
-  const timeoutMs = Math.min(o.timeoutMs, backend.timeoutMs ?? Number.POSITIVE_INFINITY);
-  const result = await runCommand({
+  const writable = [o.worktree, ioDir, homeDir];
+  const sandboxed = o.isolation.wrap({
     argv,
     cwd: o.worktree,
-    env,
+    env: {
+      ...scrubbedEnv(process.env),
+      ...backend.env,
+      ...o.extraEnv,
+      HOME: homeDir,
+      ORCHESTRATE_TASK_ID: o.taskId,
+      ORCHESTRATE_TASK_KIND: o.taskKind,
+      ORCHESTRATE_PROMPT_FILE: promptFile,
+      ORCHESTRATE_OUTPUT_FILE: outputFile,
+    },
+    writable,
+    readOnly: programFiles(argv, writable),
+    network: o.network ?? false,
+  });
+  const timeoutMs = Math.min(o.timeoutMs, backend.timeoutMs ?? Number.POSITIVE_INFINITY);
+  const result = await runCommand({
+    argv: sandboxed.argv,
+    cwd: o.worktree,
+    env: sandboxed.env,
     ...(backend.promptVia === "stdin" ? { stdin: o.prompt } : {}),
     timeoutMs,
     maxOutputBytes: MAX_OUTPUT_BYTES,
@@ -415,8 +452,13 @@ export async function runBackend(
   const written = await readOutputFile(outputFile);
   const answer = written !== "" ? written : result.stdout.trim();
   let report = written.slice(0, MAX_REPORT_CHARS);
-  if (result.spawnError !== null) {
-    report = `backend ${backend.name}: could not start ${JSON.stringify(argv[0])} (${result.spawnError}); is it installed on this worker and on PATH?`;
+  const notFound = o.isolation.sandboxed ? sandboxExecFailure(result.output) : null;
+  const spawnError = result.spawnError ?? notFound;
+  if (spawnError !== null) {
+    report = `backend ${backend.name}: could not start ${JSON.stringify(argv[0])} (${spawnError}); is it installed on this worker and on PATH?`;
+    if (notFound !== null) {
+      report += ` Inside the sandbox only /usr, Node.js's own directory and ORCHESTRATE_SANDBOX_READ_ONLY are visible: add the program's directory there.`;
+    }
   } else if (report === "") {
     report = lastLines(
       result.stdout.trim() !== "" ? result.stdout : result.output,
@@ -426,7 +468,7 @@ export async function runBackend(
   await writeFile(join(o.attemptDir, "report.md"), `${report}\n`);
 
   return {
-    ok: result.exitCode === 0 && !result.timedOut && !result.aborted && result.spawnError === null,
+    ok: result.exitCode === 0 && !result.timedOut && !result.aborted && spawnError === null,
     exitCode: result.exitCode,
     timedOut: result.timedOut,
     aborted: result.aborted,
@@ -435,6 +477,54 @@ export async function runBackend(
     output: result.output,
     logFile,
     durationMs: result.durationMs,
-    spawnError: result.spawnError,
+    spawnError,
   };
+}
+
+/** bubblewrap's own line when the program is not there inside the sandbox. */
+function sandboxExecFailure(output: string): string | null {
+  const m = /^bwrap: execvp (.*): (No such file or directory|Permission denied)$/m.exec(output);
+  return m ? `${m[2]} inside the sandbox` : null;
+}
+
+/**
+ * Files the command names by absolute path (the program, a script it runs), bound read-only so
+ * `["node","/opt/agents/mine.mjs"]` works in the sandbox; a bare program name is looked up on
+ * PATH the same way. Paths under the writable folders are left to those.
+ */
+function programFiles(argv: readonly string[], writable: readonly string[]): string[] {
+  const files: string[] = [];
+  const words = [...argv];
+  const first = argv[0];
+  if (first && !first.includes("/")) {
+    for (const dir of (process.env["PATH"] ?? "").split(":")) {
+      const candidate = join(dir, first);
+      if (dir.startsWith("/") && isFile(candidate)) {
+        words.push(candidate, safeRealpath(candidate));
+        break;
+      }
+    }
+  }
+  for (const word of words) {
+    if (!word.startsWith("/") || !isFile(word)) continue;
+    if (writable.some((w) => word === w || word.startsWith(`${w}/`))) continue;
+    if (!files.includes(word)) files.push(word);
+  }
+  return files;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function safeRealpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

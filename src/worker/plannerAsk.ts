@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type BackendConfig, parseBackends, runBackend } from "./backends.js";
+import type { Isolation } from "./isolation/isolation.js";
 
 /**
  * The planner as an `ask(prompt) → answer` function: the operator's ORCHESTRATE_PLANNER names
@@ -12,6 +13,7 @@ export function plannerAsk(
   backends: BackendConfig[],
   workDir: string,
   timeoutMs: number,
+  sandbox: { isolation: Isolation; network?: (name: string) => boolean },
 ): (prompt: string) => Promise<string> {
   const backend = backends.find((b) => b.name === setting) ?? parseBackends(setting)[0];
   if (!backend) throw new Error(`ORCHESTRATE_PLANNER: "${setting}" names no backend`);
@@ -27,6 +29,9 @@ export function plannerAsk(
         taskId: "plan",
         taskKind: "implement",
         attemptDir: join(dir, `attempt-${n}`),
+        // The planner reads the issue, untrusted text: it runs sandboxed like any agent.
+        isolation: sandbox.isolation,
+        network: sandbox.network?.(backend.name) ?? false,
         timeoutMs,
       });
       if (!result.ok) {

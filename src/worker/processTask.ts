@@ -7,8 +7,9 @@ import { plainText } from "../runs/status/plainText.js";
 import { runAttempt } from "./attempt.js";
 import type { BackendConfig } from "./backends.js";
 import { chooseBackends } from "./chooseBackends.js";
+import type { Isolation } from "./isolation/isolation.js";
 import { renderWorkOrder } from "./prompt.js";
-import type { Workspaces } from "./workspace.js";
+import type { GitTokens, Workspaces } from "./workspace.js";
 
 export interface TaskJobInput {
   runKey: string;
@@ -22,6 +23,10 @@ export interface ProcessTaskDeps {
   github(installationId: number): Promise<GitHubPort>;
   workspaces: Workspaces;
   backends: BackendConfig[];
+  /** where agents and verify commands run (bubblewrap unless the operator opted out) */
+  isolation: Isolation;
+  /** whether a backend (by name), or "verify", shares the worker's network; default: none */
+  network?: (name: string) => boolean;
   /** where each attempt's prompt, log and report are kept for the operator */
   logsDir: string;
   taskTimeoutMs: number;
@@ -67,6 +72,8 @@ export async function processTask(
       status: "in_progress",
       attempts: job.attempt,
       startedAt: new Date().toISOString(),
+      // The status comment warns about work done outside the agent sandbox.
+      ...(deps.isolation.sandboxed ? {} : { unsandboxed: true }),
     };
   });
   if (!claimed) return;
@@ -152,11 +159,16 @@ async function work(
   const task = claimed;
   const github = await deps.github(job.installationId);
   const repo = { owner: run.owner, repo: run.repo };
-  const [info, issue, token] = await Promise.all([
+  const [info, issue, identity] = await Promise.all([
     github.repoInfo(repo),
     github.issue(repo, run.issueNumber),
-    github.installationToken(),
+    github.botIdentity(),
   ]);
+  // Every git operation gets a token of its own, for this repository only, revoked after it.
+  const tokens: GitTokens = async (access) => {
+    const minted = await github.gitToken(repo, access);
+    return { value: minted.token, revoke: minted.revoke };
+  };
   const group = run.groups.find((g) => g.name === task.group);
   const branch = group?.branch ?? `orchestrate/${run.issueNumber}-${task.group}`;
   const repoRef = {
@@ -166,7 +178,7 @@ async function work(
     defaultBranch: info.defaultBranch,
   };
   if (crashed) {
-    const sha = await deps.workspaces.findCommit(repoRef, branch, token, {
+    const sha = await deps.workspaces.findCommit(repoRef, branch, tokens, {
       trailer: taskTrailer(run, task),
       since: new Date(crashed.startedAt ?? run.createdAt),
     });
@@ -237,7 +249,13 @@ async function work(
       workspaces: deps.workspaces,
       repo: repoRef,
       branch,
-      token,
+      tokens,
+      isolation: deps.isolation,
+      network: {
+        agent: deps.network?.(backend.name) ?? false,
+        verify: deps.network?.("verify") ?? false,
+      },
+      identity,
       taskKey: `${run.issueNumber}-${task.id}-a${job.attempt}-${backend.name}`,
       backend,
       prompt,

@@ -1,8 +1,9 @@
 // The task's verify command (from .github/orchestrate.yml): the repository's own definition of
-// "this change works". It runs repository code, so it gets the same scrubbed environment as an
-// agent and its own process group, like every command a worker starts.
+// "this change works". It runs repository code, so it runs like an agent: the same scrubbed
+// environment, the same sandbox, its own process group.
 
 import { scrubbedEnv } from "./backends.js";
+import type { Isolation } from "./isolation/isolation.js";
 import { runCommand } from "./runCommand.js";
 
 export type VerifyResult =
@@ -27,19 +28,36 @@ const MAX_OUTPUT_BYTES = 256 * 1024;
  * Runs `cmd` through `sh -c` in `cwd`. `CI=true` is set (unless the environment has CI) because
  * test runners then skip watch mode and interactive prompts.
  */
+export interface VerifySandbox {
+  isolation: Isolation;
+  /** HOME of the command, writable (the attempt's agent HOME). */
+  homeDir: string;
+  network?: boolean;
+}
+
 export async function runVerify(
   cmd: string,
   cwd: string,
   timeoutMs: number,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  sandbox: VerifySandbox,
   options: { killGraceMs?: number } = {},
 ): Promise<VerifyResult> {
   const env = scrubbedEnv(process.env);
   env["CI"] ??= "true";
-  const r = await runCommand({
+  env["HOME"] = sandbox.homeDir;
+  const wrapped = sandbox.isolation.wrap({
     argv: ["sh", "-c", cmd],
     cwd,
     env,
+    writable: [cwd, sandbox.homeDir],
+    readOnly: [],
+    network: sandbox.network ?? false,
+  });
+  const r = await runCommand({
+    argv: wrapped.argv,
+    cwd,
+    env: wrapped.env,
     timeoutMs,
     maxOutputBytes: MAX_OUTPUT_BYTES,
     ...(signal ? { signal } : {}),

@@ -1,25 +1,33 @@
-// The worker's git: one cached clone per repository, one throwaway worktree per task attempt,
-// commits under Orchestrate's identity and fast-forward-only pushes that rebase when another
-// task of the group got there first. This is the only module that knows simple-git.
+// The worker's git: one cached bare clone per repository, one throwaway repository per task
+// attempt for the agent, commits under the App's identity and fast-forward-only pushes of one
+// ref that rebase when another task of the group got there first. This is the only module that
+// knows simple-git.
 //
 // Layout under `root`:
-//   repos/<owner>/<name>.git             bare cache; remote branches under refs/remotes/origin/*
-//   worktrees/<owner>/<name>/<task>-<id> one detached worktree per prepare()
-//   no-hooks/                            empty core.hooksPath for every git command
+//   repos/<owner>/<name>.git                  bare cache, the worker's alone
+//   attempts/<owner>/<name>/<task>-<id>/work  the agent's repository (its own .git)
+//                                       /home the agent's HOME
+//                                       /io   the work order and the agent's report
+//                                       /index, /msg  the worker's, never shown to the agent
+//   no-hooks/, git-home/                      empty core.hooksPath and HOME for the worker's git
 //
-// Every command names the remote URL explicitly and gets its config (token header included)
-// through its own environment, so nothing about the remote or the token is stored in the clone.
+// The agent only ever sees work/, home/ and io/ (through the sandbox). Its result is taken as
+// files: the worker reads work/ with its own repository (GIT_DIR = the cache) and its own
+// index, so nothing the agent writes in work/.git, in hooks, attributes' filters, includes or
+// HOME changes what the worker commits, fetches or pushes. The worker runs no git in a directory
+// the agent could write while the agent can still run.
 
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type SimpleGit, simpleGit } from "simple-git";
 import { buildGitEnv, type GitIdentity } from "./workspace/gitEnv.js";
+import type { GitAccess, GitTokens } from "./workspace/gitTokens.js";
 import { withRepoLock } from "./workspace/repoLock.js";
 import { scrubSecrets, tokenForms } from "./workspace/scrubSecrets.js";
 import { WorkspaceError } from "./workspace/workspaceError.js";
 
+export { fixedToken, type GitToken, type GitTokens } from "./workspace/gitTokens.js";
 export { WorkspaceError } from "./workspace/workspaceError.js";
 
 export interface RepoRef {
@@ -30,13 +38,19 @@ export interface RepoRef {
 }
 
 export interface Workspace {
-  /** The worktree: the agent's working directory. */
+  /** The agent's working directory: its own repository, checked out at the base commit. */
   dir: string;
+  /** The agent's HOME. */
+  home: string;
+  /** Where the work order and the agent's report are exchanged. */
+  io: string;
   /** The remote branch this work lands on. */
   branch: string;
-  /** The commit the worktree started from (tip of origin/<branch>, or of the default branch). */
+  /** The commit the work started from (tip of origin/<branch>, or of the default branch). */
   baseSha: string;
   repo: RepoRef;
+  /** The attempt's folder (the worker's own files live here beside the agent's). */
+  root: string;
 }
 
 export interface WorkspacesOptions {
@@ -44,7 +58,7 @@ export interface WorkspacesOptions {
   root: string;
   /** Environment git runs with (default process.env); unsafe GIT_* variables are dropped. */
   gitEnv?: NodeJS.ProcessEnv;
-  /** Author and committer of every commit. */
+  /** Author and committer of every commit, unless a commit names its own. */
   identity: GitIdentity;
   /** Longest a git command may go without output before it is killed. Default 10 minutes. */
   gitTimeoutMs?: number;
@@ -57,6 +71,7 @@ export type PushResult =
 /** How many times a push that lost the race is rebased and retried before giving up. */
 const MAX_PUSH_ROUNDS = 5;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const GIT_NETWORK_TRIES = 4;
 
 function checkBranch(branch: string): void {
   const bad =
@@ -84,7 +99,17 @@ function checkRepo(repo: RepoRef): void {
   checkBranch(repo.defaultBranch);
 }
 
-const GIT_NETWORK_TRIES = 4;
+interface GitCall {
+  /** GIT_DIR; null for commands that take no repository. */
+  gitDir: string | null;
+  workTree?: string;
+  indexFile?: string;
+  /** For network commands: the token access they need. */
+  access?: GitAccess;
+  tokens?: GitTokens;
+  url?: string;
+  identity?: GitIdentity;
+}
 
 export class Workspaces {
   private readonly root: string;
@@ -92,6 +117,7 @@ export class Workspaces {
   private readonly identity: GitIdentity;
   private readonly gitTimeoutMs: number;
   private readonly hooksDir: string;
+  private readonly gitHome: string;
 
   constructor(o: WorkspacesOptions) {
     this.root = o.root;
@@ -99,17 +125,18 @@ export class Workspaces {
     this.identity = o.identity;
     this.gitTimeoutMs = o.gitTimeoutMs ?? 10 * 60 * 1000;
     this.hooksDir = join(o.root, "no-hooks");
+    this.gitHome = join(o.root, "git-home");
   }
 
   /**
-   * A fresh worktree at the tip of origin/<branch>; when the remote has no such branch yet,
-   * at the tip of the default branch (the branch is created on the remote by the first push).
-   * The worktree's HEAD is detached, so any number of worktrees can work on one branch.
+   * A fresh repository for the agent at the tip of origin/<branch>; when the remote has no such
+   * branch yet, at the tip of the default branch (the branch is created by the first push). It
+   * is a shallow clone of that one commit, on a local branch of the group branch's name.
    */
   async prepare(
     repo: RepoRef,
     branch: string,
-    token: string | null,
+    tokens: GitTokens,
     taskKey: string,
   ): Promise<Workspace> {
     checkRepo(repo);
@@ -117,8 +144,7 @@ export class Workspaces {
     const cache = this.cacheDir(repo);
     return withRepoLock(cache, async () => {
       await this.ensureCache(repo, cache);
-      await this.fetch(repo, cache, token);
-      await this.run(cache, null, repo.cloneUrl, ["worktree", "prune"]);
+      await this.fetch(repo, cache, tokens);
       const base =
         (await this.remoteTip(cache, branch)) ?? (await this.remoteTip(cache, repo.defaultBranch));
       if (base === null) {
@@ -128,79 +154,109 @@ export class Workspaces {
         );
       }
       const safeKey = taskKey.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 60) || "task";
-      const dir = join(
+      const root = join(
         this.root,
-        "worktrees",
+        "attempts",
         repo.owner,
         repo.name,
         `${safeKey}-${randomBytes(4).toString("hex")}`,
       );
-      await mkdir(dirname(dir), { recursive: true });
-      await this.run(cache, null, repo.cloneUrl, ["worktree", "add", "--detach", dir, base]);
-      return { dir, branch, baseSha: base, repo };
+      const ws: Workspace = {
+        dir: join(root, "work"),
+        home: join(root, "home"),
+        io: join(root, "io"),
+        branch,
+        baseSha: base,
+        repo,
+        root,
+      };
+      for (const dir of [ws.dir, ws.home, ws.io]) await mkdir(dir, { recursive: true });
+      // Nothing of the agent's has run yet: these commands may use the agent's repository.
+      const agentGit = join(ws.dir, ".git");
+      await this.run(["init", "--quiet", ws.dir], { gitDir: null });
+      await this.run(["config", "user.name", this.identity.name], { gitDir: agentGit });
+      await this.run(["config", "user.email", this.identity.email], { gitDir: agentGit });
+      await this.run(["fetch", "--quiet", "--no-tags", "--depth=1", `file://${cache}`, base], {
+        gitDir: agentGit,
+      });
+      await this.run(["checkout", "--quiet", "-B", branch, base], {
+        gitDir: agentGit,
+        workTree: ws.dir,
+      });
+      return ws;
     });
   }
 
-  /** False when the worktree was deleted or broken (typically by the agent). */
+  /** False when the agent deleted its working directory or its repository. */
   async isIntact(ws: Workspace): Promise<boolean> {
-    if (!existsSync(join(ws.dir, ".git"))) return false;
-    try {
-      await this.run(ws.dir, null, ws.repo.cloneUrl, ["rev-parse", "--verify", "HEAD"]);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /**
-   * Stages everything (.gitignore respected) and commits it. Returns the new HEAD, or null
-   * when HEAD is still the base commit — nothing changed. Commits the agent made itself count
-   * as changes.
-   */
-  async commitAll(ws: Workspace, message: string): Promise<string | null> {
-    const url = ws.repo.cloneUrl;
-    await this.run(ws.dir, null, url, ["add", "--all"]);
-    const staged = await this.run(ws.dir, null, url, ["diff", "--cached", "--name-only"]);
-    if (staged.trim() !== "") {
-      // The message (often a task title) goes through a file: as an argument, text such as
-      // "--upload-pack" would be read as an option by simple-git's guard.
-      const messageFile = join(this.root, "tmp", `${randomBytes(6).toString("hex")}.msg`);
-      await mkdir(dirname(messageFile), { recursive: true });
-      await writeFile(messageFile, message);
+    const isDir = async (path: string) => {
       try {
-        await this.run(ws.dir, null, url, ["commit", "--no-verify", "--quiet", "-F", messageFile]);
-      } finally {
-        await rm(messageFile, { force: true });
+        return (await lstat(path)).isDirectory();
+      } catch {
+        return false;
       }
-    }
-    const head = await this.head(ws);
-    return head === ws.baseSha ? null : head;
+    };
+    return (await isDir(ws.dir)) && (await isDir(join(ws.dir, ".git")));
   }
 
   /**
-   * Pushes HEAD to refs/heads/<branch> as a fast-forward (never forced). When the remote moved
-   * meanwhile, fetches, rebases our commits onto the new tip, asks `reverify` and tries again,
-   * a bounded number of times. A rebase conflict is aborted and reported as "conflict".
+   * Takes the agent's files as they are now (.gitignore respected) into one commit on the base,
+   * built in the worker's repository with the worker's index. Returns the commit, or null when
+   * the files are the base's. Commits the agent made itself are not taken, only their files;
+   * the commit's author is `identity` (default: the workspace identity), never the agent's.
+   * Call it only once no process of the agent's can still be running.
+   */
+  async capture(ws: Workspace, message: string, identity?: GitIdentity): Promise<string | null> {
+    const cache = this.cacheDir(ws.repo);
+    const index = join(ws.root, "index");
+    const files = { gitDir: cache, workTree: ws.dir, indexFile: index };
+    await rm(index, { force: true });
+    await this.run(["read-tree", ws.baseSha], files);
+    await this.run(["add", "--all"], files);
+    const embedded = await this.newGitlinks(ws, files);
+    if (embedded.length > 0) {
+      throw new WorkspaceError(
+        "bad-change",
+        `the change holds a git repository of its own at ${embedded.slice(0, 5).join(", ")}: ` +
+          "remove its .git (or add it as a proper submodule) and commit plain files",
+      );
+    }
+    const tree = (await this.run(["write-tree"], files)).trim();
+    const baseTree = (await this.run(["rev-parse", `${ws.baseSha}^{tree}`], files)).trim();
+    if (tree === baseTree) return null;
+    return this.commitTree(ws, tree, ws.baseSha, message, identity);
+  }
+
+  /**
+   * Pushes `sha` to refs/heads/<branch> of the remote as a fast-forward, and nothing else (no
+   * tags, no other ref). When the remote moved meanwhile, fetches, replays the change onto the
+   * new tip (the files of the agent's directory are brought up to date for `reverify`), asks
+   * `reverify` and tries again, a bounded number of times. A conflict is reported as such.
    */
   async push(
     ws: Workspace,
-    token: string | null,
+    sha: string,
+    tokens: GitTokens,
     reverify: () => Promise<boolean>,
   ): Promise<PushResult> {
     const url = ws.repo.cloneUrl;
     const cache = this.cacheDir(ws.repo);
-    let upstream = ws.baseSha;
+    let head = sha;
     let rebased = false;
     for (let round = 1; round <= MAX_PUSH_ROUNDS; round++) {
-      const head = await this.head(ws);
       let failure: string;
       try {
-        await this.run(ws.dir, token, url, [
-          "push",
-          "--porcelain",
-          url,
-          `HEAD:refs/heads/${ws.branch}`,
-        ]);
+        await this.run(
+          [
+            "push",
+            "--porcelain",
+            "--no-verify",
+            "--no-follow-tags",
+            url,
+            `${head}:refs/heads/${ws.branch}`,
+          ],
+          { gitDir: cache, access: "write", tokens, url },
+        );
         return { ok: true, sha: head, rebased };
       } catch (err) {
         failure = (err as Error).message;
@@ -208,28 +264,16 @@ export class Workspaces {
 
       // Find out why: if the remote branch now has commits we don't, we lost a race.
       const tip = await withRepoLock(cache, async () => {
-        await this.fetch(ws.repo, cache, token);
+        await this.fetch(ws.repo, cache, tokens);
         return this.remoteTip(cache, ws.branch);
       });
-      if (tip === null || (await this.contains(ws.dir, url, head, tip))) {
+      if (tip === null || (await this.contains(cache, head, tip))) {
         return { ok: false, reason: "rejected", detail: failure };
       }
-
-      // What verify left in the tree is not part of the commit; it must not block the rebase.
-      await this.run(ws.dir, null, url, ["reset", "--hard", "--quiet", "HEAD"]);
-      await this.run(ws.dir, null, url, ["clean", "-fd", "--quiet"]);
-      try {
-        await this.run(ws.dir, null, url, ["rebase", "--onto", tip, upstream]);
-      } catch (err) {
-        await this.run(ws.dir, null, url, ["rebase", "--abort"]).catch(() => undefined);
-        return {
-          ok: false,
-          reason: "conflict",
-          detail: `rebasing onto ${ws.branch} at ${tip.slice(0, 12)} conflicted: ${(err as Error).message}`,
-        };
-      }
+      const merged = await this.replay(ws, head, tip);
+      if (!merged.ok) return { ok: false, reason: "conflict", detail: merged.detail };
+      head = merged.sha;
       rebased = true;
-      upstream = tip;
       if (!(await reverify())) {
         return {
           ok: false,
@@ -245,42 +289,32 @@ export class Workspaces {
     };
   }
 
-  /** Removes the worktree and its bookkeeping; a directory the agent already deleted is fine. */
+  /** Removes the attempt's folders; a directory the agent already emptied is fine. */
   async remove(ws: Workspace): Promise<void> {
-    const cache = this.cacheDir(ws.repo);
-    await withRepoLock(cache, async () => {
-      if (existsSync(cache)) {
-        await this.run(cache, null, ws.repo.cloneUrl, [
-          "worktree",
-          "remove",
-          "--force",
-          ws.dir,
-        ]).catch(() => undefined);
-      }
-      await rm(ws.dir, { recursive: true, force: true });
-      if (existsSync(cache)) await this.run(cache, null, ws.repo.cloneUrl, ["worktree", "prune"]);
-    });
+    await rm(ws.root, { recursive: true, force: true });
   }
 
   /**
-   * Deletes every worktree under the root and prunes the caches' bookkeeping. For worker
-   * start-up: worktrees of a process that died are never removed by their attempts. Call it
-   * only while no attempt of this root is running.
+   * Deletes every attempt folder under the root. For worker start-up: folders of a process that
+   * died are never removed by their attempts. Call it only while no attempt of this root runs.
    */
   async cleanup(): Promise<void> {
+    await rm(join(this.root, "attempts"), { recursive: true, force: true });
     await rm(join(this.root, "worktrees"), { recursive: true, force: true });
     await rm(join(this.root, "tmp"), { recursive: true, force: true });
     const reposDir = join(this.root, "repos");
-    if (!existsSync(reposDir)) return;
-    for (const owner of await readdir(reposDir)) {
+    let owners: string[];
+    try {
+      owners = await readdir(reposDir);
+    } catch {
+      return;
+    }
+    for (const owner of owners) {
       for (const entry of await readdir(join(reposDir, owner))) {
-        const cache = join(reposDir, owner, entry);
+        // A cache whose creation was interrupted (".tmp-*"): start it again next time.
         if (!entry.endsWith(".git")) {
-          // A cache whose creation was interrupted (".tmp-*"): start it again next time.
-          await rm(cache, { recursive: true, force: true });
-          continue;
+          await rm(join(reposDir, owner, entry), { recursive: true, force: true });
         }
-        await withRepoLock(cache, () => this.run(cache, null, "", ["worktree", "prune"]));
       }
     }
   }
@@ -294,7 +328,7 @@ export class Workspaces {
   async findCommit(
     repo: RepoRef,
     branch: string,
-    token: string | null,
+    tokens: GitTokens,
     o: { trailer: string; since: Date },
   ): Promise<string | null> {
     checkRepo(repo);
@@ -302,19 +336,22 @@ export class Workspaces {
     const cache = this.cacheDir(repo);
     return withRepoLock(cache, async () => {
       await this.ensureCache(repo, cache);
-      await this.fetch(repo, cache, token);
+      await this.fetch(repo, cache, tokens);
       const tip = await this.remoteTip(cache, branch);
       if (tip === null) return null;
       const base =
         branch === repo.defaultBranch ? null : await this.remoteTip(cache, repo.defaultBranch);
-      const out = await this.run(cache, null, repo.cloneUrl, [
-        "log",
-        "--format=%H %ct%x1f%B%x1e",
-        "--fixed-strings",
-        `--grep=${o.trailer}`,
-        tip,
-        ...(base ? [`^${base}`] : []),
-      ]);
+      const out = await this.run(
+        [
+          "log",
+          "--format=%H %ct%x1f%B%x1e",
+          "--fixed-strings",
+          `--grep=${o.trailer}`,
+          tip,
+          ...(base ? [`^${base}`] : []),
+        ],
+        { gitDir: cache },
+      );
       // Second resolution, and a second of slack: the commit and `since` come from one clock.
       const sinceSeconds = Math.floor(o.since.getTime() / 1000) - 1;
       for (const entry of out.split("\x1e")) {
@@ -328,15 +365,15 @@ export class Workspaces {
   }
 
   /** The remote's current commit of `branch`, or null when it has no such branch. */
-  async headOf(repo: RepoRef, branch: string, token: string | null): Promise<string | null> {
+  async headOf(repo: RepoRef, branch: string, tokens: GitTokens): Promise<string | null> {
     checkRepo(repo);
     checkBranch(branch);
-    await mkdir(this.root, { recursive: true });
-    const out = await this.run(this.root, token, repo.cloneUrl, [
-      "ls-remote",
-      repo.cloneUrl,
-      `refs/heads/${branch}`,
-    ]);
+    const out = await this.run(["ls-remote", repo.cloneUrl, `refs/heads/${branch}`], {
+      gitDir: null,
+      access: "read",
+      tokens,
+      url: repo.cloneUrl,
+    });
     for (const line of out.split("\n")) {
       const [sha, ref] = line.trim().split(/\s+/);
       if (ref === `refs/heads/${branch}` && sha) return sha;
@@ -348,38 +385,119 @@ export class Workspaces {
     return join(this.root, "repos", repo.owner, `${repo.name}.git`);
   }
 
+  /** New embedded repositories (gitlinks) in the index that the base commit did not have. */
+  private async newGitlinks(
+    ws: Workspace,
+    files: { gitDir: string; workTree: string; indexFile: string },
+  ): Promise<string[]> {
+    const staged = await this.run(["ls-files", "--stage", "-z"], files);
+    const links = staged
+      .split("\0")
+      .filter((e) => e.startsWith("160000 "))
+      .map((e) => e.slice(e.indexOf("\t") + 1));
+    if (links.length === 0) return [];
+    const before = await this.run(["ls-tree", "-r", "-z", ws.baseSha], { gitDir: files.gitDir });
+    const had = new Set(
+      before
+        .split("\0")
+        .filter((e) => e.startsWith("160000 "))
+        .map((e) => e.slice(e.indexOf("\t") + 1)),
+    );
+    return links.filter((path) => !had.has(path));
+  }
+
+  private async commitTree(
+    ws: Workspace,
+    tree: string,
+    parent: string,
+    message: string,
+    identity?: GitIdentity,
+  ): Promise<string> {
+    // The message (often a task title) goes through a file: as an argument, text such as
+    // "--upload-pack" would be read as an option by simple-git's guard.
+    const messageFile = join(ws.root, "msg");
+    await writeFile(messageFile, message);
+    const out = await this.run(["commit-tree", tree, "-p", parent, "-F", messageFile], {
+      gitDir: this.cacheDir(ws.repo),
+      ...(identity ? { identity } : {}),
+    });
+    return out.trim();
+  }
+
+  /**
+   * `head`'s change replayed onto `tip` (a three-way merge of trees, no work tree involved),
+   * as one commit whose parent is `tip`; the agent's directory is then brought to that tree.
+   */
+  private async replay(
+    ws: Workspace,
+    head: string,
+    tip: string,
+  ): Promise<{ ok: true; sha: string } | { ok: false; detail: string }> {
+    const cache = this.cacheDir(ws.repo);
+    let tree: string;
+    try {
+      tree = (
+        await this.run(["merge-tree", "--write-tree", "--name-only", tip, head], { gitDir: cache })
+      )
+        .split("\n")[0]!
+        .trim();
+    } catch (err) {
+      return {
+        ok: false,
+        detail: `rebasing onto ${ws.branch} at ${tip.slice(0, 12)} conflicted: ${(err as Error).message}`,
+      };
+    }
+    const message = await this.run(["log", "-1", "--format=%B", head], { gitDir: cache });
+    const author = await this.run(["log", "-1", "--format=%an%x00%ae", head], { gitDir: cache });
+    const [name = this.identity.name, email = this.identity.email] = author.trim().split("\0");
+    const sha = await this.commitTree(ws, tree, tip, message.trimEnd(), { name, email });
+    await this.run(["read-tree", "--reset", "-u", tree], {
+      gitDir: cache,
+      workTree: ws.dir,
+      indexFile: join(ws.root, "index"),
+    });
+    return { ok: true, sha };
+  }
+
   /** Creates the bare cache once; a half-made one (crash during init) is replaced. */
   private async ensureCache(repo: RepoRef, cache: string): Promise<void> {
-    if (existsSync(join(cache, "HEAD")) && existsSync(join(cache, "objects"))) return;
+    await mkdir(this.gitHome, { recursive: true });
+    await mkdir(this.hooksDir, { recursive: true });
+    await chmod(this.hooksDir, 0o555);
+    try {
+      if ((await lstat(join(cache, "objects"))).isDirectory()) return;
+    } catch {
+      // not made yet
+    }
     await rm(cache, { recursive: true, force: true });
     await mkdir(dirname(cache), { recursive: true });
-    await mkdir(this.hooksDir, { recursive: true });
     const tmp = `${cache}.tmp-${randomBytes(4).toString("hex")}`;
-    await this.run(dirname(cache), null, repo.cloneUrl, ["init", "--quiet", "--bare", tmp]);
-    // Worktrees of several tasks share the object store: no automatic gc may prune under them.
-    await this.run(tmp, null, repo.cloneUrl, ["config", "gc.auto", "0"]);
+    await this.run(["init", "--quiet", "--bare", tmp], { gitDir: null });
+    // Commits built for tasks are dangling until pushed: no automatic gc may prune them.
+    await this.run(["config", "gc.auto", "0"], { gitDir: tmp });
     await rename(tmp, cache);
   }
 
-  private async fetch(repo: RepoRef, cache: string, token: string | null): Promise<void> {
-    await this.run(cache, token, repo.cloneUrl, [
-      "fetch",
-      "--quiet",
-      "--prune",
-      "--no-tags",
-      repo.cloneUrl,
-      "+refs/heads/*:refs/remotes/origin/*",
-    ]);
+  private async fetch(repo: RepoRef, cache: string, tokens: GitTokens): Promise<void> {
+    await this.run(
+      [
+        "fetch",
+        "--quiet",
+        "--prune",
+        "--no-tags",
+        repo.cloneUrl,
+        "+refs/heads/*:refs/remotes/origin/*",
+      ],
+      { gitDir: cache, access: "read", tokens, url: repo.cloneUrl },
+    );
   }
 
   private async remoteTip(cache: string, branch: string): Promise<string | null> {
     const ref = `refs/remotes/origin/${branch}`;
     // for-each-ref also matches refs below a prefix, so compare the name exactly.
-    const out = await this.run(cache, null, "", [
-      "for-each-ref",
-      "--format=%(objectname) %(refname)",
-      ref,
-    ]);
+    const out = await this.run(["for-each-ref", "--format=%(objectname) %(refname)", ref], {
+      gitDir: cache,
+    });
     for (const line of out.split("\n")) {
       const [sha, name] = line.split(" ");
       if (name === ref && sha) return sha;
@@ -387,61 +505,54 @@ export class Workspaces {
     return null;
   }
 
-  private async head(ws: Workspace): Promise<string> {
-    return (
-      await this.run(ws.dir, null, ws.repo.cloneUrl, ["rev-parse", "--verify", "HEAD"])
-    ).trim();
-  }
-
   /** Whether `commit` is already part of `head`'s history. */
-  private async contains(dir: string, url: string, head: string, commit: string): Promise<boolean> {
-    const count = await this.run(dir, null, url, ["rev-list", "--count", `${head}..${commit}`]);
+  private async contains(cache: string, head: string, commit: string): Promise<boolean> {
+    const count = await this.run(["rev-list", "--count", `${head}..${commit}`], { gitDir: cache });
     return count.trim() === "0";
   }
 
   /**
-   * Runs one git command in `dir`. The token, if any, reaches git through this command's
-   * environment only; any error is rethrown as a WorkspaceError with the token scrubbed.
+   * Runs one git command in the worker's own directory. A network command gets a token minted
+   * for it alone, through its environment only, revoked when it ends; any error is rethrown as
+   * a WorkspaceError with the token scrubbed. GitHub answers git over HTTPS with 5xx, or
+   * 403/429 for a secondary rate limit, at times: network commands are tried again with backoff
+   * rather than costing the task an attempt (a push that did land is a no-op the second time).
    */
-  private async run(
-    dir: string,
-    token: string | null,
-    url: string,
-    args: string[],
-  ): Promise<string> {
-    // GitHub answers git over HTTPS with 5xx, or 403/429 for a secondary rate limit, at times:
-    // network commands are tried again with backoff rather than costing the task an attempt.
-    // A push that did land before its answer was lost is a no-op the second time.
-    const network = args[0] === "fetch" || args[0] === "push" || args[0] === "ls-remote";
+  private async run(args: string[], call: GitCall): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.runOnce(dir, token, url, args);
+        return await this.runOnce(args, call);
       } catch (error) {
         const transient =
           /returned error: (5\d\d|403|429)|RPC failed|early EOF|Connection (refused|reset)/i;
-        if (!network || attempt >= GIT_NETWORK_TRIES || !transient.test((error as Error).message))
+        if (
+          !call.access ||
+          attempt >= GIT_NETWORK_TRIES ||
+          !transient.test((error as Error).message)
+        )
           throw error;
         await new Promise((r) => setTimeout(r, 1000 * 2 ** (attempt - 1)));
       }
     }
   }
 
-  private async runOnce(
-    dir: string,
-    token: string | null,
-    url: string,
-    args: string[],
-  ): Promise<string> {
+  private async runOnce(args: string[], call: GitCall): Promise<string> {
+    await mkdir(this.gitHome, { recursive: true });
+    const token = call.access && call.tokens ? await call.tokens(call.access) : null;
     const { env, allowEnvironment } = buildGitEnv(this.baseEnv, {
-      identity: this.identity,
+      identity: call.identity ?? this.identity,
       hooksDir: this.hooksDir,
-      token,
-      url,
+      homeDir: this.gitHome,
+      gitDir: call.gitDir,
+      ...(call.workTree !== undefined ? { workTree: call.workTree } : {}),
+      ...(call.indexFile !== undefined ? { indexFile: call.indexFile } : {}),
+      token: token?.value ?? null,
+      url: call.url ?? "",
     });
     let git: SimpleGit;
     try {
       git = simpleGit({
-        baseDir: dir,
+        baseDir: this.gitHome,
         allowEnvironment,
         // These categories are only ever set by buildGitEnv (never from task input).
         unsafe: {
@@ -454,15 +565,17 @@ export class Workspaces {
         },
         timeout: { block: this.gitTimeoutMs },
         // Any non-zero exit is an error (simple-git's default ignores one without stderr), and
-        // its message carries stdout too: push and rebase explain themselves there.
+        // its message carries stdout too: push and merge-tree explain themselves there.
         errors: (error, result) =>
           result.exitCode === 0 ? error : Buffer.concat([...result.stdOut, ...result.stdErr]),
       }).env(env);
       return await git.raw(args);
     } catch (err) {
-      const secrets = tokenForms(token);
+      const secrets = tokenForms(token?.value);
       const detail = scrubSecrets(err instanceof Error ? err.message : String(err), secrets).trim();
       throw new WorkspaceError("git-failed", `git ${args[0]} failed: ${detail || "no output"}`);
+    } finally {
+      await token?.revoke().catch(() => undefined);
     }
   }
 }

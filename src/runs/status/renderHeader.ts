@@ -14,5 +14,12 @@ export function renderHeader({ run, tasks }: RunSnapshot): string {
   }
   const lines = [`### ${runStateLabel(run.state)} · Orchestrate run`, facts.join(" · ")];
   if (run.reason) lines.push("", `_${inlineText(run.reason, 300)}_`);
+  const unsandboxed = tasks.filter((t) => t.unsandboxed).length;
+  if (unsandboxed > 0) {
+    lines.push(
+      "",
+      `> [!WARNING]\n> **Unsandboxed:** ${unsandboxed === 1 ? "1 task" : `${unsandboxed} tasks`} ran on a worker whose operator turned the agent sandbox off (\`ORCHESTRATE_UNSAFE_NO_SANDBOX\`): those agents could read the worker's files and the tokens it uses.`,
+    );
+  }
   return lines.join("\n");
 }

@@ -1,9 +1,10 @@
-import { mintInstallationToken } from "../auth.js";
+import { mintInstallationToken, parseAuthorization } from "../auth.js";
 import { APP_PERMISSIONS, appJson, installationJson } from "../shapes/appJson.js";
 import { repositoryJson } from "../shapes/repositoryJson.js";
+import type { TokenAccess } from "../state.js";
 import { paginate } from "./paginate.js";
 import { findRepo, intParam } from "./requireRepo.js";
-import { json, notFound, type RouteTable } from "./routeContext.js";
+import { HttpError, json, notFound, type RouteContext, type RouteTable } from "./routeContext.js";
 
 // The app's own endpoints (JWT-authenticated) and the installation's repository list.
 
@@ -40,13 +41,29 @@ export const appRoutes: RouteTable = {
   "apps/create-installation-access-token": (ctx) => {
     const installation = ctx.state.installations.get(intParam(ctx, "installation_id"));
     if (!installation) throw notFound();
-    const { token, expiresAt } = mintInstallationToken(ctx.state, installation);
+    const scope = tokenScope(ctx, installation.id);
+    const { token, expiresAt, grant } = mintInstallationToken(ctx.state, installation, scope);
+    const repos =
+      grant.repositoryIds === null
+        ? null
+        : [...ctx.state.repos.values()].filter((r) => grant.repositoryIds?.includes(r.id));
     return json(201, {
       token,
       expires_at: expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
-      permissions: { ...APP_PERMISSIONS },
-      repository_selection: "all",
+      permissions: { ...grant.permissions },
+      repository_selection: repos === null ? "all" : "selected",
+      ...(repos ? { repositories: repos.map((r) => repositoryJson(ctx.state, r)) } : {}),
     });
+  },
+
+  // The token the request carries is refused from now on (GitHub answers 204 either way).
+  "apps/revoke-installation-access-token": (ctx) => {
+    const credential = parseAuthorization(ctx.headers.authorization)?.credential ?? "";
+    for (const installation of ctx.state.installations.values()) {
+      const grant = installation.tokens.get(credential);
+      if (grant) grant.revokedAt = ctx.state.now().getTime();
+    }
+    return { status: 204 };
   },
 
   "apps/get-repo-installation": (ctx) => {
@@ -96,3 +113,49 @@ export const appRoutes: RouteTable = {
     });
   },
 };
+
+/**
+ * The narrowing asked for when minting (`repositories` by name, `repository_ids`, `permissions`),
+ * refused with GitHub's 422 when it reaches past what the installation has.
+ */
+function tokenScope(
+  ctx: RouteContext,
+  installationId: number,
+): { repositoryIds: number[] | null; permissions?: Record<string, TokenAccess> } {
+  const body = (ctx.body ?? {}) as {
+    repositories?: string[];
+    repository_ids?: number[];
+    permissions?: Record<string, string>;
+  };
+  const own = [...ctx.state.repos.values()].filter((r) => r.installationId === installationId);
+  let repositoryIds: number[] | null = null;
+  if (body.repositories || body.repository_ids) {
+    const wanted = [
+      ...(body.repositories ?? []).map(
+        (name) => own.find((r) => r.name.toLowerCase() === name.toLowerCase())?.id ?? -1,
+      ),
+      ...(body.repository_ids ?? []).map((id) => own.find((r) => r.id === id)?.id ?? -1),
+    ];
+    if (wanted.includes(-1)) {
+      throw new HttpError(
+        422,
+        "There is at least one repository that does not exist or is not accessible to the parent installation.",
+      );
+    }
+    repositoryIds = [...new Set(wanted)];
+  }
+  if (!body.permissions) return { repositoryIds };
+  const granted = APP_PERMISSIONS as Record<string, TokenAccess>;
+  const permissions: Record<string, TokenAccess> = {};
+  for (const [name, access] of Object.entries(body.permissions)) {
+    const held = granted[name];
+    const fits = held === "write" || (held === "read" && access === "read");
+    if (!fits || (access !== "read" && access !== "write")) {
+      throw new HttpError(422, "The permissions requested are not granted to this installation.");
+    }
+    permissions[name] = access;
+  }
+  // GitHub always includes metadata: read in a narrowed token.
+  permissions["metadata"] ??= "read";
+  return { repositoryIds, permissions };
+}

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { grantAllows } from "../auth.js";
 import { authenticate } from "../authenticate.js";
 import { takeFault, takeFaultAfterWrite } from "../faults.js";
 import {
@@ -9,9 +10,12 @@ import {
   type SandboxRuntime,
   sendJson,
 } from "../runtime.js";
+import type { TokenGrant } from "../state.js";
 import { buildEvent } from "../webhookDriver.js";
 import { JWT_OPERATIONS } from "./apps.js";
 import type { OperationInfo } from "./openApiIndex.js";
+import { operationPermission } from "./operationPermission.js";
+import { findRepo } from "./requireRepo.js";
 import { restRoutes } from "./restRoutes.js";
 import { HttpError, type RestResult } from "./routeContext.js";
 import { validateSchema } from "./validateSchema.js";
@@ -80,6 +84,11 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
     return;
   }
   const who = caller.installationId;
+  const refused = scopeRefusal(rt, operation.operationId, method, params, caller.grant);
+  if (refused) {
+    answer(refused.status, refused.message, who, body ?? null);
+    return;
+  }
 
   const fault = takeFault(rt.state, operation.operationId, ex.requestId);
   if (fault) {
@@ -225,6 +234,35 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
     cost: 0,
     body: body ?? null,
   });
+}
+
+/**
+ * A narrowed token reaches only its repositories (others are 404, as if they did not exist) and
+ * only its permissions (403, GitHub's message for an App that lacks one).
+ */
+function scopeRefusal(
+  rt: SandboxRuntime,
+  operationId: string,
+  method: string,
+  params: Record<string, string>,
+  grant: TokenGrant | null,
+): { status: number; message: string } | null {
+  if (!grant) return null;
+  const needs = operationPermission(operationId, method);
+  const repo =
+    params["owner"] !== undefined && params["repo"] !== undefined
+      ? findRepo(rt.state.repos, params["owner"], params["repo"])
+      : null;
+  const verdict = grantAllows(
+    grant,
+    repo?.id ?? null,
+    needs?.permission ?? null,
+    needs?.access ?? "read",
+  );
+  if (verdict === "no-repo") return { status: 404, message: "Not Found" };
+  if (verdict === "no-permission")
+    return { status: 403, message: "Resource not accessible by integration" };
+  return null;
 }
 
 /** What GitHub would refuse in the request itself: bad path/query parameters or body. */

@@ -7,6 +7,7 @@ import { reactionRoutes } from "./reactions.js";
 import { repoRoutes } from "./repos.js";
 import { reviewCommentRoutes } from "./reviewComments.js";
 import type { RouteTable } from "./routeContext.js";
+import { userRoutes } from "./users.js";
 
 /** Every REST operation the sandbox implements, by GitHub operationId. */
 export const restRoutes: RouteTable = {
@@ -18,4 +19,5 @@ export const restRoutes: RouteTable = {
   ...reviewCommentRoutes,
   ...gitRefRoutes,
   ...checkRoutes,
+  ...userRoutes,
 };

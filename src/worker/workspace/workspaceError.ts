@@ -5,7 +5,9 @@ export type WorkspaceErrorCode =
   /** A git command failed (network, auth, disk, corrupt cache). Retrying may help. */
   | "git-failed"
   /** The caller passed something unusable (bad branch name, repo name, missing default branch). */
-  | "bad-input";
+  | "bad-input"
+  /** The agent's files cannot be committed as they are (e.g. an embedded repository). */
+  | "bad-change";
 
 export class WorkspaceError extends Error {
   override readonly name = "WorkspaceError";
