@@ -143,7 +143,7 @@ export class Workspaces {
     checkBranch(branch);
     const cache = this.cacheDir(repo);
     return withRepoLock(cache, async () => {
-      await this.ensureCache(repo, cache);
+      await this.ensureCache(cache);
       await this.fetch(repo, cache, tokens);
       const base =
         (await this.remoteTip(cache, branch)) ?? (await this.remoteTip(cache, repo.defaultBranch));
@@ -335,7 +335,7 @@ export class Workspaces {
     checkBranch(branch);
     const cache = this.cacheDir(repo);
     return withRepoLock(cache, async () => {
-      await this.ensureCache(repo, cache);
+      await this.ensureCache(cache);
       await this.fetch(repo, cache, tokens);
       const tip = await this.remoteTip(cache, branch);
       if (tip === null) return null;
@@ -460,7 +460,7 @@ export class Workspaces {
   }
 
   /** Creates the bare cache once; a half-made one (crash during init) is replaced. */
-  private async ensureCache(repo: RepoRef, cache: string): Promise<void> {
+  private async ensureCache(cache: string): Promise<void> {
     await mkdir(this.gitHome, { recursive: true });
     await mkdir(this.hooksDir, { recursive: true });
     await chmod(this.hooksDir, 0o555);
