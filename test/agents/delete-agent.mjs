@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Test agent: deletes its own working directory (the worktree) and exits successfully.
-import { rmSync } from "node:fs";
+// Test agent: deletes everything in its working directory, its repository included, and exits
+// successfully. (The directory itself is the sandbox's mount point and cannot be removed.)
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 
-rmSync(process.cwd(), { recursive: true, force: true });
+for (const entry of readdirSync(process.cwd())) {
+  rmSync(join(process.cwd(), entry), { recursive: true, force: true });
+}
 console.log("delete-agent: removed my worktree");

@@ -3,13 +3,14 @@ import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type AttemptOptions, runAttempt } from "../../src/worker/attempt.js";
 import type { BackendConfig } from "../../src/worker/backends.js";
-import { Workspaces } from "../../src/worker/workspace.js";
+import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
+import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {
   agent,
   filesContaining,
   git,
+  hostPidsWithEnv,
   identity,
-  isAlive,
   makeRemote,
   type Remote,
   remoteBranch,
@@ -36,7 +37,10 @@ let base: string;
 let remote: Remote;
 let root: string;
 let workspaces: Workspaces;
+/** Shared with every agent's sandbox: the test and its agents meet here, nowhere else. */
+let shared: string;
 beforeEach(() => {
+  shared = tempDir("orchestrate-shared-");
   base = tempDir();
   remote = makeRemote(base);
   root = join(base, "workspaces");
@@ -48,7 +52,8 @@ function options(taskId: string, overrides: Partial<AttemptOptions> = {}): Attem
     workspaces,
     repo: remote.repo,
     branch: BRANCH,
-    token: TOKEN,
+    tokens: fixedToken(TOKEN),
+    isolation: bwrapIsolation({ shared: [shared] }),
     taskKey: `9-${taskId}-a1`,
     backend: backend("edit-agent.mjs"),
     prompt: `# Work order for ${taskId}`,
@@ -62,14 +67,14 @@ function options(taskId: string, overrides: Partial<AttemptOptions> = {}): Attem
   };
 }
 
-/** No worktree is left behind by an attempt, whatever its outcome. */
+/** No attempt folder is left behind by an attempt, whatever its outcome. */
 function worktreesLeft(): string[] {
-  const dir = join(root, "worktrees", "acme", "widgets");
+  const dir = join(root, "attempts", "acme", "widgets");
   return existsSync(dir) ? readdirSync(dir) : [];
 }
 
 describe("runAttempt", () => {
-  it("runs the agent, verifies, commits and pushes, then removes the worktree", async () => {
+  it("runs the agent, verifies, commits and pushes, then removes its folders", async () => {
     const r = await runAttempt(options("t1", { verify: "test -f t1.txt" }));
     expect(r).toMatchObject({ ok: true, noChange: false, rebased: false });
     expect(r.ok && r.sha).toBe(remoteBranch(remote, BRANCH));
@@ -110,8 +115,8 @@ describe("runAttempt", () => {
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
 
-  it("ends a hanging agent as a timeout and kills its process group", async () => {
-    const pidFile = join(base, "hang.pids");
+  it("ends a hanging agent as a timeout and kills everything it started", async () => {
+    const pidFile = join(shared, "hang.pids");
     const r = await runAttempt(
       options("t1", {
         backend: backend("hang-agent.mjs"),
@@ -120,14 +125,16 @@ describe("runAttempt", () => {
       }),
     );
     expect(r).toMatchObject({ ok: false, reason: "timeout" });
-    const pids = readFileSync(pidFile, "utf8").trim().split(" ").map(Number);
-    await vi.waitFor(() => expect(pids.filter(isAlive)).toEqual([]), { timeout: 10_000 });
+    expect(readFileSync(pidFile, "utf8")).toMatch(/^\d+ \d+\n$/);
+    await vi.waitFor(() => expect(hostPidsWithEnv("HANG_AGENT_PID_FILE", pidFile)).toEqual([]), {
+      timeout: 10_000,
+    });
     expect(remoteBranch(remote, BRANCH)).toBeNull();
     expect(worktreesLeft()).toEqual([]);
   });
 
-  it("stops when aborted, killing the agent's process group", async () => {
-    const pidFile = join(base, "abort.pids");
+  it("stops when aborted, killing the agent and everything it started", async () => {
+    const pidFile = join(shared, "abort.pids");
     const controller = new AbortController();
     const run = runAttempt(
       options("t1", {
@@ -139,11 +146,14 @@ describe("runAttempt", () => {
     await vi.waitFor(() => expect(readFileSync(pidFile, "utf8")).toMatch(/^\d+ \d+\n$/), {
       timeout: 20_000,
     });
+    // Both the agent and its grandchild, seen from the host.
+    expect(hostPidsWithEnv("HANG_AGENT_PID_FILE", pidFile).length).toBeGreaterThanOrEqual(2);
     controller.abort();
     const r = await run;
     expect(r).toMatchObject({ ok: false, reason: "aborted" });
-    const pids = readFileSync(pidFile, "utf8").trim().split(" ").map(Number);
-    await vi.waitFor(() => expect(pids.filter(isAlive)).toEqual([]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(hostPidsWithEnv("HANG_AGENT_PID_FILE", pidFile)).toEqual([]), {
+      timeout: 10_000,
+    });
     expect(worktreesLeft()).toEqual([]);
   });
 
@@ -152,8 +162,6 @@ describe("runAttempt", () => {
     expect(r).toMatchObject({ ok: false, reason: "workspace-lost" });
     expect(remoteBranch(remote, BRANCH)).toBeNull();
     expect(worktreesLeft()).toEqual([]);
-    const cache = join(root, "repos", "acme", "widgets.git");
-    expect(git(cache, "worktree", "list", "--porcelain")).not.toContain("worktrees/acme");
   });
 
   it("fails an implement task whose agent changed nothing", async () => {
@@ -179,8 +187,8 @@ describe("runAttempt", () => {
 
   /** Starts attempt B, lets A run to completion and push, then lets B go on. */
   async function raceOnOneBranch(aFile: string, bFile: string) {
-    const ready = join(base, "b.ready");
-    const go = join(base, "b.go");
+    const ready = join(shared, "b.ready");
+    const go = join(shared, "b.go");
     const bRun = runAttempt(
       options("t2", {
         extraEnv: { EDIT_AGENT_READY: ready, EDIT_AGENT_WAIT_FOR: go, EDIT_AGENT_FILE: bFile },
@@ -213,14 +221,19 @@ describe("runAttempt", () => {
     expect(worktreesLeft()).toEqual([]);
   });
 
-  it("never lets the token reach the agent, the clone, the worktree or the logs", async () => {
-    const r = await runAttempt(options("t1", { backend: backend("env-agent.mjs") }));
+  it("never lets the token reach the agent, the cache, the agent's folders or the logs", async () => {
+    const r = await runAttempt(
+      options("t1", {
+        backend: backend("env-agent.mjs"),
+        extraEnv: { ENV_AGENT_DUMP_DIR: shared },
+      }),
+    );
     // env-agent changes nothing, so this is a no-change failure; what matters is what it saw.
     expect(r).toMatchObject({ ok: false, reason: "no-change" });
-    const attemptDir = join(base, "logs", "t1");
-    const dump = readFileSync(join(attemptDir, "env-dump.json"), "utf8");
+    const dump = readFileSync(join(shared, "env-dump.json"), "utf8");
     expect(dump).toContain("ORCHESTRATE_TASK_ID");
     expect(filesContaining(base, [TOKEN, TOKEN_B64])).toEqual([]);
+    expect(filesContaining(shared, [TOKEN, TOKEN_B64])).toEqual([]);
     expect(JSON.stringify(r)).not.toContain(TOKEN);
   });
 });

@@ -8,7 +8,10 @@ import {
   runBackend,
   scrubbedEnv,
 } from "../../src/worker/backends.js";
+import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
 import { agent, removeTempDirs, tempDir } from "./gitFixtures.js";
+
+const sandbox = bwrapIsolation();
 
 process.env.GIT_CONFIG_GLOBAL = "/dev/null";
 process.env.GIT_CONFIG_NOSYSTEM = "1";
@@ -185,6 +188,8 @@ describe("runBackend", () => {
       taskId: "t1",
       taskKind: "review-thread",
       attemptDir,
+      ioDir: attemptDir,
+      isolation: sandbox,
       timeoutMs: 30_000,
       extraEnv: { FROM_JOB: "yes" },
     });
@@ -229,6 +234,8 @@ describe("runBackend", () => {
         taskId: "t",
         taskKind: "implement",
         attemptDir,
+        ioDir: attemptDir,
+        isolation: sandbox,
         timeoutMs: 30_000,
       },
     );
@@ -250,6 +257,8 @@ describe("runBackend", () => {
         taskId: "t",
         taskKind: "implement",
         attemptDir,
+        ioDir: attemptDir,
+        isolation: sandbox,
         timeoutMs: 30_000,
       },
     );
@@ -265,6 +274,7 @@ describe("runBackend", () => {
         taskId: "t",
         taskKind: "implement",
         attemptDir: join(tempDir(), "a"),
+        isolation: sandbox,
         timeoutMs: 30_000,
       },
     );
@@ -289,6 +299,7 @@ describe("runBackend", () => {
         taskId: "t",
         taskKind: "implement",
         attemptDir: join(tempDir(), "a"),
+        isolation: sandbox,
         timeoutMs: 30_000,
       },
     );
@@ -317,6 +328,7 @@ describe("runBackend", () => {
         taskId: "plan",
         taskKind: "implement",
         attemptDir: join(tempDir(), "a"),
+        isolation: sandbox,
         timeoutMs: 30_000,
       },
     );
@@ -334,6 +346,7 @@ describe("runBackend", () => {
         taskId: "t",
         taskKind: "implement",
         attemptDir: join(tempDir(), "a"),
+        isolation: sandbox,
         timeoutMs: 30_000,
       },
     );
@@ -351,11 +364,12 @@ describe("runBackend", () => {
         taskId: "t",
         taskKind: "implement",
         attemptDir: join(tempDir(), "a"),
+        isolation: sandbox,
         timeoutMs: 30_000,
       },
     );
     expect(r.ok).toBe(false);
-    expect(r.spawnError).toMatch(/ENOENT/);
+    expect(r.spawnError).toMatch(/No such file or directory inside the sandbox/);
     expect(r.report).toMatch(/could not start "orchestrate-ghost-agent".*on PATH/);
   });
 
@@ -368,6 +382,7 @@ describe("runBackend", () => {
         taskId: "t",
         taskKind: "implement",
         attemptDir: join(tempDir(), "a"),
+        isolation: sandbox,
         timeoutMs: 600_000,
         killGraceMs: 100,
       },

@@ -131,3 +131,22 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Host pids of the processes whose environment has `name=value`. Agents run in a PID namespace
+ * of their own, so the pids they see are not the host's: a test finds them by what they carry.
+ */
+export function hostPidsWithEnv(name: string, value: string): number[] {
+  const wanted = Buffer.from(`${name}=${value}\0`);
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`);
+      if (environ.includes(wanted) && isAlive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
