@@ -3,12 +3,14 @@
 //   hold-<task>    while it exists, the agent waits (after announcing itself)
 //   fail-<task>    the agent exits 1 instead of editing
 //   target-<task>  the file to append to (default "<task>.txt"), e.g. one file for two tasks
-// It appends one line per start to started.log — {task, backend, pid, ppid, child} as JSON,
-// ppid being the worker that ran it — and keeps its work order as prompt-<task>-<pid>.md, so a
-// test can tell which worker ran what, how often, and with what feedback.
-// SCRIPTED_AGENT_CHILD=1 starts a grandchild in its process group (a stop must kill it too);
-// SCRIPTED_AGENT_IGNORE_TERM=1 ignores SIGTERM, so only the group's SIGKILL ends it.
+// It appends one line per start to started.log — {task, backend, id, child} as JSON, id being
+// unique to the start — and keeps its work order as prompt-<task>-<id>.md, so a test can tell
+// how often a task ran and with what feedback. (Its own pid is its sandbox's, the same for
+// every agent; a test finds which worker ran it from the host's /proc, by its environment.)
+// SCRIPTED_AGENT_CHILD=1 starts a grandchild, `scripted-agent-child <id>` in its argv (a stop
+// must kill it too); SCRIPTED_AGENT_IGNORE_TERM=1 ignores SIGTERM, so only SIGKILL ends it.
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -17,17 +19,20 @@ const dir = env.SCRIPTED_AGENT_DIR;
 const task = env.ORCHESTRATE_TASK_ID;
 if (!dir || !task) throw new Error("scripted-agent needs SCRIPTED_AGENT_DIR and a task");
 const marker = (kind) => join(dir, `${kind}-${task}`);
+const id = randomUUID();
 
 if (env.SCRIPTED_AGENT_IGNORE_TERM === "1") process.on("SIGTERM", () => {});
 const child =
   env.SCRIPTED_AGENT_CHILD === "1"
-    ? spawn(process.execPath, ["-e", "setInterval(() => {}, 1e6)"], { stdio: "ignore" })
+    ? spawn(process.execPath, ["-e", "setInterval(() => {}, 1e6)", "scripted-agent-child", id], {
+        stdio: "ignore",
+      })
     : null;
 const prompt = readFileSync(env.ORCHESTRATE_PROMPT_FILE, "utf8");
-writeFileSync(join(dir, `prompt-${task}-${process.pid}.md`), prompt);
+writeFileSync(join(dir, `prompt-${task}-${id}.md`), prompt);
 appendFileSync(
   join(dir, "started.log"),
-  `${JSON.stringify({ task, backend: env.AGENT_NAME ?? "", pid: process.pid, ppid: process.ppid, child: child?.pid ?? null })}\n`,
+  `${JSON.stringify({ task, backend: env.AGENT_NAME ?? "", id, child: child !== null })}\n`,
 );
 
 while (existsSync(marker("hold"))) await new Promise((resolve) => setTimeout(resolve, 50));

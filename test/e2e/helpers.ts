@@ -1,8 +1,10 @@
 // What the end-to-end tests look at, the way a user would: the sandbox repository's git
-// history, the app's comments, the agents' own traces (pid files, logs) and live processes.
+// history, the app's comments, the agents' own traces (logs, work orders) and the machine's
+// processes (read from /proc: an agent's own pid is its sandbox's, meaningless here).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import type { Harness } from "./harness.js";
 
 /**
@@ -120,10 +122,10 @@ export function alive(pid: number): boolean {
 export interface AgentStart {
   task: string;
   backend: string;
-  pid: number;
-  /** the worker process that ran the agent */
-  ppid: number;
-  child: number | null;
+  /** unique per start; its work order is kept as prompt-<task>-<id>.md */
+  id: string;
+  /** whether it started a grandchild (marked `scripted-agent-child <id>` in its argv) */
+  child: boolean;
 }
 
 /** Every start of scripted-agent.mjs recorded in `dir`, in order. */
@@ -134,6 +136,111 @@ export function agentStarts(dir: string): AgentStart[] {
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as AgentStart);
+}
+
+/**
+ * A folder a test and its agents both see: agents run in a sandbox where the host's temporary
+ * directories are absent, so the app is told to share this one folder (and nothing else of the
+ * test's) through ORCHESTRATE_SANDBOX_SHARED — pass `sharedWith(dir)` in the app's env.
+ */
+export function coordinationDir(): string {
+  return mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+}
+
+/** The operator setting that lets every agent read and write `dir`. */
+export function sharedWith(dir: string): Record<string, string> {
+  return { ORCHESTRATE_SANDBOX_SHARED: dir };
+}
+
+export interface HostProcess {
+  /** the pid on this machine (an agent's own `process.pid` is its sandbox's) */
+  pid: number;
+  argv: string[];
+}
+
+/**
+ * The live processes of this machine whose environment holds every `vars` entry — an agent in
+ * its sandbox, the bubblewrap processes around it and whatever it started, since they inherit
+ * the agent's environment. Found through /proc, as the agents' own pids are namespace-local.
+ */
+export function hostProcesses(vars: Record<string, string>): HostProcess[] {
+  const wanted = Object.entries(vars).map(([k, v]) => `${k}=${v}`);
+  const found: HostProcess[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      if (!wanted.every((w) => env.includes(w)) || !alive(pid)) continue;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(0, -1);
+      found.push({ pid, argv });
+    } catch {
+      // gone while we looked, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** The host processes of the scripted agents sharing `dir` (of one task's, when given). */
+export function agentProcesses(dir: string, task?: string): HostProcess[] {
+  return hostProcesses({
+    SCRIPTED_AGENT_DIR: dir,
+    ...(task !== undefined ? { ORCHESTRATE_TASK_ID: task } : {}),
+  });
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(ppid) && ppid > 0 ? ppid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Which of `candidates` `pid` descends from (walking /proc's parent links), if any. */
+export function ancestorAmong(pid: number, candidates: readonly number[]): number | null {
+  for (let p: number | null = pid; p !== null && p > 1; p = parentOf(p)) {
+    if (candidates.includes(p)) return p;
+  }
+  return null;
+}
+
+/**
+ * The one process of `candidates` (worker or server processes) that runs `task`'s scripted
+ * agent in `dir` right now; null while no such agent runs, throws if two of them do.
+ */
+export function workerRunning(
+  dir: string,
+  task: string,
+  candidates: readonly number[],
+): number | null {
+  const owners = new Set(
+    agentProcesses(dir, task)
+      .map((p) => ancestorAmong(p.pid, candidates))
+      .filter((p) => p !== null),
+  );
+  if (owners.size > 1) throw new Error(`${task} runs under several workers: ${[...owners]}`);
+  return [...owners][0] ?? null;
+}
+
+/**
+ * Waits until no process is left of the scripted agents in `dir` (grandchildren included),
+ * except those of the still running `survivors`: a process killed with SIGKILL takes its
+ * agents' sandboxes with it (bubblewrap's --die-with-parent and PID namespace), so nothing of
+ * theirs may remain.
+ */
+export async function agentsGone(
+  dir: string,
+  o: { task?: string; survivors?: readonly number[]; what?: string } = {},
+): Promise<void> {
+  const left = () =>
+    agentProcesses(dir, o.task).filter((p) => ancestorAmong(p.pid, o.survivors ?? []) === null);
+  await waitFor(o.what ?? "no agent process to be left", () => left().length === 0, {
+    explain: () => JSON.stringify(left()),
+  });
 }
 
 /**

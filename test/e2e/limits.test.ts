@@ -1,12 +1,11 @@
 import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
+import { coordinationDir, sharedWith, waitFor } from "./helpers.js";
 
 const MAINTAINER = "maintainer-user";
-const release = join(tmpdir(), `orchestrate-limits-release-${process.pid}`);
-const agent = (env: Record<string, string>) =>
+const agent = (release: string, env: Record<string, string>) =>
   JSON.stringify([
     {
       name: "selective",
@@ -18,16 +17,24 @@ const agent = (env: Record<string, string>) =>
 
 describe("a run's limits", () => {
   let h: Harness;
+  // The agents' RELEASE_FILE lives in a folder of the test's that their sandbox shares.
+  let dir: string;
+  const release = () => join(dir, "release");
   afterEach(async () => {
-    rmSync(release, { force: true });
     h.sandbox.assertFidelity();
     await h.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   async function start(config: string, env: Record<string, string>, spec: string) {
+    dir = coordinationDir();
     h = await startHarness({
       files: { "README.md": "# demo\n", ".github/orchestrate.yml": config },
-      env: { ORCHESTRATE_BACKENDS: agent(env), WORKER_CONCURRENCY: "4" },
+      env: {
+        ...sharedWith(dir),
+        ORCHESTRATE_BACKENDS: agent(release(), env),
+        WORKER_CONCURRENCY: "4",
+      },
     });
     h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
     h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: "e2e-webhook-secret" });
@@ -43,14 +50,13 @@ describe("a run's limits", () => {
       "## core\n- [ ] first: First\n      priority: 9\n- [ ] second: Second\n- [ ] third: Third\n",
     );
     const status = async (id: string) => (await h.run(n))?.tasks.find((t) => t.id === id)?.status;
-    // Liveness bound only: wait for the held task to be running.
-    for (let i = 0; i < 600 && (await status("first")) !== "in_progress"; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(await status("first")).toBe("in_progress");
+    await waitFor(
+      "the held task to be running",
+      async () => (await status("first")) === "in_progress",
+    );
     expect(await status("second")).toBe("pending");
     expect(await status("third")).toBe("pending");
-    writeFileSync(release, "go\n");
+    writeFileSync(release(), "go\n");
     await h.settle();
     expect((await h.run(n))?.run.state).toBe("done");
   });

@@ -1,13 +1,16 @@
 import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
+import { coordinationDir, sharedWith, waitFor } from "./helpers.js";
 
 const MAINTAINER = "maintainer-user";
 
-const passFile = join(tmpdir(), `orchestrate-pass-${process.pid}-${Date.now()}`);
-const releaseFile = `${passFile}-release`;
+// The agents' PASS_WHEN_FILE and RELEASE_FILE, in a folder of the test's that their sandbox
+// shares (one per test).
+let dir = "";
+const passFile = () => join(dir, "pass");
+const releaseFile = () => join(dir, "release");
 const backends = (failTasks = "", holdTasks = "") =>
   JSON.stringify([
     {
@@ -16,9 +19,9 @@ const backends = (failTasks = "", holdTasks = "") =>
       promptVia: "stdin",
       env: {
         FAIL_TASKS: failTasks,
-        PASS_WHEN_FILE: passFile,
+        PASS_WHEN_FILE: passFile(),
         HOLD_TASKS: holdTasks,
-        RELEASE_FILE: releaseFile,
+        RELEASE_FILE: releaseFile(),
       },
     },
   ]);
@@ -41,10 +44,9 @@ const SPEC = `# Saved searches
 describe("one pull request per group, and a live picture of the run", () => {
   let h: Harness;
   afterEach(async () => {
-    rmSync(passFile, { force: true });
-    rmSync(releaseFile, { force: true });
     h.sandbox.assertFidelity();
     await h.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   async function run(options: {
@@ -53,9 +55,11 @@ describe("one pull request per group, and a live picture of the run", () => {
     holdTasks?: string;
     defaultBranch?: string;
   }) {
+    dir = coordinationDir();
     h = await startHarness({
       files: { "README.md": "# demo\n", ...options.files },
       env: {
+        ...sharedWith(dir),
         ORCHESTRATE_BACKENDS: backends(options.failTasks, options.holdTasks),
         WORKER_CONCURRENCY: "3",
       },
@@ -179,7 +183,7 @@ describe("one pull request per group, and a live picture of the run", () => {
     expect(before?.body).toMatch(/- \[ \] <!-- orchestrate:retry:routes -->/);
     expect(pulls().some((p) => p.head.endsWith("-api"))).toBe(false);
 
-    writeFileSync(passFile, "now it passes\n");
+    writeFileSync(passFile(), "now it passes\n");
     const ticked = (before?.body ?? "").replace(
       "- [ ] <!-- orchestrate:retry:routes -->",
       "- [x] <!-- orchestrate:retry:routes -->",
@@ -201,20 +205,16 @@ describe("one pull request per group, and a live picture of the run", () => {
     await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
     const db = () => pulls().find((p) => p.head === `orchestrate/${issue.number}-db`);
     const checkOf = () => checks().find((c) => c.headSha === db()?.headSha);
-    // Liveness bound only: the PR opens after `schema`, while `queries` is held.
-    for (let i = 0; i < 600 && checkOf()?.status !== "in_progress"; i++)
-      await new Promise((r) => setTimeout(r, 50));
-    console.log(
-      "DEBUG",
-      JSON.stringify(pulls().map((p) => [p.head, p.draft, p.headSha])),
-      JSON.stringify(checks().map((c) => [c.headSha, c.status])),
-      JSON.stringify((await h.run(issue.number))?.tasks.map((t) => [t.id, t.status, t.commit])),
+    // The PR opens after `schema`, while `queries` is held.
+    await waitFor(
+      "the db PR's check run to be in progress",
+      () => checkOf()?.status === "in_progress",
     );
     expect(db()?.draft).toBe(true);
     expect(checkOf()?.status).toBe("in_progress");
     expect(checkOf()?.output?.title).toMatch(/1 of 2 tasks complete/);
 
-    writeFileSync(releaseFile, "go\n");
+    writeFileSync(releaseFile(), "go\n");
     await h.settle();
     expect(db()?.draft).toBe(false);
     const done = checkOf();

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
@@ -7,8 +6,10 @@ import {
   agentStarts,
   backendsJson,
   branchLog,
+  coordinationDir,
   isAncestor,
   releaseHolds,
+  sharedWith,
   specOf,
   startRun,
   taskCommits,
@@ -24,9 +25,10 @@ describe("two tasks of one group push to the same branch", () => {
   const release = (task: string) => unlinkSync(join(dir, `hold-${task}`));
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+    dir = coordinationDir();
     h = await startHarness({
       env: {
+        ...sharedWith(dir),
         WORKER_CONCURRENCY: "2",
         ORCHESTRATE_BACKENDS: backendsJson([
           { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
@@ -104,7 +106,7 @@ describe("two tasks of one group push to the same branch", () => {
     // The agent ran twice; the second time its work order said why.
     const runs = agentStarts(dir).filter((s) => s.task === "second");
     expect(runs).toHaveLength(2);
-    const retryPrompt = readFileSync(join(dir, `prompt-second-${runs[1]?.pid}.md`), "utf8");
+    const retryPrompt = readFileSync(join(dir, `prompt-second-${runs[1]?.id}.md`), "utf8");
     expect(retryPrompt).toMatch(/conflict/);
   });
 });

@@ -1,16 +1,17 @@
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
 import {
+  agentProcesses,
   agentStarts,
-  alive,
   appComments,
   backendsJson,
+  coordinationDir,
   releaseHolds,
+  sharedWith,
   specOf,
   startRun,
   waitFor,
@@ -33,15 +34,17 @@ describe("/orchestrate stop", () => {
     h = await startHarness({ roles: { worker: false } });
     h.sandbox.setPermission(h.repo, "maintainer-user", "maintain");
     deliverComments(h);
-    dir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
-    // Agents that ignore SIGTERM and keep a grandchild: only killing the group ends them.
+    dir = coordinationDir();
+    // Agents that ignore SIGTERM and keep a grandchild: only SIGKILL ends them.
     const env = {
       SCRIPTED_AGENT_DIR: dir,
       SCRIPTED_AGENT_CHILD: "1",
       SCRIPTED_AGENT_IGNORE_TERM: "1",
     };
     const backends = backendsJson([{ name: "scripted", agent: "scripted-agent.mjs", env }]);
-    for (let i = 0; i < 2; i++) workers.push(await startWorkerProcess(h, { backends }));
+    for (let i = 0; i < 2; i++) {
+      workers.push(await startWorkerProcess(h, { backends, env: sharedWith(dir) }));
+    }
     redis = new Redis(h.redisUrl, { maxRetriesPerRequest: null });
     tasks = new Queue("tasks", { connection: redis, prefix: h.prefix });
   });
@@ -76,17 +79,26 @@ describe("/orchestrate stop", () => {
       prioritized: 1,
     });
 
+    // On this machine, each of them runs with the grandchild it started.
+    for (const start of running) {
+      const argvs = agentProcesses(dir, start.task).map((p) => p.argv.join(" "));
+      expect(argvs.some((a) => a.includes("scripted-agent.mjs"))).toBe(true);
+      expect(argvs.some((a) => a.includes(`scripted-agent-child ${start.id}`))).toBe(true);
+    }
+
     const stoppedAt = Date.now();
     await h.sandbox.comment(h.repo, issue, "maintainer-user", "/orchestrate stop");
-    const processes = running.flatMap((s) => [s.pid, s.child ?? 0]);
     await waitFor(
       "every agent process to be gone and no job left",
       async () => {
         const counts = await tasks.getJobCounts("waiting", "prioritized", "active", "delayed");
         const jobs = Object.values(counts).reduce((a, b) => a + b, 0);
-        return processes.every((pid) => !alive(pid)) && jobs === 0;
+        return agentProcesses(dir).length === 0 && jobs === 0;
       },
-      { explain: async () => JSON.stringify(await h.run(issue)) },
+      {
+        explain: async () =>
+          JSON.stringify({ run: await h.run(issue), left: agentProcesses(dir) }, null, 1),
+      },
     );
     const run = await waitFor("every task to be cancelled", async () => {
       const snapshot = await h.run(issue);
@@ -113,10 +125,11 @@ describe("/orchestrate retry <task-id>", () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+    dir = coordinationDir();
     h = await startHarness({
       files: { "README.md": "# demo\n", ".github/orchestrate.yml": "limits:\n  attempts: 1\n" },
       env: {
+        ...sharedWith(dir),
         ORCHESTRATE_BACKENDS: backendsJson([
           { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
         ]),
