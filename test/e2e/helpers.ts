@@ -227,20 +227,35 @@ export function workerRunning(
 }
 
 /**
- * Waits until no process is left of the scripted agents in `dir` (grandchildren included),
- * except those of the still running `survivors`: a process killed with SIGKILL takes its
- * agents' sandboxes with it (bubblewrap's --die-with-parent and PID namespace), so nothing of
- * theirs may remain.
+ * Waits until no process is left on the machine whose environment holds every `vars` entry,
+ * except those descending from the still running `survivors`. An agent's sandbox ends with its
+ * first process or with the worker that started it (bubblewrap's PID namespace and
+ * --die-with-parent), whatever the agent ignores or starts: nothing of it may remain.
  */
-export async function agentsGone(
+export async function processesGone(
+  vars: Record<string, string>,
+  o: { survivors?: readonly number[]; what?: string } = {},
+): Promise<void> {
+  const left = () =>
+    hostProcesses(vars).filter((p) => ancestorAmong(p.pid, o.survivors ?? []) === null);
+  await waitFor(
+    o.what ?? `no process with ${JSON.stringify(vars)} to be left`,
+    () => left().length === 0,
+    {
+      explain: () => JSON.stringify(left()),
+    },
+  );
+}
+
+/** processesGone for the scripted agents in `dir` (of one task's, when given). */
+export function agentsGone(
   dir: string,
   o: { task?: string; survivors?: readonly number[]; what?: string } = {},
 ): Promise<void> {
-  const left = () =>
-    agentProcesses(dir, o.task).filter((p) => ancestorAmong(p.pid, o.survivors ?? []) === null);
-  await waitFor(o.what ?? "no agent process to be left", () => left().length === 0, {
-    explain: () => JSON.stringify(left()),
-  });
+  return processesGone(
+    { SCRIPTED_AGENT_DIR: dir, ...(o.task !== undefined ? { ORCHESTRATE_TASK_ID: o.task } : {}) },
+    o,
+  );
 }
 
 /**

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
@@ -8,11 +7,14 @@ import {
   appComments,
   backendsJson,
   branchLog,
+  coordinationDir,
   releaseHolds,
+  sharedWith,
   specOf,
   startRun,
   taskCommits,
   waitFor,
+  workerRunning,
 } from "./helpers.js";
 import { startWorkerProcess, type WorkerProcess } from "./workerProcess.js";
 
@@ -41,11 +43,13 @@ describe("two `orchestrate worker` processes share one run", () => {
     // Only the worker processes take tasks; this process serves webhooks and events.
     h = await startHarness({ roles: { worker: false } });
     h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
-    agentDir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+    agentDir = coordinationDir();
     const backends = backendsJson([
       { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: agentDir } },
     ]);
-    for (let i = 0; i < 2; i++) workers.push(await startWorkerProcess(h, { backends }));
+    for (let i = 0; i < 2; i++) {
+      workers.push(await startWorkerProcess(h, { backends, env: sharedWith(agentDir) }));
+    }
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(async () => {
@@ -71,7 +75,15 @@ describe("two `orchestrate worker` processes share one run", () => {
       },
       { explain },
     );
-    expect(new Set(firstTwo.map((s) => s.ppid))).toEqual(new Set(workers.map((w) => w.pid)));
+    // Which process each held agent runs under, read from the host's process tree.
+    const ranBy = firstTwo.map((s) =>
+      workerRunning(
+        agentDir,
+        s.task,
+        workers.map((w) => w.pid),
+      ),
+    );
+    expect(new Set(ranBy)).toEqual(new Set(workers.map((w) => w.pid)));
     for (const id of ["schema", "styles"]) unlinkSync(join(agentDir, `hold-${id}`));
 
     const run = await waitFor(

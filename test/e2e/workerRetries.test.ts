@@ -1,12 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
 import {
-  alive,
   appComments,
   backendsJson,
+  coordinationDir,
+  hostProcesses,
+  processesGone,
+  sharedWith,
   specOf,
   startRun,
   taskCommits,
@@ -23,7 +25,7 @@ describe("failed attempts retry on the next backend; a race keeps the first veri
   let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+    dir = coordinationDir();
     const picky = { PICKY_DIR: dir, PICKY_ALWAYS_BROKEN: "doomed", PICKY_SLEEP_MS: "300" };
     h = await startHarness({
       files: {
@@ -32,9 +34,11 @@ describe("failed attempts retry on the next backend; a race keeps the first veri
         ".github/orchestrate.yml": CONFIG,
       },
       env: {
+        ...sharedWith(dir),
         WORKER_CONCURRENCY: "2",
         // alpha's work never passes verify; beta's and gamma's does, except for "doomed".
-        // fast and slow race: slow never finishes and ignores SIGTERM, fast edits once slow runs.
+        // fast and slow race: slow never finishes and ignores SIGTERM, fast edits once the test
+        // has seen slow running (with its grandchild) and says go.
         ORCHESTRATE_BACKENDS: backendsJson([
           { name: "alpha", agent: "picky-agent.mjs", env: { ...picky, PICKY_BROKEN: "1" } },
           { name: "beta", agent: "picky-agent.mjs", env: picky },
@@ -42,12 +46,12 @@ describe("failed attempts retry on the next backend; a race keeps the first veri
           {
             name: "fast",
             agent: "edit-agent.mjs",
-            env: { EDIT_AGENT_WAIT_FOR: join(dir, "slow.pid") },
+            env: { EDIT_AGENT_WAIT_FOR: join(dir, "go") },
           },
           {
             name: "slow",
             agent: "hang-agent.mjs",
-            env: { HANG_AGENT_PID_FILE: join(dir, "slow.pid") },
+            env: { HANG_AGENT_READY_FILE: join(dir, "slow.ready") },
           },
         ]),
       },
@@ -113,12 +117,18 @@ describe("failed attempts retry on the next backend; a race keeps the first veri
         "  - { id: raced, group: race, backend: fast, race: 2, title: Raced, description: Two agents. }",
       ]),
     );
-    const [agentPid, grandchildPid] = await waitFor("slow to start", () =>
-      existsSync(join(dir, "slow.pid")) &&
-      readFileSync(join(dir, "slow.pid"), "utf8").includes("\n")
-        ? readFileSync(join(dir, "slow.pid"), "utf8").trim().split(" ").map(Number)
-        : null,
-    );
+    // slow's agent and its grandchild, as this machine sees them (inside the sandbox, their
+    // pids are their own namespace's).
+    const slow = { HANG_AGENT_READY_FILE: join(dir, "slow.ready") };
+    await waitFor("slow and its grandchild to run", () => {
+      if (!existsSync(slow.HANG_AGENT_READY_FILE)) return false;
+      const argvs = hostProcesses(slow).map((p) => p.argv.join(" "));
+      return (
+        argvs.some((a) => a.includes("hang-agent.mjs")) &&
+        argvs.some((a) => a.includes("hang-agent-grandchild"))
+      );
+    });
+    writeFileSync(join(dir, "go"), "go\n");
     await h.settle();
     const run = await h.run(issue);
     expect(run?.run.state).toBe("done");
@@ -126,8 +136,7 @@ describe("failed attempts retry on the next backend; a race keeps the first veri
     const branch = `orchestrate/${issue}-race`;
     expect(await h.sandbox.fileAt(h.repo, branch, "raced.txt")).toBe("done by raced\n");
     expect(taskCommits(h, branch, issue, "raced")).toHaveLength(1);
-    // The loser ignored SIGTERM; its whole process group was killed anyway.
-    expect(alive(agentPid ?? 0)).toBe(false);
-    expect(alive(grandchildPid ?? 0)).toBe(false);
+    // The loser ignored SIGTERM; it and its grandchild were killed anyway.
+    await processesGone(slow, { what: "the losing agent and its grandchild to be gone" });
   });
 });

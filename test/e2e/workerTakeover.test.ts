@@ -1,18 +1,20 @@
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
 import {
   type AgentStart,
   agentStarts,
-  alive,
+  agentsGone,
   backendsJson,
+  coordinationDir,
   releaseHolds,
+  sharedWith,
   specOf,
   startRun,
   taskCommits,
   waitFor,
+  workerRunning,
 } from "./helpers.js";
 import { startWorkerProcess, type WorkerProcess } from "./workerProcess.js";
 
@@ -30,33 +32,38 @@ describe("a worker killed mid-task", () => {
   let agentDir: string;
   let backends: string;
   const workers: WorkerProcess[] = [];
-  const orphans: number[] = [];
+  const workerPids = () => workers.map((w) => w.pid);
 
   const startWorker = async () => {
     const worker = await startWorkerProcess(h, {
       backends,
-      env: { WORKER_LOCK_SECONDS: LOCK_SECONDS },
+      env: { ...sharedWith(agentDir), WORKER_LOCK_SECONDS: LOCK_SECONDS },
     });
     workers.push(worker);
     return worker;
   };
 
-  /** SIGKILLs the worker that runs `start`'s agent, and the agent, as a dying machine would. */
+  /**
+   * SIGKILLs the worker that runs `start`'s agent, as a dying machine would. Its agent's
+   * sandbox dies with it: no process of that agent may be left on the machine.
+   */
   const crash = async (start: AgentStart) => {
-    const victim = workers.find((w) => w.pid === start.ppid);
-    if (!victim) throw new Error(`no worker of ours ran ${start.task}`);
+    const pid = workerRunning(agentDir, start.task, workerPids());
+    const victim = workers.find((w) => w.pid === pid);
+    if (!victim) throw new Error(`no worker of ours runs ${start.task}`);
     await victim.kill();
-    // The agent leads its own process group, so it outlives a SIGKILLed worker; on a machine
-    // that died it would be gone too.
-    process.kill(-start.pid, "SIGKILL");
-    orphans.push(start.pid);
     workers.splice(workers.indexOf(victim), 1);
+    await agentsGone(agentDir, {
+      task: start.task,
+      survivors: workerPids(),
+      what: `the killed worker's agent on ${start.task} to be gone with it`,
+    });
   };
 
   beforeAll(async () => {
     h = await startHarness({ roles: { worker: false } });
     h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
-    agentDir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+    agentDir = coordinationDir();
     backends = backendsJson([
       { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: agentDir } },
     ]);
@@ -65,7 +72,6 @@ describe("a worker killed mid-task", () => {
   afterAll(async () => {
     releaseHolds(agentDir);
     await Promise.all(workers.map((w) => w.stop()));
-    for (const pid of orphans) if (alive(pid)) process.kill(-pid, "SIGKILL");
     await h.close();
     rmSync(agentDir, { recursive: true, force: true });
   });
@@ -92,13 +98,17 @@ describe("a worker killed mid-task", () => {
     );
     await crash(first);
     const killedAt = Date.now();
-    unlinkSync(join(agentDir, "hold-slow"));
 
-    const second = await waitFor("another worker to take slow over", () =>
-      agentStarts(agentDir).find((s) => s.task === "slow" && s.pid !== first.pid),
+    // Still held, the agent's second start is seen running under a surviving worker.
+    await waitFor("another worker to take slow over", () =>
+      agentStarts(agentDir).find((s) => s.task === "slow" && s.id !== first.id),
     );
     const takeoverSeconds = (Date.now() - killedAt) / 1000;
-    expect(workers.map((w) => w.pid)).toContain(second.ppid);
+    const taker = await waitFor("the second agent on slow to be seen on the machine", () =>
+      workerRunning(agentDir, "slow", workerPids()),
+    );
+    expect(workerPids()).toContain(taker);
+    unlinkSync(join(agentDir, "hold-slow"));
     const run = await finished(issue);
     expect(run.run.state).toBe("done");
     await h.settle();
