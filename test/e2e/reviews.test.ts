@@ -103,12 +103,6 @@ describe("review follow-up", () => {
         expect(comments).toHaveLength(1);
         continue;
       }
-      console.log(
-        "THREAD",
-        first?.body,
-        "=>",
-        comments.slice(1).map((c) => `${c?.user}: ${c?.body.slice(0, 60)}`),
-      );
       expect(thread.isResolved, first?.body).toBe(true);
       const reply = comments.at(-1);
       expect(reply?.user).toBe("orchestrate[bot]");

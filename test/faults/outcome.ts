@@ -3,7 +3,7 @@
 // status comment, and each followed thread one reply.
 import { expect } from "vitest";
 import type { Harness } from "../e2e/harness.js";
-import { agentStarts, alive, appComments, taskCommits } from "../e2e/helpers.js";
+import { appComments, taskCommits } from "../e2e/helpers.js";
 
 export const pullsOf = (h: Harness) => [
   ...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? []),
@@ -43,19 +43,4 @@ export async function expectLandedOnce(
     ).toHaveLength(1);
   }
   expect(appComments(h, issue), "the app's comments on the issue").toHaveLength(1);
-}
-
-/** Agents a SIGKILLed process left behind (they lead their own process group): end them. */
-export function reapAgents(agentDir: string, deadPid: number): number {
-  let reaped = 0;
-  for (const start of agentStarts(agentDir)) {
-    if (start.ppid !== deadPid || !alive(start.pid)) continue;
-    try {
-      process.kill(-start.pid, "SIGKILL");
-      reaped++;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return reaped;
 }

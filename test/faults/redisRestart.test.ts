@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../../src/queue/embeddedRedis.js";
 import type { Harness } from "../e2e/harness.js";
-import { agentStarts, backendsJson, specOf, startRun, waitFor } from "../e2e/helpers.js";
+import {
+  agentStarts,
+  backendsJson,
+  coordinationDir,
+  sharedWith,
+  specOf,
+  startRun,
+  waitFor,
+} from "../e2e/helpers.js";
 import { startFaultHarness } from "./faultHarness.js";
 import { expectLandedOnce } from "./outcome.js";
 
@@ -29,10 +37,11 @@ describe("Redis stopped and restarted in the middle of a run", () => {
   beforeAll(async () => {
     redisDir = mkdtempSync(join(tmpdir(), "orchestrate-faults-redis-"));
     redis = await startEmbeddedRedis(redisDir);
-    agentDir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+    agentDir = coordinationDir();
     h = await startFaultHarness({
       redisUrl: redis.url,
       env: {
+        ...sharedWith(agentDir),
         WORKER_CONCURRENCY: "1",
         ORCHESTRATE_BACKENDS: backendsJson([
           { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: agentDir } },

@@ -1,14 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Harness } from "../e2e/harness.js";
-import { backendsJson, specOf, waitFor } from "../e2e/helpers.js";
+import {
+  agentsGone,
+  backendsJson,
+  coordinationDir,
+  sharedWith,
+  specOf,
+  waitFor,
+} from "../e2e/helpers.js";
 import { MAINTAINER, NO_ROLES, sendTo, startFaultHarness } from "./faultHarness.js";
 import { onRequest } from "./onRequest.js";
-import { commentsOf, expectLandedOnce, pullsOf, reapAgents, threadsOf } from "./outcome.js";
+import { commentsOf, expectLandedOnce, pullsOf, threadsOf } from "./outcome.js";
 import { type ServerProcess, startServerProcess } from "./serverProcess.js";
 
 const SPEC = specOf([
@@ -27,20 +32,26 @@ describe("the server process SIGKILLed and replaced", () => {
   let h: Harness;
   let agentDir: string;
   const servers: ServerProcess[] = [];
+  const killed = new Set<ServerProcess>();
 
   const startServer = async () => {
     const server = await startServerProcess(h, {
       backends: backendsJson([
         { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: agentDir } },
       ]),
-      env: { WORKER_LOCK_SECONDS: "2", POLL_INTERVAL_SECONDS: "1" },
+      env: { ...sharedWith(agentDir), WORKER_LOCK_SECONDS: "2", POLL_INTERVAL_SECONDS: "1" },
     });
     servers.push(server);
     return server;
   };
+  /** SIGKILLs `server`; the agents it ran die with it (their sandboxes end with their worker). */
   const crash = async (server: ServerProcess) => {
     await server.killed();
-    reapAgents(agentDir, server.pid);
+    killed.add(server);
+    await agentsGone(agentDir, {
+      survivors: servers.filter((s) => !killed.has(s)).map((s) => s.pid),
+      what: "the killed server's agents to be gone with it",
+    });
   };
   /** Whether the delivery's job is in Redis (queued, running or done). */
   const queued = async (delivery: string) => {
@@ -66,10 +77,11 @@ describe("the server process SIGKILLed and replaced", () => {
   beforeEach(async () => {
     // This process only watches: the server processes do all the work.
     h = await startFaultHarness({ roles: NO_ROLES });
-    agentDir = mkdtempSync(join(tmpdir(), "orchestrate-agents-"));
+    agentDir = coordinationDir();
   });
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.stop()));
+    killed.clear();
     h.sandbox.assertFidelity();
     await h.close();
     rmSync(agentDir, { recursive: true, force: true });

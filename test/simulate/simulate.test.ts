@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,13 @@ writeFileSync(
   spec,
   "# Greeting\n\n## core\n- [ ] hello: Add hello\n- [ ] world: Add world\n      depends on: hello\n\n## docs\n- [ ] readme: Document it\n",
 );
-const agent = `${process.execPath} ${resolve("test/agents/review-agent.mjs")}`;
+// simulate runs each agent as `sh -c CMD` in the sandbox, where this checkout is not visible
+// (only a file named as a word of a backend's argv is bound; CMD is one word), so the agent's
+// source goes in the command itself.
+const quoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+const agent = `${process.execPath} --input-type=module -e ${quoted(
+  readFileSync(resolve("test/agents/review-agent.mjs"), "utf8"),
+)}`;
 
 describe("orchestrate simulate", () => {
   it("runs a spec with reviews to done and reports tasks, branches, PRs and threads", async () => {
@@ -44,7 +50,7 @@ describe("orchestrate simulate", () => {
       timeoutMs: 120_000,
       progress: () => {},
     });
-    expect(result.run.state).toBe("done");
+    expect(result.run.state, JSON.stringify(result.tasks, null, 1)).toBe("done");
     expect(result.tasks.filter((t) => t.kind === "implement").map((t) => [t.id, t.status])).toEqual(
       [
         ["hello", "complete"],
