@@ -56,6 +56,8 @@ export interface Commit {
   parents: string[];
   subject: string;
   body: string;
+  /** "Name <email>" */
+  author: string;
 }
 
 function git(h: Harness, args: string[]): string {
@@ -70,15 +72,22 @@ export function branchLog(h: Harness, ref: string): Commit[] {
   } catch {
     return [];
   }
-  const out = git(h, ["log", "--format=%H%x1f%P%x1f%s%x1f%B%x1e", ref, "^main"]);
+  const out = git(h, ["log", "--format=%H%x1f%P%x1f%an <%ae>%x1f%s%x1f%B%x1e", ref, "^main"]);
   return out
     .split("\x1e")
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "")
     .map((entry) => {
-      const [sha = "", parents = "", subject = "", body = ""] = entry.split("\x1f");
-      return { sha, parents: parents.split(" ").filter(Boolean), subject, body };
+      const [sha = "", parents = "", author = "", subject = "", body = ""] = entry.split("\x1f");
+      return { sha, parents: parents.split(" ").filter(Boolean), subject, body, author };
     });
+}
+
+/** Who the App's commits are by: its bot user, with GitHub's noreply address for it. */
+export function botIdentity(h: Harness): string {
+  const bot = [...h.sandbox.state.users.values()].find((u) => u.login === "orchestrate[bot]");
+  if (!bot) throw new Error("the sandbox has no orchestrate[bot] user");
+  return `${bot.login} <${bot.id}+${bot.login}@users.noreply.github.com>`;
 }
 
 /** The commits on `ref` that carry the task's `Orchestrate-Task` trailer. */

@@ -5,6 +5,7 @@ import { type Harness, startHarness } from "./harness.js";
 import {
   agentStarts,
   backendsJson,
+  botIdentity,
   branchLog,
   coordinationDir,
   isAncestor,
@@ -78,6 +79,8 @@ describe("two tasks of one group push to the same branch", () => {
     expect(rest).toEqual([]);
     expect(left?.sha).toBe(landed);
     expect(right?.parents).toEqual([landed]);
+    // The replayed commit is the App's bot's, as the first one is.
+    expect([left?.author, right?.author]).toEqual([botIdentity(h), botIdentity(h)]);
     expect(taskCommits(h, branch, issue, "right")).toHaveLength(1);
     // What landed first is still in the branch's history: nothing was overwritten.
     const tip = (await h.sandbox.branches(h.repo)).find((b) => b.name === branch)?.sha ?? "";

@@ -6,6 +6,7 @@ import {
   agentStarts,
   appComments,
   backendsJson,
+  botIdentity,
   branchLog,
   coordinationDir,
   releaseHolds,
@@ -107,8 +108,10 @@ describe("two `orchestrate worker` processes share one run", () => {
         expect(await h.sandbox.fileAt(h.repo, branch, `${id}.txt`)).toBe(`done by ${id}\n`);
         expect(run.tasks.find((t) => t.id === id)?.attempts).toBe(1);
       }
-      // A branch holds its group's tasks and nothing else.
+      // A branch holds its group's tasks and nothing else, each committed by the App's bot
+      // from the agent's files (an agent's own commits are never pushed).
       expect(branchLog(h, branch)).toHaveLength(ids.length);
+      for (const c of branchLog(h, branch)) expect(c.author, c.subject).toBe(botIdentity(h));
     }
     // Dependency order within a branch: schema before queries, routes before api-docs.
     const subjects = (group: string) =>
