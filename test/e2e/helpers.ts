@@ -269,7 +269,7 @@ export function agentsGone(
 
 /**
  * Lets every held scripted agent in `dir` go. Run before stopping workers: a worker finishes
- * the jobs in hand before it exits, and an agent held forever would outlive a killed worker.
+ * the jobs in hand before it exits, so an agent held forever would keep it from stopping.
  */
 export function releaseHolds(dir: string): void {
   for (const file of readdirSync(dir)) if (file.startsWith("hold-")) unlinkSync(`${dir}/${file}`);
