@@ -187,16 +187,19 @@ export class Workspaces {
     });
   }
 
-  /** False when the agent deleted its working directory or its repository. */
+  /**
+   * False when the agent deleted its working directory or everything in it (its .git gone with
+   * the rest). The .git is the agent's own and never read by the worker; its presence only tells
+   * an agent that wrecked its directory from one that edited files.
+   */
   async isIntact(ws: Workspace): Promise<boolean> {
-    const isDir = async (path: string) => {
-      try {
-        return (await lstat(path)).isDirectory();
-      } catch {
-        return false;
-      }
-    };
-    return (await isDir(ws.dir)) && (await isDir(join(ws.dir, ".git")));
+    try {
+      if (!(await lstat(ws.dir)).isDirectory()) return false;
+      await lstat(join(ws.dir, ".git"));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -82,6 +82,9 @@ export function bwrapIsolation(options: BwrapOptions = {}): Isolation {
         "/run",
         ...c.readOnly.flatMap((p) => (existsSync(p) ? ["--ro-bind", p, p] : [])),
         ...[...shared, ...c.writable].flatMap((p) => ["--bind", p, p]),
+        // The root itself (bwrap's own tmpfs, holding the mount points) is read-only too.
+        "--remount-ro",
+        "/",
         "--chdir",
         c.cwd,
         "--",
