@@ -80,7 +80,11 @@ function renderBody(
     renderHeader(snapshot),
     renderStateSection(snapshot, detail.listCap),
     ended && tasks.length > 0 ? renderSummary(snapshot, now) : "",
-    renderFailedTasks(tasks, { reasonChars: detail.reportChars, cap: detail.listCap }),
+    renderFailedTasks(tasks, {
+      reasonChars: detail.reportChars * 2,
+      cap: detail.listCap,
+      tailLines: detail.reportChars >= 200 ? 15 : 0,
+    }),
     ACTIVE_STATES.has(run.state) ? checkboxLine("stop", null, "Stop this run") : "",
     renderGroups(run, tasks, { repoUrl, cap: detail.listCap }),
   ].filter((part) => part !== "");

@@ -213,16 +213,19 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     const worker = startTaskWorker(
       redis,
       prefix,
-      loggedTaskAttempts(log, (job, signal) =>
-        processTask(job, signal, {
-          store,
-          github: (id) => app.forInstallation(id),
-          workspaces,
-          backends,
-          logsDir: join(dataDir, "logs"),
-          taskTimeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
-          afterChange,
-        }),
+      loggedTaskAttempts(
+        log,
+        (job, signal) =>
+          processTask(job, signal, {
+            store,
+            github: (id) => app.forInstallation(id),
+            workspaces,
+            backends,
+            logsDir: join(dataDir, "logs"),
+            taskTimeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
+            afterChange,
+          }),
+        { store, logsDir: join(dataDir, "logs") },
       ),
       {
         concurrency: config.WORKER_CONCURRENCY,

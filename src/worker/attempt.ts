@@ -3,8 +3,11 @@
 // → remove worktree. Everything the agent, the verify command or the push race can do ends as
 // a returned result; only infrastructure failures (git cannot fetch, disk full) throw.
 
+import { agentFailureDetail } from "./agentFailureDetail.js";
 import { type BackendConfig, runBackend } from "./backends.js";
+import { keepVerifyLog } from "./keepVerifyLog.js";
 import { runVerify } from "./verify.js";
+import { verifyFailureDetail } from "./verifyFailureDetail.js";
 import type { RepoRef, Workspace, Workspaces } from "./workspace.js";
 
 export type AttemptFailureReason =
@@ -111,10 +114,8 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     }
     if (!agent.ok) {
       const how =
-        agent.spawnError !== null
-          ? agent.report
-          : `${o.backend.name} exited with ${agent.exitCode}`;
-      return fail("agent-failed", `${how}\n${agent.output}`);
+        agent.spawnError !== null ? agent.report : agentFailureDetail(o.backend.name, agent);
+      return fail("agent-failed", how);
     }
 
     const verifyTimeoutMs = o.verifyTimeoutMs ?? 10 * 60 * 1000;
@@ -124,17 +125,15 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       const v = await runVerify(o.verify, ws.dir, verifyTimeoutMs, o.signal, {
         ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
       });
-      lastVerifyOutput = v.output;
+      lastVerifyOutput =
+        v.ok || v.reason !== "verify-failed" ? v.output : verifyFailureDetail(o.verify, v);
+      await keepVerifyLog(o.attemptDir, o.verify, v);
       return v.ok ? "ok" : v.reason;
     };
 
     const verified = await verifyOnce();
     if (verified !== "ok") {
-      const detail =
-        verified === "verify-failed"
-          ? `verify \`${o.verify}\` failed:\n${lastVerifyOutput}`
-          : lastVerifyOutput;
-      return fail(verified, detail);
+      return fail(verified, lastVerifyOutput);
     }
     if (o.signal?.aborted) return fail("aborted", "stopped before commit");
     if (!(await o.workspaces.isIntact(ws))) {
@@ -169,7 +168,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       if (pushed.reason === "conflict") return fail("conflict", pushed.detail);
       if (pushed.reason === "rejected") return fail("push-rejected", pushed.detail);
       if (o.signal?.aborted) return fail("aborted", "stopped while re-verifying after a rebase");
-      return fail(reverifyFailure, `${pushed.detail}:\n${lastVerifyOutput}`);
+      return fail(reverifyFailure, `${pushed.detail}: ${lastVerifyOutput}`);
     }
     return {
       ok: true,

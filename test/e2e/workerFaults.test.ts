@@ -60,20 +60,24 @@ describe("agents that misbehave end as clear task failures, never a stuck run", 
 
     expect(task("exits")).toMatchObject({ status: "failed", attempts: 1 });
     expect(task("exits")?.report).toMatch(
-      /^agent-failed: fail exited with 1\n[\s\S]*something broke/,
+      /^agent-failed \(attempt 1, backend fail\): fail exited with 1: fail-agent: something broke\n/,
     );
     expect(task("hangs")).toMatchObject({ status: "failed", attempts: 1 });
-    expect(task("hangs")?.report).toMatch(/^timeout: hang did not finish within 1500 ms/);
+    expect(task("hangs")?.report).toMatch(
+      /^timeout \(attempt 1, backend hang\): hang did not finish within 1500 ms/,
+    );
     expect(task("deletes")).toMatchObject({ status: "failed", attempts: 1 });
     expect(task("deletes")?.report).toMatch(
-      /^workspace-lost: delete deleted or broke its worktree/,
+      /^workspace-lost \(attempt 1, backend delete\): delete deleted or broke its worktree/,
     );
     expect(task("nothing")).toMatchObject({ status: "failed", attempts: 1 });
-    expect(task("nothing")?.report).toMatch(/^no-change: noop finished without changing any file/);
+    expect(task("nothing")?.report).toMatch(
+      /^no-change \(attempt 1, backend noop\): noop finished without changing any file/,
+    );
     // A git failure under the attempt (not the agent's answer) is a failed attempt too.
     expect(task("locks")).toMatchObject({ status: "failed", attempts: 1 });
     expect(task("locks")?.report).toMatch(
-      /^worker-error: git add failed: .*index\.lock': File exists/,
+      /^worker-error \(attempt 1\): git add failed: .*index\.lock': File exists/,
     );
     // Megabytes of output are not a failure; the report keeps a short last line of them.
     expect(task("noisy")).toMatchObject({ status: "complete", attempts: 1 });
@@ -94,7 +98,7 @@ describe("agents that misbehave end as clear task failures, never a stuck run", 
     for (const id of ["exits", "hangs", "deletes", "nothing", "locks"]) {
       expect(status).toContain(`Retry failed task \`${id}\``);
     }
-    expect(status).toContain("timeout: hang did not finish within 1500 ms");
+    expect(status).toContain("hang did not finish within 1500 ms");
   });
 });
 
@@ -125,7 +129,7 @@ describe("a verify command that does not exist", () => {
     expect(run?.run.state).toBe("failed");
     expect(run?.tasks[0]).toMatchObject({ status: "failed", attempts: 1 });
     expect(run?.tasks[0]?.report).toMatch(
-      /^verify-missing: the verify command `no-such-tool --check` could not be found \(exit 127\); check the verify setting in \.github\/orchestrate\.yml/,
+      /^verify-missing \(attempt 1, backend edit\): the verify command `no-such-tool --check` could not be found \(exit 127\); check the verify setting in \.github\/orchestrate\.yml/,
     );
     // Nothing unverified was pushed.
     expect((await h.sandbox.branches(h.repo)).map((b) => b.name)).toEqual(["main"]);
