@@ -49,7 +49,7 @@ export async function serverCommand(): Promise<number> {
     `Orchestrate is listening on port ${orchestrate.port} (webhooks at ${config.WEBHOOK_PATH}, health at /healthz).\n`,
   );
   const signal = await waitForStop();
-  process.stdout.write(`${signal}: stopping — finishing the jobs in hand…\n`);
+  process.stdout.write(`Stopping: finishing the jobs in hand… (${signal})\n`);
   await orchestrate.close();
   await stopRedis();
   return 0;

@@ -210,22 +210,21 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       root: join(dataDir, "workspaces"),
       identity: { name: "Orchestrate", email: "orchestrate@users.noreply.github.com" },
     });
+    // Failed attempts are logged with why and where their whole output is.
+    const taskLog = { log, store, logsDir: join(dataDir, "logs") };
     const worker = startTaskWorker(
       redis,
       prefix,
-      loggedTaskAttempts(
-        log,
-        (job, signal) =>
-          processTask(job, signal, {
-            store,
-            github: (id) => app.forInstallation(id),
-            workspaces,
-            backends,
-            logsDir: join(dataDir, "logs"),
-            taskTimeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
-            afterChange,
-          }),
-        { store, logsDir: join(dataDir, "logs") },
+      loggedTaskAttempts(taskLog, (job, signal) =>
+        processTask(job, signal, {
+          store,
+          github: (id) => app.forInstallation(id),
+          workspaces,
+          backends,
+          logsDir: join(dataDir, "logs"),
+          taskTimeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
+          afterChange,
+        }),
       ),
       {
         concurrency: config.WORKER_CONCURRENCY,

@@ -77,7 +77,7 @@ describe("stopping what npm started", () => {
     expect(await accepts(port)).toBe(true);
     npm.child.kill("SIGTERM");
     await npm.closed;
-    expect(npm.output()).toContain("SIGTERM: stopping — finishing the jobs in hand");
+    expect(npm.output()).toContain("Stopping: finishing the jobs in hand… (SIGTERM)");
     expect(await accepts(port)).toBe(false);
   });
 
