@@ -134,14 +134,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
       ended = (await Promise.race([settled.then(() => null), stopped])) ?? ended;
       snapshot = await store.get(key);
       if (ended === null && Date.now() > deadline) ended = "timeout";
-      if (ended !== null) {
-        o.progress(
-          ended === "timeout"
-            ? `stopped after ${Math.round(o.timeoutMs / 1000)} s (--timeout): the run was still ${snapshot?.run.state ?? "planning"}; its agents were killed`
-            : "interrupted: the run's agents were killed",
-        );
-        break;
-      }
+      // The caller says so (result.run.stopped); the agents are killed on the way out.
+      if (ended !== null) break;
       if (await postReviews(sandbox, snapshot, reviews, posted, o.progress)) continue;
       const state = snapshot?.run.state ?? "planning";
       if (state !== last)

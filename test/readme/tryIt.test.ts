@@ -48,5 +48,10 @@ describe("the README's Try it section", () => {
     }
     expect(run.stdout).toContain("orchestrate/1-db ");
     expect(run.stdout).toContain("orchestrate/1-api ");
+    // One pull request per group, each with the files its tasks' agent wrote.
+    expect(run.stdout).toMatch(
+      /^ {2}#\d+ {2}orchestrate\/1-db {2}\(2 files: db-queries\.txt, db-schema\.txt\)$/m,
+    );
+    expect(run.stdout).toMatch(/^ {2}#\d+ {2}orchestrate\/1-api {2}\(1 file: api-routes\.txt\)$/m);
   });
 });

@@ -42,6 +42,22 @@ describe("orchestrate simulate --agent", () => {
     );
   });
 
+  it("resolves relative paths in the command against the directory it was started from", () => {
+    writeFileSync(
+      join(dir, "agent.mjs"),
+      'import { writeFileSync } from "node:fs";\nwriteFileSync(`${process.env.ORCHESTRATE_TASK_ID}.txt`, "hi\\n");\n',
+    );
+    const run = simulateCli([
+      "--spec",
+      spec,
+      "--agent",
+      `${process.execPath} ./agent.mjs`,
+      "--json",
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).pulls[0].files).toEqual(["hello.txt"]);
+  });
+
   it("refuses a program that is not on PATH", () => {
     const run = simulateCli(["--spec", spec, "--agent", "no-such-agent-program --fast"]);
     expect(run.status).toBe(1);

@@ -35,7 +35,7 @@ export function renderFailedTasks(
   return [
     "#### Failed tasks",
     "",
-    "Tick a box to run a task again, or comment `/orchestrate retry <task-id>`. The worker that ran a task keeps the whole output of its last attempt in `logs/<run>/<task-id>/last-attempt.log` under its data directory.",
+    "Tick a box to run a task again, or comment `/orchestrate retry <task-id>`. The worker that ran a task keeps the whole output of its last attempt in `logs/<owner>_<repo>_<issue>/<task-id>/last-attempt.log` under its data directory.",
     "",
     ...capList(
       items,
