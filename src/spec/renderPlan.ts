@@ -52,6 +52,7 @@ export function renderPlanMarkdown(
   if (full.length <= maxChars) return full;
 
   const note = `_The diagram is left out: with ${plan.tasks.length} tasks it would not fit in a GitHub comment._`;
+  opts.warn?.(note.slice(1, -1));
   const withoutDiagram = `${note}\n\n${table}\n`;
   if (withoutDiagram.length <= maxChars) return withoutDiagram;
 
