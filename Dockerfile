@@ -10,11 +10,13 @@ COPY src ./src
 COPY bench ./bench
 RUN npm run build
 
-# Runtime: production dependencies only, git for the workers, tini to pass SIGTERM on (a worker
-# finishes the tasks in hand, then exits), a non-root user.
+# Runtime: production dependencies only, git and bubblewrap for the workers (every agent runs in
+# a bubblewrap sandbox; the container needs user namespaces for it, see README "The agent
+# sandbox"), tini to pass SIGTERM on (a worker finishes the tasks in hand, then exits), a
+# non-root user.
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends git ca-certificates tini \
+  && apt-get install -y --no-install-recommends git bubblewrap ca-certificates tini \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     ORCHESTRATE_DATA_DIR=/data \

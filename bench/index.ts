@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { planBench } from "./planBench.js";
 import { pollBench } from "./pollBench.js";
 import { type BenchResult, loadAverage, machine, renderText } from "./report.js";
+import { SANDBOX, sandboxBench } from "./sandboxBench.js";
 import { round } from "./stats.js";
 import { WEBHOOK, webhookBench } from "./webhookBench.js";
 import { workerBench } from "./workerBench.js";
@@ -45,6 +46,12 @@ const BENCHES: Bench[] = [
       `c<N> = concurrency per worker. peakRss = the larger worker's maxRSS in the run, MiB.`,
     ].join(" "),
     run: workerBench,
+  },
+  {
+    name: "sandbox",
+    title: "Agent sandbox: what bubblewrap adds to a task (bench/sandboxBench.ts)",
+    method: `Whole attempts on a local bare remote (prepare the agent's repository, a one-line shell agent, capture its files as a commit, verify \`true\`, push), with bubblewrap and without, alternated; and the verify command alone. Medians of ${SANDBOX.runs} after ${SANDBOX.warmup} warm-up, ms; added = bwrap − none.`,
+    run: sandboxBench,
   },
   {
     name: "webhook",

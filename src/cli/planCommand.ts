@@ -2,16 +2,22 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { RepoConfig } from "../config/repoConfig.js";
 import { buildPlan, type Plan } from "../spec/buildPlan.js";
 import { formatError } from "../spec/formatError.js";
 import { mergeSpecFiles } from "../spec/mergeSpecFiles.js";
 import { type ParsedSpec, parseSpec } from "../spec/parseSpec.js";
 import { planWithPlanner } from "../spec/planner.js";
 import { relocateSpecErrors } from "../spec/relocateSpecErrors.js";
-import { renderPlanMarkdown } from "../spec/renderPlan.js";
+import { renderPlanMarkdown, type TaskDefaults } from "../spec/renderPlan.js";
 import type { SpecError } from "../spec/specError.js";
-import { SPEC_LIMITS } from "../spec/specLimits.js";
 import type { Task } from "../spec/task.js";
+import { readPlanConfig } from "./readPlanConfig.js";
+
+/** The app's limits for an issue body (characters) and a body merged with its spec files. */
+const ISSUE_BODY_MAX_CHARS = 65_536;
+const ISSUE_BODY_MAX_BYTES = 4 * ISSUE_BODY_MAX_CHARS;
+const MERGED_MAX_BYTES = 1024 * 1024;
 
 export interface PlanCommandIo {
   stdin: NodeJS.ReadableStream;
@@ -21,7 +27,25 @@ export interface PlanCommandIo {
   cwd?: string;
 }
 
-const USAGE = "usage: orchestrate plan FILE|- [--json] [--issue N] [--planner CMD]";
+export const PLAN_HELP = `Usage: orchestrate plan FILE|- [options]
+
+Prints the plan a spec makes — a mermaid diagram and a table of tasks — checked as the app
+checks it, with no GitHub, Redis or credentials. FILE is the spec (- reads stdin); spec files it
+names (spec: path) are read relative to the current directory.
+
+Options:
+  --config FILE   the repository's .github/orchestrate.yml, for its limits (max_tasks) and
+                  its verify and race defaults; default: .github/orchestrate.yml of the git
+                  repository around the current directory, if there is one
+  --json          print {tasks, groups, order} as JSON instead
+  --issue N       fill in the issue number in branch names (orchestrate/N-group)
+  --planner CMD   plan a free-form spec with CMD: prompt on stdin, answer on stdout
+  -h, --help      show this help
+
+Exit codes: 0 a valid plan, 2 an invalid spec (one problem per line on stderr), 1 anything else.`;
+
+const USAGE =
+  "usage: orchestrate plan FILE|- [--config FILE] [--json] [--issue N] [--planner CMD] (see --help)";
 
 /** Exit codes: 0 a valid plan, 2 the spec is invalid (or needs a planner / input), 1 anything else. */
 const EXIT = { ok: 0, failure: 1, invalidSpec: 2 } as const;
@@ -36,13 +60,25 @@ const EXIT = { ok: 0, failure: 1, invalidSpec: 2 } as const;
  */
 export async function planCommand(argv: string[], io: PlanCommandIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
-  let args: { file: string; json: boolean; issue: number | undefined; planner: string | undefined };
+  let args: PlanArgs;
   try {
     args = readArgs(argv);
   } catch (error) {
     io.stderr(`orchestrate plan: ${message(error)}\n${USAGE}\n`);
     return EXIT.failure;
   }
+  if (args.help) {
+    io.stdout(`${PLAN_HELP}\n`);
+    return EXIT.ok;
+  }
+  let config: RepoConfig;
+  try {
+    config = await readPlanConfig(args.config, cwd);
+  } catch (error) {
+    io.stderr(`orchestrate plan: ${message(error)}\n`);
+    return EXIT.failure;
+  }
+  const maxTasks = config.limits.max_tasks;
 
   let text: string;
   try {
@@ -63,7 +99,15 @@ export async function planCommand(argv: string[], io: PlanCommandIo): Promise<nu
   };
 
   try {
-    const spec = await parseWithFiles(text, cwd);
+    // GitHub limits an issue body in characters, as the app checks it.
+    const chars = [...text].length;
+    if (chars > ISSUE_BODY_MAX_CHARS) {
+      io.stderr(
+        `the spec is ${chars.toLocaleString("en-US")} characters; GitHub's limit for an issue body is ${ISSUE_BODY_MAX_CHARS.toLocaleString("en-US")} — move detail into spec files (\`spec: docs/feature.md\`) or split the issue\n`,
+      );
+      return EXIT.invalidSpec;
+    }
+    const spec = await parseWithFiles(text, cwd, maxTasks);
     if (!spec.ok) return printErrors(spec.errors);
 
     let tasks: Task[];
@@ -76,7 +120,9 @@ export async function planCommand(argv: string[], io: PlanCommandIo): Promise<nu
         );
         return EXIT.invalidSpec;
       }
-      const planned = await planWithPlanner(spec.text, commandAsker(args.planner, cwd));
+      const planned = await planWithPlanner(spec.text, commandAsker(args.planner, cwd), {
+        maxTasks,
+      });
       if (planned.kind === "questions") {
         io.stderr(
           `the planner needs more information:\n${planned.questions.map((q) => `- ${q}\n`).join("")}`,
@@ -98,7 +144,12 @@ export async function planCommand(argv: string[], io: PlanCommandIo): Promise<nu
       groups,
       ...(args.issue !== undefined ? { issue: args.issue } : {}),
     });
-    io.stdout(args.json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : planMarkdown(plan));
+    const defaults = { verify: config.verify, race: config.race };
+    io.stdout(
+      args.json
+        ? `${JSON.stringify(planJson(plan, defaults), null, 2)}\n`
+        : planMarkdown(plan, defaults, (line) => io.stderr(`orchestrate plan: warning: ${line}\n`)),
+    );
     return EXIT.ok;
   } catch (error) {
     io.stderr(`orchestrate plan: ${message(error)}\n`);
@@ -106,22 +157,38 @@ export async function planCommand(argv: string[], io: PlanCommandIo): Promise<nu
   }
 }
 
-function readArgs(argv: string[]): {
+interface PlanArgs {
   file: string;
   json: boolean;
   issue: number | undefined;
   planner: string | undefined;
-} {
+  config: string | undefined;
+  help: boolean;
+}
+
+function readArgs(argv: string[]): PlanArgs {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
       json: { type: "boolean", default: false },
       issue: { type: "string" },
       planner: { type: "string" },
+      config: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
     },
     allowPositionals: true,
     strict: true,
   });
+  if (values.help) {
+    return {
+      file: "-",
+      json: false,
+      issue: undefined,
+      planner: undefined,
+      config: undefined,
+      help: true,
+    };
+  }
   if (positionals.length !== 1) {
     throw new Error(
       positionals.length === 0 ? "name a spec file, or - for stdin" : "give one spec file",
@@ -135,17 +202,21 @@ function readArgs(argv: string[]): {
   }
   if (values.planner !== undefined && values.planner.trim() === "")
     throw new Error("--planner needs a command");
+  if (values.config !== undefined && values.config.trim() === "")
+    throw new Error("--config needs a file");
   return {
     file: positionals[0] ?? "-",
     json: values.json === true,
     issue,
     planner: values.planner,
+    config: values.config,
+    help: false,
   };
 }
 
 /** The body, plus the spec files it names, parsed as one; errors point into the right file. */
-async function parseWithFiles(text: string, cwd: string): Promise<ParsedSpec> {
-  const first = parseSpec(text);
+async function parseWithFiles(text: string, cwd: string, maxTasks: number): Promise<ParsedSpec> {
+  const first = parseSpec(text, { maxTasks, maxBytes: ISSUE_BODY_MAX_BYTES });
   if (
     first.files.length === 0 ||
     (!first.ok && first.errors.some((e) => e.code === "bad_spec_file"))
@@ -158,16 +229,14 @@ async function parseWithFiles(text: string, cwd: string): Promise<ParsedSpec> {
   }
   const merged = mergeSpecFiles(text, contents);
   if (!merged.ok) return { ok: false, errors: merged.errors, files: first.files };
-  const parsed = parseSpec(merged.text, {
-    maxBytes: SPEC_LIMITS.maxBytes * (first.files.length + 1),
-  });
+  const parsed = parseSpec(merged.text, { maxTasks, maxBytes: MERGED_MAX_BYTES });
   return parsed.ok
     ? parsed
     : { ...parsed, errors: relocateSpecErrors(parsed.errors, merged.sections) };
 }
 
 /** The `--json` shape: exactly these fields, so scripts can rely on them. */
-function planJson(plan: Plan): unknown {
+function planJson(plan: Plan, defaults: TaskDefaults): unknown {
   return {
     tasks: plan.tasks.map((t) => ({
       id: t.id,
@@ -176,17 +245,21 @@ function planJson(plan: Plan): unknown {
       title: t.title,
       description: t.description,
       priority: t.priority,
+      // What a worker will run: the task's own settings, else the repository's.
+      verify: t.verify ?? defaults.verify ?? null,
+      backend: t.backend ?? null,
+      race: t.race ?? defaults.race,
     })),
     groups: plan.groups.map((g) => ({ name: g.name, branch: g.branch, tasks: g.tasks })),
     order: plan.order,
   };
 }
 
-function planMarkdown(plan: Plan): string {
+function planMarkdown(plan: Plan, defaults: TaskDefaults, warn: (line: string) => void): string {
   const groups = plan.groups
     .map((g) => `- \`${g.branch}\`: ${g.tasks.length} task${g.tasks.length === 1 ? "" : "s"}\n`)
     .join("");
-  return `${plan.tasks.length} tasks in ${plan.groups.length} pull requests:\n\n${groups}\n${renderPlanMarkdown(plan)}`;
+  return `${plan.tasks.length} tasks in ${plan.groups.length} pull requests:\n\n${groups}\n${renderPlanMarkdown(plan, undefined, { defaults, warn })}`;
 }
 
 /** Runs the planner command once per question: prompt on stdin, answer on stdout. */

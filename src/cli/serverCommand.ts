@@ -3,6 +3,7 @@ import { run } from "probot";
 import { loadOperatorConfig } from "../config/env.js";
 import { RedisNotInstalledError, startEmbeddedRedis } from "../queue/embeddedRedis.js";
 import { startOrchestrate } from "../server/startOrchestrate.js";
+import { waitForStop } from "./waitForStop.js";
 
 /** `orchestrate server` / `npm start`: everything in one process, Redis embedded by default. */
 export async function serverCommand(): Promise<number> {
@@ -16,7 +17,10 @@ export async function serverCommand(): Promise<number> {
     process.stdout.write(
       `Orchestrate is not registered with GitHub yet: open http://localhost:${config.PORT}/ to register the App, then start it again.\n`,
     );
-    return new Promise(() => {});
+    // Probot's setup server has nothing to drain and no close to call: just go.
+    const signal = await waitForStop();
+    process.stdout.write(`${signal}: stopping the setup page.\n`);
+    process.exit(0);
   }
   let redisUrl = config.REDIS_URL;
   let stopRedis = async () => {};
@@ -44,17 +48,9 @@ export async function serverCommand(): Promise<number> {
   process.stdout.write(
     `Orchestrate is listening on port ${orchestrate.port} (webhooks at ${config.WEBHOOK_PATH}, health at /healthz).\n`,
   );
-  await waitForSignal();
-  process.stdout.write("Stopping: finishing the jobs in hand…\n");
+  const signal = await waitForStop();
+  process.stdout.write(`Stopping: finishing the jobs in hand… (${signal})\n`);
   await orchestrate.close();
   await stopRedis();
   return 0;
-}
-
-export function waitForSignal(): Promise<string> {
-  return new Promise((done) => {
-    const on = (signal: string) => () => done(signal);
-    process.once("SIGINT", on("SIGINT"));
-    process.once("SIGTERM", on("SIGTERM"));
-  });
 }

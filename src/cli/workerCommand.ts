@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/configError.js";
 import { loadOperatorConfig } from "../config/env.js";
 import { startOrchestrate } from "../server/startOrchestrate.js";
-import { waitForSignal } from "./serverCommand.js";
+import { waitForStop } from "./waitForStop.js";
 
 /** `orchestrate worker`: takes task jobs from a shared Redis; run as many as you like. */
 export async function workerCommand(): Promise<number> {
@@ -22,7 +22,7 @@ export async function workerCommand(): Promise<number> {
     roles: { webhooks: false, events: true, worker: true, poller: false },
   });
   process.stdout.write(`Orchestrate worker started (concurrency ${config.WORKER_CONCURRENCY}).\n`);
-  const signal = await waitForSignal();
+  const signal = await waitForStop();
   process.stdout.write(`${signal}: finishing the tasks in hand, taking no new ones…\n`);
   await orchestrate.close();
   return 0;

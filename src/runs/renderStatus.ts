@@ -1,9 +1,12 @@
+import { READABLE_NODES } from "../spec/mermaidLimits.js";
 import { GITHUB_COMMENT_LIMIT } from "../spec/renderPlan.js";
 import { ACTIVE_STATES, type RunSnapshot, type TaskRecord } from "./run.js";
 import { checkboxLine } from "./status/checkboxLine.js";
 import { orderTasks } from "./status/orderTasks.js";
+import { renderAttention } from "./status/renderAttention.js";
 import { renderCommandsFooter } from "./status/renderCommandsFooter.js";
 import { renderFailedTasks } from "./status/renderFailedTasks.js";
+import { renderGroupSections } from "./status/renderGroupSections.js";
 import { renderGroups } from "./status/renderGroups.js";
 import { renderHeader } from "./status/renderHeader.js";
 import { renderRunDiagram } from "./status/renderRunDiagram.js";
@@ -80,7 +83,11 @@ function renderBody(
     renderHeader(snapshot),
     renderStateSection(snapshot, detail.listCap),
     ended && tasks.length > 0 ? renderSummary(snapshot, now) : "",
-    renderFailedTasks(tasks, { reasonChars: detail.reportChars, cap: detail.listCap }),
+    renderFailedTasks(tasks, {
+      reasonChars: detail.reportChars * 2,
+      cap: detail.listCap,
+      tailLines: detail.reportChars >= 200 ? 15 : 0,
+    }),
     ACTIVE_STATES.has(run.state) ? checkboxLine("stop", null, "Stop this run") : "",
     renderGroups(run, tasks, { repoUrl, cap: detail.listCap }),
   ].filter((part) => part !== "");
@@ -88,6 +95,9 @@ function renderBody(
   if (tasks.length === 0) return [...top, footer].join("\n\n");
 
   const topLength = [...top, footer].join("\n\n").length;
+  if (tasks.length > READABLE_NODES) {
+    return renderLargeBody(run, tasks, detail, room - topLength - 4, now, top, footer);
+  }
   // A step that keeps every row cannot fit when even the shortest rows would not: skip it
   // without building a diagram and a table only to throw them away.
   if (!detail.fitTable && topLength + minimumTableLength(tasks) > room) return null;
@@ -108,6 +118,48 @@ function renderBody(
     ...(detail.fitTable ? { maxChars: tableRoom } : {}),
   });
   section.push(table);
+  return [...top, section.join("\n\n"), footer].join("\n\n");
+}
+
+/**
+ * A run too big to read task by task: the diagram shows groups, then the tasks that need
+ * attention (failed, in progress, blocked) and a collapsed section per group. `room` is what
+ * the tasks part may use.
+ */
+function renderLargeBody(
+  run: RunSnapshot["run"],
+  tasks: TaskRecord[],
+  detail: Detail,
+  room: number,
+  now: Date,
+  top: string[],
+  footer: string,
+): string | null {
+  // A diagram of groups is small whatever the run's size: it stays at every step.
+  const diagram = renderRunDiagram(run, tasks);
+  const section = [
+    "#### Tasks",
+    "markdown" in diagram ? diagram.markdown : `_${diagram.omitted}._`,
+  ];
+  const table = { now, titleChars: detail.titleChars, reportChars: detail.reportChars };
+  let left = room - section.join("\n\n").length - 4;
+  // What needs attention may take half of what is left; the groups' sections get the rest.
+  const attention = renderAttention(tasks, {
+    ...table,
+    maxChars: Math.max(400, Math.floor(left / 2)),
+  });
+  left -= attention.length + 2;
+  if (left < 0) return null;
+  section.push(attention);
+  // Full tables at this step's cell lengths, or the next step (shorter cells) is tried; only
+  // the last step gives up the tables for compact lists.
+  const groups = renderGroupSections(run, tasks, {
+    ...table,
+    maxChars: left,
+    compact: detail.fitTable,
+  });
+  if (groups === null) return null;
+  if (groups !== "") section.push(groups);
   return [...top, section.join("\n\n"), footer].join("\n\n");
 }
 

@@ -227,10 +227,12 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       root: join(dataDir, "workspaces"),
       identity: { name: "Orchestrate", email: "orchestrate@users.noreply.github.com" },
     });
+    // Failed attempts are logged with why and where their whole output is.
+    const taskLog = { log, store, logsDir: join(dataDir, "logs") };
     const worker = startTaskWorker(
       redis,
       prefix,
-      loggedTaskAttempts(log, (job, signal) =>
+      loggedTaskAttempts(taskLog, (job, signal) =>
         processTask(job, signal, {
           store,
           github: (id) => app.forInstallation(id),

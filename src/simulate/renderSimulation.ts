@@ -17,6 +17,16 @@ export function renderSimulation(r: SimulationResult): string {
     }
     lines.push("");
   }
+  // Why each failed task failed: the summary, the end of its output, and where the rest is.
+  for (const t of r.tasks) {
+    if (t.error === null) continue;
+    const [summary = "", ...output] = t.error.split("\n");
+    lines.push(`Task ${t.id} failed: ${summary}`);
+    for (const line of output.slice(-20)) lines.push(`  | ${line}`);
+    if (t.log) lines.push(`  whole output of its last attempt: ${t.log}`);
+    lines.push("");
+  }
+  if (r.logs) lines.push(`Agent logs kept in ${r.logs}`, "");
   lines.push("Branches:");
   for (const b of r.branches) lines.push(`  ${b.name}  ${b.head.slice(0, 7)}`);
   lines.push("");

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
@@ -11,6 +12,8 @@ import { ACTIVE_STATES, type RunSnapshot, runKey } from "../runs/run.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { startOrchestrate } from "../server/startOrchestrate.js";
 import { parseSpec } from "../spec/parseSpec.js";
+import { lastAttemptLogPath } from "../worker/attemptLogDir.js";
+import { killAllCommands } from "../worker/runCommand.js";
 import type { SimulationResult } from "./simulationResult.js";
 
 export type { SimulationResult } from "./simulationResult.js";
@@ -19,10 +22,15 @@ export interface SimulateOptions {
   specFile: string;
   /** shell commands, one backend each (`sh -c CMD`, the work order on stdin) */
   agents: string[];
+  /** files the agent commands name (their scripts): shown to the agents' sandbox read-only */
+  agentFiles?: string[];
   reviewsFile?: string;
   configFile?: string;
   verify?: string;
+  /** wall-clock limit: past it the run is abandoned, its agents killed, and `timedOut` set */
   timeoutMs: number;
+  /** aborting ends the simulation like the timeout does (Ctrl-C) */
+  signal?: AbortSignal;
   progress(line: string): void;
 }
 
@@ -38,9 +46,18 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
     : [];
   const sandboxModule = await loadSandbox();
   const work = await mkdtemp(join(tmpdir(), "orchestrate-simulate-"));
+  // A run that did not end `done` keeps its agent logs (moved out of `work`) for the person.
+  let keptLogs: string | null = null;
+  let closeApp: (() => Promise<void>) | null = null;
   const cleanups: Array<() => Promise<unknown>> = [
     () => rm(work, { recursive: true, force: true }),
   ];
+  const deadline = Date.now() + o.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = new Promise<"timeout" | "aborted">((done) => {
+    timer = setTimeout(() => done("timeout"), o.timeoutMs);
+    o.signal?.addEventListener("abort", () => done("aborted"), { once: true });
+  });
   try {
     const redis = await startEmbeddedRedis(join(work, "redis"));
     cleanups.unshift(() => redis.stop());
@@ -54,6 +71,13 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
     const secret = randomBytes(16).toString("hex");
     const config = loadOperatorConfig({
       ...passThroughEnv(),
+      // The agents' scripts are outside every sandbox's view unless shown to it.
+      ORCHESTRATE_SANDBOX_READ_ONLY: [
+        ...(process.env["ORCHESTRATE_SANDBOX_READ_ONLY"] ?? "").split(":"),
+        ...(o.agentFiles ?? []),
+      ]
+        .filter((p) => p !== "")
+        .join(":"),
       APP_ID: String(sandbox.appId),
       PRIVATE_KEY: sandbox.privateKey,
       WEBHOOK_SECRET: secret,
@@ -78,7 +102,22 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
       port: await freePort(),
       roles: { webhooks: true, events: true, worker: true, poller: true },
     });
-    cleanups.unshift(() => app.close());
+    // Closing waits for the tasks in hand: kill their agents (and any they start while closing)
+    // so a timed-out or interrupted simulation ends now, with nothing left running.
+    let closing: Promise<void> | null = null;
+    closeApp = () => {
+      closing ??= (async () => {
+        killAllCommands();
+        const killer = setInterval(killAllCommands, 100);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(killer);
+        }
+      })();
+      return closing;
+    };
+    cleanups.unshift(closeApp);
     sandbox.setWebhookTarget({ url: `${app.url}${config.WEBHOOK_PATH}`, secret });
 
     const issue = sandbox.createIssue(REPO, {
@@ -93,14 +132,19 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
     cleanups.unshift(async () => connection.disconnect());
     const store = redisRunStore(connection, config.ORCHESTRATE_PREFIX);
     const key = runKey(OWNER, NAME, issue.number);
-    const deadline = Date.now() + o.timeoutMs;
     let last = "";
     let snapshot: RunSnapshot | null = null;
+    let ended: "timeout" | "aborted" | null = null;
     const posted = new Set<string>();
     for (;;) {
-      await app.settle();
-      await sandbox.webhooksSettled();
+      // settle() waits for running tasks; the wall clock must not.
+      const settled = Promise.all([app.settle(), sandbox.webhooksSettled()]);
+      settled.catch(() => undefined);
+      ended = (await Promise.race([settled.then(() => null), stopped])) ?? ended;
       snapshot = await store.get(key);
+      if (ended === null && Date.now() > deadline) ended = "timeout";
+      // The caller says so (result.run.stopped); the agents are killed on the way out.
+      if (ended !== null) break;
       if (await postReviews(sandbox, snapshot, reviews, posted, o.progress)) continue;
       const state = snapshot?.run.state ?? "planning";
       if (state !== last)
@@ -108,14 +152,23 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
       last = state;
       if (snapshot && !ACTIVE_STATES.has(snapshot.run.state)) break;
       if (snapshot?.run.state === "needs-input") break;
-      if (Date.now() > deadline) {
-        o.progress(`gave up waiting after ${Math.round(o.timeoutMs / 1000)} s`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
+      await Promise.race([new Promise((r) => setTimeout(r, 100)), stopped]);
     }
-    return await collect(sandbox, snapshot);
+    const result = await collect(sandbox, snapshot);
+    result.run.stopped = ended;
+    if (result.run.state !== "done" || ended !== null) {
+      // The agents are killed before their logs are moved, so the logs are complete.
+      await closeApp?.().catch(() => {});
+      keptLogs = await keepLogs(join(work, "data", "logs"));
+    }
+    result.logs = keptLogs;
+    for (const task of result.tasks) {
+      const log = keptLogs ? lastAttemptLogPath(keptLogs, key, task.id) : null;
+      task.log = log && existsSync(log) ? log : null;
+    }
+    return result;
   } finally {
+    clearTimeout(timer);
     for (const cleanup of cleanups) await cleanup().catch(() => {});
   }
 }
@@ -223,7 +276,9 @@ async function collect(sandbox: Sandbox, snapshot: RunSnapshot | null): Promise<
       reason: snapshot?.run.reason ?? null,
       errors: snapshot?.run.errors ?? [],
       questions: snapshot?.run.questions ?? [],
+      stopped: null,
     },
+    logs: null,
     tasks: [...(snapshot?.tasks ?? [])]
       .sort(
         (a, b) =>
@@ -239,12 +294,23 @@ async function collect(sandbox: Sandbox, snapshot: RunSnapshot | null): Promise<
         attempts: t.attempts,
         backend: t.lastBackend ?? null,
         commit: t.commit ?? null,
+        error: t.status === "failed" ? (t.report ?? "failed") : null,
+        log: null,
       })),
     branches,
     pulls,
     threads,
     github: { requests: sandbox.state.requests.length, graphqlPoints: sandbox.state.graphqlPoints },
   };
+}
+
+/** Moves the run's agent logs out of the simulation's folder, which is deleted. */
+async function keepLogs(logs: string): Promise<string | null> {
+  if (!existsSync(logs)) return null;
+  const kept = await mkdtemp(join(tmpdir(), "orchestrate-simulate-logs-"));
+  await rm(kept, { recursive: true, force: true });
+  await rename(logs, kept);
+  return kept;
 }
 
 async function changedFiles(sandbox: Sandbox, base: string, head: string): Promise<string[]> {
@@ -286,7 +352,15 @@ function titleOf(spec: string, file: string): string {
 
 /** The operator settings a simulation honours from the environment (a planner, limits). */
 function passThroughEnv(): Record<string, string> {
-  const names = ["ORCHESTRATE_PLANNER", "TASK_TIMEOUT_MINUTES", "WORKER_CONCURRENCY"];
+  const names = [
+    "ORCHESTRATE_PLANNER",
+    "TASK_TIMEOUT_MINUTES",
+    "WORKER_CONCURRENCY",
+    "ORCHESTRATE_SANDBOX_SHARED",
+    "ORCHESTRATE_SANDBOX_NETWORK",
+    "ORCHESTRATE_SANDBOX_BWRAP",
+    "ORCHESTRATE_UNSAFE_NO_SANDBOX",
+  ];
   const out: Record<string, string> = {};
   for (const name of names) if (process.env[name]) out[name] = process.env[name] as string;
   return out;

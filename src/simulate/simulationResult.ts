@@ -1,7 +1,16 @@
 /** What `orchestrate simulate --json` prints: one object, stable field names. */
 export interface SimulationResult {
   /** errors: why a spec was refused; questions: what the planner asked */
-  run: { state: string; reason: string | null; errors: string[]; questions: string[] };
+  run: {
+    state: string;
+    reason: string | null;
+    errors: string[];
+    questions: string[];
+    /** set when the simulation ended the run itself: `--timeout` passed, or it was interrupted */
+    stopped: "timeout" | "aborted" | null;
+  };
+  /** where the agents' logs were kept, when the run did not end `done` (else deleted) */
+  logs: string | null;
   tasks: Array<{
     id: string;
     group: string;
@@ -10,6 +19,10 @@ export interface SimulationResult {
     attempts: number;
     backend: string | null;
     commit: string | null;
+    /** why a failed task failed: a one-line summary, then the end of the output */
+    error: string | null;
+    /** the whole output of its last attempt, when the logs were kept */
+    log: string | null;
   }>;
   branches: Array<{ name: string; head: string }>;
   pulls: Array<{ number: number; group: string; branch: string; files: string[] }>;

@@ -1,6 +1,6 @@
 import type { Plan } from "./buildPlan.js";
 import { codeSpan, escapeTableCell } from "./escapeMarkdown.js";
-import { renderMermaid } from "./renderMermaid.js";
+import { planDiagram } from "./planDiagram.js";
 import { type StatusLookup, statusOf } from "./taskGraph.js";
 
 /** GitHub rejects issue comments longer than this many characters. */
@@ -9,6 +9,16 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export interface RenderPlanOptions {
   /** Characters this rendering may use; pass less when it shares a comment with other text. */
   maxChars?: number;
+  /** The repository's settings a task without its own inherits, shown in "Runs with". */
+  defaults?: TaskDefaults;
+  /** Told when the diagram shows groups instead of tasks, or nothing, and why. */
+  warn?: (line: string) => void;
+}
+
+/** What `.github/orchestrate.yml` gives a task that sets none itself. */
+export interface TaskDefaults {
+  verify?: string | undefined;
+  race?: number | undefined;
 }
 
 /**
@@ -23,18 +33,26 @@ export function renderPlanMarkdown(
   opts: RenderPlanOptions = {},
 ): string {
   const maxChars = opts.maxChars ?? GITHUB_COMMENT_LIMIT;
-  const rows = tableRows(plan, statusById);
+  const rows = tableRows(plan, statusById, opts.defaults ?? {});
   const header = [
-    "| Task | Group | Depends on | Priority | Status |",
-    "| --- | --- | --- | ---: | --- |",
+    "| Task | Group | Depends on | Priority | Status | Runs with |",
+    "| --- | --- | --- | ---: | --- | --- |",
   ];
   const table = [...header, ...rows].join("\n");
 
-  const diagram = renderMermaid(plan, statusById);
+  const chosen = planDiagram(plan, statusById);
+  if (chosen.kind !== "tasks") opts.warn?.(chosen.note);
+  const diagram =
+    chosen.kind === "tasks"
+      ? chosen.markdown
+      : chosen.kind === "groups"
+        ? `_${chosen.note}_\n\n${chosen.markdown}`
+        : `_${chosen.note}_`;
   const full = `${diagram}\n\n${table}\n`;
   if (full.length <= maxChars) return full;
 
   const note = `_The diagram is left out: with ${plan.tasks.length} tasks it would not fit in a GitHub comment._`;
+  opts.warn?.(note.slice(1, -1));
   const withoutDiagram = `${note}\n\n${table}\n`;
   if (withoutDiagram.length <= maxChars) return withoutDiagram;
 
@@ -51,7 +69,11 @@ export function renderPlanMarkdown(
   return `${note}\n\n${kept.join("\n")}\n\n_…and ${cut} more tasks, cut to fit a GitHub comment._\n`;
 }
 
-function tableRows(plan: Plan, statusById: StatusLookup | undefined): string[] {
+function tableRows(
+  plan: Plan,
+  statusById: StatusLookup | undefined,
+  defaults: TaskDefaults,
+): string[] {
   const byId = new Map(plan.tasks.map((task) => [task.id, task]));
   const inOrder = new Set(plan.order);
   const ordered = [
@@ -65,7 +87,20 @@ function tableRows(plan: Plan, statusById: StatusLookup | undefined): string[] {
       task.depends_on.map((dep) => escapeTableCell(codeSpan(dep))).join(", ") || "—",
       String(task.priority),
       statusOf(statusById, task.id).replace("_", " "),
+      runsWith(task, defaults),
     ];
     return `| ${cells.join(" | ")} |`;
   });
+}
+
+/** The verify command, backend and race a worker will use for the task ("—": none set). */
+function runsWith(task: Plan["tasks"][number], defaults: TaskDefaults): string {
+  const verify = task.verify ?? defaults.verify;
+  const race = task.race ?? defaults.race ?? 1;
+  const parts = [
+    verify ? `verify ${escapeTableCell(codeSpan(verify))}` : "",
+    task.backend ? `backend ${escapeTableCell(codeSpan(task.backend))}` : "",
+    race > 1 ? `race ${race}` : "",
+  ].filter((part) => part !== "");
+  return parts.join(", ") || "—";
 }

@@ -4,9 +4,12 @@
 // Everything the agent, the verify command or the push race can do ends as a returned result;
 // only infrastructure failures (git cannot fetch, disk full) throw.
 
+import { agentFailureDetail } from "./agentFailureDetail.js";
 import { type BackendConfig, runBackend } from "./backends.js";
 import type { Isolation } from "./isolation/isolation.js";
+import { keepVerifyLog } from "./keepVerifyLog.js";
 import { runVerify } from "./verify.js";
+import { verifyFailureDetail } from "./verifyFailureDetail.js";
 import type { GitIdentity } from "./workspace/gitEnv.js";
 import {
   type GitTokens,
@@ -132,10 +135,8 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     }
     if (!agent.ok) {
       const how =
-        agent.spawnError !== null
-          ? agent.report
-          : `${o.backend.name} exited with ${agent.exitCode}`;
-      return fail("agent-failed", `${how}\n${agent.output}`);
+        agent.spawnError !== null ? agent.report : agentFailureDetail(o.backend.name, agent);
+      return fail("agent-failed", how);
     }
 
     // The agent's sandbox is gone with it: its files are taken now, before verify (which runs
@@ -168,17 +169,15 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         { isolation: o.isolation, homeDir: ws.home, network: o.network?.verify ?? false },
         { ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}) },
       );
-      lastVerifyOutput = v.output;
+      lastVerifyOutput =
+        v.ok || v.reason !== "verify-failed" ? v.output : verifyFailureDetail(o.verify, v);
+      await keepVerifyLog(o.attemptDir, o.verify, v);
       return v.ok ? "ok" : v.reason;
     };
 
     const verified = await verifyOnce();
     if (verified !== "ok") {
-      const detail =
-        verified === "verify-failed"
-          ? `verify \`${o.verify}\` failed:\n${lastVerifyOutput}`
-          : lastVerifyOutput;
-      return fail(verified, detail);
+      return fail(verified, lastVerifyOutput);
     }
     if (o.signal?.aborted) return fail("aborted", "stopped before push");
     if (o.claim && !o.claim()) return fail("aborted", "another backend finished this task first");
@@ -204,7 +203,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       if (pushed.reason === "conflict") return fail("conflict", pushed.detail);
       if (pushed.reason === "rejected") return fail("push-rejected", pushed.detail);
       if (o.signal?.aborted) return fail("aborted", "stopped while re-verifying after a rebase");
-      return fail(reverifyFailure, `${pushed.detail}:\n${lastVerifyOutput}`);
+      return fail(reverifyFailure, `${pushed.detail}: ${lastVerifyOutput}`);
     }
     return {
       ok: true,

@@ -301,6 +301,8 @@ export interface RunBackendOptions {
 export interface BackendResult {
   ok: boolean;
   exitCode: number | null;
+  /** The signal that ended it, when one did. */
+  signal: string | null;
   timedOut: boolean;
   aborted: boolean;
   /** The agent's final message: ORCHESTRATE_OUTPUT_FILE if written, else its last lines. */
@@ -402,6 +404,7 @@ export async function runBackend(
   const failEarly = (report: string): BackendResult => ({
     ok: false,
     exitCode: null,
+    signal: null,
     timedOut: false,
     aborted: false,
     report,
@@ -470,6 +473,7 @@ export async function runBackend(
   return {
     ok: result.exitCode === 0 && !result.timedOut && !result.aborted && spawnError === null,
     exitCode: result.exitCode,
+    signal: result.signal,
     timedOut: result.timedOut,
     aborted: result.aborted,
     report,

@@ -1,13 +1,15 @@
-import { join } from "node:path";
 import type { GitHubPort } from "../github/githubPort.js";
 import { JobLockLostError } from "../queue/taskJob.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import type { RunStore } from "../runs/runStore.js";
 import { plainText } from "../runs/status/plainText.js";
 import { runAttempt } from "./attempt.js";
+import { attemptLogDir, lastAttemptLogPath } from "./attemptLogDir.js";
 import type { BackendConfig } from "./backends.js";
 import { chooseBackends } from "./chooseBackends.js";
+import { failureReport } from "./failureReport.js";
 import type { Isolation } from "./isolation/isolation.js";
+import { keepLastAttempt } from "./keepLastAttempt.js";
 import { renderWorkOrder } from "./prompt.js";
 import type { GitTokens, Workspaces } from "./workspace.js";
 
@@ -138,7 +140,7 @@ export async function processTask(
   }
   // Configuration errors: no agent can fix them, so another attempt would only fail the same way.
   const fatal = outcome.reason === "verify-missing" || outcome.reason === "no-backend";
-  const detail = `${outcome.reason}: ${outcome.detail}`.slice(0, 8000);
+  const detail = failureReport(outcome.reason, outcome.detail, job.attempt, outcome.backend);
   await fail(job, deps, detail, outcome.backend, fatal, spent);
 }
 
@@ -245,6 +247,7 @@ async function work(
   });
 
   return race(backends, signal, async (backend, raceSignal, claim) => {
+    const attemptDir = attemptLogDir(deps.logsDir, run.key, task.id, job.attempt, backend.name);
     const result = await runAttempt({
       workspaces: deps.workspaces,
       repo: repoRef,
@@ -262,17 +265,22 @@ async function work(
       ...(verify ? { verify } : {}),
       taskId: task.id,
       taskKind: task.kind,
-      attemptDir: join(
-        deps.logsDir,
-        safe(run.key),
-        task.id,
-        `attempt-${job.attempt}-${backend.name}`,
-      ),
+      attemptDir,
       timeoutMs: Math.min(deps.taskTimeoutMs, backend.timeoutMs ?? Number.POSITIVE_INFINITY),
       signal: raceSignal,
       commitMessage: commitMessage(run, task),
       claim,
     });
+    if (result.ok || result.reason !== "aborted") {
+      await keepLastAttempt(lastAttemptLogPath(deps.logsDir, run.key, task.id), attemptDir, {
+        taskId: task.id,
+        attempt: job.attempt,
+        backend: backend.name,
+        outcome: result.ok
+          ? "complete"
+          : failureReport(result.reason, result.detail, job.attempt, backend.name).split("\n")[0]!,
+      });
+    }
     return result.ok
       ? {
           ok: true,
@@ -396,8 +404,4 @@ function lastLine(text: string): string {
     .split("\n")
     .filter((l) => l.trim());
   return (lines[lines.length - 1] ?? "").slice(0, 300);
-}
-
-function safe(key: string): string {
-  return key.replace(/[^A-Za-z0-9._-]/g, "_");
 }

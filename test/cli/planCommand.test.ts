@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -41,9 +41,9 @@ describe("orchestrate plan", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^7 tasks in 3 pull requests:\n\n- `orchestrate\/N-db`: 2 tasks\n/);
     expect(stdout).toContain("```mermaid\nflowchart TD\n");
-    expect(stdout).toContain("| Task | Group | Depends on | Priority | Status |");
+    expect(stdout).toContain("| Task | Group | Depends on | Priority | Status | Runs with |");
     expect(stdout).toContain(
-      "| `db-schema` Add the saved\\_searches table | db | — | 4 | pending |",
+      "| `db-schema` Add the saved\\_searches table | db | — | 4 | pending | verify `npm test -- db` |",
     );
   });
 
@@ -60,6 +60,9 @@ describe("orchestrate plan", () => {
         "title",
         "description",
         "priority",
+        "verify",
+        "backend",
+        "race",
       ]);
     }
     expect(
@@ -195,8 +198,91 @@ describe("orchestrate plan", () => {
       const result = await run(argv);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        /\nusage: orchestrate plan FILE\|- \[--json\] \[--issue N\] \[--planner CMD\]\n$/,
+        /\nusage: orchestrate plan FILE\|- \[--config FILE\] \[--json\] \[--issue N\] \[--planner CMD\] \(see --help\)\n$/,
       );
     }
+  });
+});
+
+/** A markdown spec of `count` tasks, `perGroup` to a group, each after the 3 before it. */
+function bigSpec(count: number, perGroup = 10): string {
+  const lines = ["# Big", ""];
+  for (let i = 0; i < count; i++) {
+    if (i % perGroup === 0) lines.push("", `## group-${i / perGroup}`, "");
+    lines.push(`- [ ] task-${i}: Part ${i}`);
+    const deps = Array.from({ length: Math.min(3, i) }, (_, d) => `task-${i - 1 - d}`);
+    if (deps.length > 0) lines.push(`      depends on: ${deps.join(", ")}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+describe("orchestrate plan checks what the app checks", () => {
+  it("--help lists every option and exits 0", async () => {
+    const { code, stdout, stderr } = await run(["--help"]);
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    for (const option of ["--config FILE", "--json", "--issue N", "--planner CMD", "--help"]) {
+      expect(stdout).toContain(option);
+    }
+  });
+
+  it("takes max_tasks from --config, as the app takes it from .github/orchestrate.yml", async () => {
+    writeFileSync(join(dir, "spec.md"), bigSpec(250));
+    const refused = await run(["spec.md", "--json"], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("the spec has 250 tasks; the limit is 200");
+
+    writeFileSync(join(dir, "orchestrate.yml"), "limits:\n  max_tasks: 1000\n");
+    const allowed = await run(["spec.md", "--json", "--config", "orchestrate.yml"], { cwd: dir });
+    expect(allowed.stderr).toBe("");
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout).tasks).toHaveLength(250);
+  });
+
+  it("reads .github/orchestrate.yml of the repository it runs in by default", async () => {
+    mkdirSync(join(dir, ".git"));
+    mkdirSync(join(dir, ".github"));
+    mkdirSync(join(dir, "docs"));
+    writeFileSync(
+      join(dir, ".github/orchestrate.yml"),
+      "verify: make check\nrace: 2\nlimits:\n  max_tasks: 5\n",
+    );
+    writeFileSync(join(dir, "docs/spec.md"), bigSpec(6));
+    const refused = await run(["spec.md"], { cwd: join(dir, "docs") });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("the spec has 6 tasks; the limit is 5");
+
+    writeFileSync(join(dir, "docs/spec.md"), bigSpec(2));
+    const ok = await run(["spec.md"], { cwd: join(dir, "docs") });
+    expect(ok.code).toBe(0);
+    // The repository's verify and race are what each task runs with.
+    expect(ok.stdout).toContain("| pending | verify `make check`, race 2 |");
+    const json = JSON.parse((await run(["spec.md", "--json"], { cwd: join(dir, "docs") })).stdout);
+    expect(json.tasks[0]).toMatchObject({ verify: "make check", backend: null, race: 2 });
+  });
+
+  it("refuses an invalid configuration the way the app would, naming the key", async () => {
+    writeFileSync(join(dir, "spec.md"), bigSpec(2));
+    writeFileSync(join(dir, "bad.yml"), "limits:\n  max_task: 10\n");
+    const { code, stderr } = await run(["spec.md", "--config", "bad.yml"], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /^orchestrate plan: \.github\/orchestrate\.yml is invalid:\n {2}- limits/,
+    );
+    expect(stderr).toContain("max_task");
+  });
+
+  it("draws a 200-task plan by group within mermaid's limits, and warns that it did", async () => {
+    writeFileSync(join(dir, "spec.md"), bigSpec(200));
+    const { code, stdout, stderr } = await run(["spec.md"], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      "orchestrate plan: warning: The diagram shows the 20 groups, not the tasks: 200 tasks are more than one diagram shows readably (30).\n",
+    );
+    const diagram = /```mermaid\n([\s\S]*?)\n```/.exec(stdout)?.[1] ?? "";
+    expect(diagram.length).toBeGreaterThan(0);
+    expect(diagram.length).toBeLessThanOrEqual(50_000);
+    expect(diagram.split("\n").filter((l) => l.includes(" --> ")).length).toBe(19);
+    expect(diagram).toContain('g0["group-0<br/>0/10 complete"]');
   });
 });

@@ -13,6 +13,7 @@ import { buildEvent, deliver } from "../../src/sandbox/webhookDriver.js";
 import {
   type Roles,
   type RunningOrchestrate,
+  type StartOptions,
   startOrchestrate,
 } from "../../src/server/startOrchestrate.js";
 
@@ -53,6 +54,8 @@ export async function startHarness(
     redisUrl?: string;
     /** prefix of the repository's name, so a suite's repos are told apart */
     repoPrefix?: string;
+    /** the app's logger, for tests that read what it logged */
+    log?: StartOptions["log"];
   } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox();
@@ -84,6 +87,7 @@ export async function startHarness(
     host: "127.0.0.1",
     port: await freePort(),
     roles: { webhooks: true, events: true, worker: true, poller: false, ...options.roles },
+    ...(options.log ? { log: options.log } : {}),
   });
   const webhookUrl = app.url ? `${app.url}${config.WEBHOOK_PATH}` : "";
   const repo = `${owner}/${name}`;

@@ -157,7 +157,7 @@ describe("/orchestrate retry <task-id>", () => {
     let run = await h.run(issue);
     expect(run?.run.state).toBe("failed");
     expect(run?.tasks.find((t) => t.id === "flaky")?.report).toMatch(
-      /^agent-failed: scripted exited with 1\n[\s\S]*flaky was told to fail/,
+      /^agent-failed \(attempt \d+, backend scripted\): scripted exited with 1: [\s\S]*flaky was told to fail/,
     );
     expect(run?.tasks.find((t) => t.id === "docs")?.status).toBe("pending");
     expect(appComments(h, issue)[0]).toContain("Retry failed task `flaky`");

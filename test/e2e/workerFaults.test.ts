@@ -68,16 +68,20 @@ describe("agents that misbehave end as clear task failures, never a stuck run", 
 
     expect(task("exits")).toMatchObject({ status: "failed", attempts: 1 });
     expect(task("exits")?.report).toMatch(
-      /^agent-failed: fail exited with 1\n[\s\S]*something broke/,
+      /^agent-failed \(attempt 1, backend fail\): fail exited with 1: fail-agent: something broke\n/,
     );
     expect(task("hangs")).toMatchObject({ status: "failed", attempts: 1 });
-    expect(task("hangs")?.report).toMatch(/^timeout: hang did not finish within 1500 ms/);
+    expect(task("hangs")?.report).toMatch(
+      /^timeout \(attempt 1, backend hang\): hang did not finish within 1500 ms/,
+    );
     expect(task("deletes")).toMatchObject({ status: "failed", attempts: 1 });
     expect(task("deletes")?.report).toMatch(
-      /^workspace-lost: delete deleted or broke its worktree/,
+      /^workspace-lost \(attempt 1, backend delete\): delete deleted or broke its worktree/,
     );
     expect(task("nothing")).toMatchObject({ status: "failed", attempts: 1 });
-    expect(task("nothing")?.report).toMatch(/^no-change: noop finished without changing any file/);
+    expect(task("nothing")?.report).toMatch(
+      /^no-change \(attempt 1, backend noop\): noop finished without changing any file/,
+    );
     // An agent that leaves its own repository locked (a stale index.lock) cannot break the
     // worker's commit: the worker takes its files, not its git directory.
     expect(task("locks")).toMatchObject({ status: "complete", attempts: 1 });
@@ -105,7 +109,7 @@ describe("agents that misbehave end as clear task failures, never a stuck run", 
       expect(status).toContain(`Retry failed task \`${id}\``);
     }
     expect(status).not.toContain("Retry failed task `locks`");
-    expect(status).toContain("timeout: hang did not finish within 1500 ms");
+    expect(status).toContain("hang did not finish within 1500 ms");
   });
 });
 
@@ -136,7 +140,7 @@ describe("a verify command that does not exist", () => {
     expect(run?.run.state).toBe("failed");
     expect(run?.tasks[0]).toMatchObject({ status: "failed", attempts: 1 });
     expect(run?.tasks[0]?.report).toMatch(
-      /^verify-missing: the verify command `no-such-tool --check` could not be found \(exit 127\); check the verify setting in \.github\/orchestrate\.yml/,
+      /^verify-missing \(attempt 1, backend edit\): the verify command `no-such-tool --check` could not be found \(exit 127\); check the verify setting in \.github\/orchestrate\.yml/,
     );
     // Nothing unverified was pushed.
     expect((await h.sandbox.branches(h.repo)).map((b) => b.name)).toEqual(["main"]);

@@ -105,7 +105,7 @@ describe("failed attempts retry on the next backend; a race keeps the first veri
     expect(status[0]).toContain("❌ Failed");
     expect(status[0]).toContain("#### Failed tasks");
     expect(status[0]).toMatch(
-      /Retry failed task `doomed` — verify-failed: verify `sh verify\.sh` failed/,
+      /Retry failed task `doomed` — verify-failed \\?\(attempt \d+, backend [\w-]+\\?\): verify `sh verify\.sh` failed/,
     );
     expect(status[0]).toContain("doomed.txt:broken by gamma");
   });

@@ -148,7 +148,7 @@ describe("hostile input", () => {
     answers(issue);
   });
 
-  it("a status comment for 1,000 tasks is cut to fit GitHub's limit, with a note, and GitHub refuses none of it", async () => {
+  it("a status comment for 1,000 tasks fits GitHub's limit, drawn and listed by group, and GitHub refuses none of it", async () => {
     // max_tasks allows 1,000; approval keeps them waiting, so the plan alone is rendered.
     await h.sandbox.commit(h.repo, {
       branch: "main",
@@ -174,7 +174,11 @@ describe("hostile input", () => {
     expect((await h.run(issue))?.tasks).toHaveLength(1000);
     const [status, ...others] = answers(issue);
     expect(others).toEqual([]);
-    expect(status).toMatch(/not listed .* to keep this comment within GitHub's size limit/);
+    expect(status?.length).toBeLessThanOrEqual(GITHUB_LIMIT);
+    expect(status).toContain(
+      "_The diagram shows the 10 groups, not the tasks: 1000 tasks are more than one diagram shows readably (30)._",
+    );
+    expect(status).toMatch(/<b>g0<\/b> — 0 of 100 complete/);
     expect(status).toContain("/orchestrate approve");
   });
 });

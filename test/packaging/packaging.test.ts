@@ -108,7 +108,7 @@ describe("the Dockerfile", () => {
     expect(command.at(-1)).toBe("server");
     // The same file the package's own entry points name, and one the build really makes.
     expect(pkg.bin.orchestrate).toBe(cliOutput);
-    expect(pkg.scripts.start).toBe(`node ${cliOutput} server`);
+    expect(pkg.scripts.start).toBe(`exec node ${cliOutput} server`);
     expect(existsSync(join(root, cliOutput)), `${cliOutput} after the build`).toBe(true);
   });
 

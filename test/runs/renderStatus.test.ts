@@ -375,18 +375,18 @@ describe("renderStatus: the size budget", () => {
     const snapshot = bigRun(1000);
     const md = render(snapshot);
     expect(md.length).toBeLessThanOrEqual(LIMIT);
-    expect(md).toContain("_diagram omitted: too many tasks for one comment._");
-    expect(md).not.toContain("```mermaid");
-    const note =
-      /_(\d+) of 1000 tasks are not listed \(([^)]*)\), to keep this comment within GitHub's size limit; failed and running tasks are kept first\._/.exec(
-        md,
-      );
-    expect(note).not.toBeNull();
-    const rows = tableLines(md).length - 2;
-    expect(rows + Number(note?.[1])).toBe(1000);
-    // Failed tasks are kept before finished ones.
-    expect(tableLines(md).filter((l) => l.includes("❌ failed")).length).toBeGreaterThan(0);
+    // A big run is drawn by group, and its table starts with what needs attention.
+    expect(md).toContain("_The diagram shows the 20 groups, not the tasks: 1000 tasks are more");
+    expect(mermaidBlock(md)).toContain('g0["группа-0<br/>');
+    const attention = md.slice(md.indexOf("#### Needs attention"), md.indexOf("#### Groups"));
+    const rows = tableLines(attention).slice(2);
+    expect(rows.length).toBeGreaterThan(0);
+    // Failed tasks first, then running ones; nothing finished.
+    const firstRunning = rows.findIndex((l) => l.includes("🟡 in progress"));
+    expect(rows.slice(0, firstRunning).every((l) => l.includes("❌ failed"))).toBe(true);
+    expect(rows.some((l) => l.includes("✅ complete"))).toBe(false);
     for (const row of tableLines(md)) expect(separators(row)).toBe(9);
+    expect(md).toMatch(/<details><summary><b>группа-0<\/b> — \d+ of 50 complete/);
     const decoded = decodeStatusMetadata(md);
     expect(decoded?.tasks).toHaveLength(1000);
     expect(decoded?.tasks.find((t) => t.id === "task-1")).toMatchObject({
@@ -426,7 +426,7 @@ describe("renderStatus: the size budget", () => {
     expect(md).toContain(`| ${"r".repeat(59)}… |`);
   });
 
-  it("leaves out a diagram with more edges than GitHub draws, keeping the table", () => {
+  it("draws groups instead of a task diagram past mermaid's 500 edges, keeping every row", () => {
     const tasks = Array.from({ length: 40 }, (_, i) =>
       taskRecord(`t${i}`, { depends_on: Array.from({ length: i }, (_, j) => `t${j}`) }),
     );
@@ -434,9 +434,15 @@ describe("renderStatus: the size budget", () => {
       run: runRecord({ groups: [{ name: "data", branch: "b", pull: null }] }),
       tasks,
     });
-    expect(md).toContain(
-      "_diagram omitted: 780 dependencies are more than GitHub draws in one diagram (500)._",
+    expect(mermaidBlock(md)).toBe(
+      [
+        "flowchart TD",
+        '  g0["data<br/>0/40 complete"]',
+        "  classDef pending fill:#f6f8fa,stroke:#8c959f,color:#1f2328",
+        "  class g0 pending",
+      ].join("\n"),
     );
+    // The group's section holds all 40 rows.
     expect(tableLines(md)).toHaveLength(42);
     expect(md).toContain("| `t39` Title of t39 | data | `t0`, `t1`, `t2`, `t3`, `t4`, +34 more |");
   });

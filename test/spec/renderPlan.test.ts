@@ -48,11 +48,11 @@ describe("renderPlanMarkdown", () => {
         "  class t0,t1,t2 pending",
         "```",
         "",
-        "| Task | Group | Depends on | Priority | Status |",
-        "| --- | --- | --- | ---: | --- |",
-        "| `db` Add the table | data | — | 3 | pending |",
-        "| `api` Routes | server | `db` | 2 | pending |",
-        "| `ui` Page | server | `api` | 1 | pending |",
+        "| Task | Group | Depends on | Priority | Status | Runs with |",
+        "| --- | --- | --- | ---: | --- | --- |",
+        "| `db` Add the table | data | — | 3 | pending | — |",
+        "| `api` Routes | server | `db` | 2 | pending | — |",
+        "| `ui` Page | server | `api` | 1 | pending | — |",
         "",
       ].join("\n"),
     );
@@ -65,7 +65,7 @@ describe("renderPlanMarkdown", () => {
     ]);
     const md = renderPlanMarkdown(plan, status);
     expect(md).toContain("  class t0 complete\n  class t1 in_progress\n  class t2 pending\n");
-    expect(md).toContain("| `api` Routes | server | `db` | 2 | in progress |");
+    expect(md).toContain("| `api` Routes | server | `db` | 2 | in progress | — |");
   });
 
   it("escapes any title so the diagram and the table still render", () => {
@@ -80,7 +80,7 @@ describe("renderPlanMarkdown", () => {
     );
     expect(label).toContain("é 🚀 second line");
     const row = md.split("\n").find((line) => line.startsWith("| `t`")) ?? "";
-    expect(row.split(/(?<!\\)\|/)).toHaveLength(7); // 5 cells, no stray separators
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(8); // 6 cells, no stray separators
     expect(row).toContain("&lt;b&gt;bold&lt;/b&gt;");
     expect(row).toContain("a\\|b");
     expect(row).toContain("@&#8203;octocat");

@@ -76,7 +76,8 @@ function row(task: TaskRecord, o: TaskTableOptions): string {
     duration === null
       ? "—"
       : `${formatDuration(duration)}${task.status === "in_progress" ? " so far" : ""}`,
-    cellText(task.report ?? "", o.reportChars) || "—",
+    // A failure's first line is its summary; the output after it is for the failed-task list.
+    cellText((task.report ?? "").split("\n")[0] ?? "", o.reportChars) || "—",
   ];
   return `| ${cells.join(" | ")} |`;
 }

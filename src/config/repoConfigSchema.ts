@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+export const COPILOT_REVIEWER = "copilot-pull-request-reviewer[bot]";
+
+/**
+ * The shape of `.github/orchestrate.yml`. Keys are snake_case because the file is written by
+ * people, in YAML. The descriptions end up in the JSON Schema editors read (see
+ * repoConfigJsonSchema), so they say what a person would want to know while typing.
+ */
+export const repoConfigSchema = z
+  .object({
+    label: z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .default("orchestrate")
+      .describe("The label that starts a run."),
+    backends: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe("Which of the operator's backends this repository uses (default: all)."),
+    race: z
+      .number()
+      .int()
+      .min(1)
+      .max(5)
+      .default(1)
+      .describe("Backends raced on every task, 1 to 5; a task's own `race` wins."),
+    verify: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Run in the worktree after the agent; only a verified change is pushed."),
+    trusted_bots: z
+      .array(z.string().min(1))
+      .default([COPILOT_REVIEWER])
+      .describe("Bots whose review threads are acted on (people need write permission)."),
+    approval: z
+      .enum(["required", "none"])
+      .default("none")
+      .describe("`required`: the plan waits for `/orchestrate approve`."),
+    follow: z
+      .enum(["all", "mention"])
+      .default("all")
+      .describe("`mention`: only review threads that mention the app are acted on."),
+    draft: z
+      .boolean()
+      .default(false)
+      .describe("Open each group's pull request as a draft at its first push."),
+    limits: z
+      .object({
+        max_tasks: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(200)
+          .describe("A spec with more tasks is refused."),
+        attempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(10)
+          .default(3)
+          .describe("Attempts per task before it is `failed`."),
+        agent_minutes: z
+          .number()
+          .positive()
+          .default(600)
+          .describe("Agent time the run may spend; then it stops, saying so."),
+        run_attempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(1000)
+          .describe("Agent attempts over all the run's tasks; then it stops, saying so."),
+        concurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .optional()
+          .describe("Tasks of one run queued or running at once (default: no cap)."),
+      })
+      .strict()
+      .default({ max_tasks: 200, attempts: 3, agent_minutes: 600, run_attempts: 1000 }),
+  })
+  .strict();
