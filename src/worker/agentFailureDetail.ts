@@ -1,3 +1,4 @@
+import { constants } from "node:os";
 import { lastOutputLine, outputTail } from "./outputTail.js";
 
 /** What the shell's exit codes mean, for the agents run as `sh -c CMD`. */
@@ -8,17 +9,27 @@ const SHELL_EXITS: Record<number, string> = {
 
 /**
  * Why an agent failed, as the first line of a failure message (exit code or signal, and the
- * last line it printed), followed by the end of its output.
+ * last line it printed), followed by the end of its output. In the sandbox, bubblewrap reports
+ * an agent killed by signal N as its own exit code 128 + N (as shells do).
  */
 export function agentFailureDetail(
   backend: string,
-  agent: { exitCode: number | null; signal?: string | null; output: string },
+  agent: { exitCode: number | null; signal?: string | null; output: string; sandboxed?: boolean },
 ): string {
+  const signalled =
+    agent.sandboxed && agent.exitCode !== null && agent.exitCode > 128 && agent.exitCode < 160
+      ? signalName(agent.exitCode - 128)
+      : null;
   const how =
-    agent.exitCode !== null
+    agent.exitCode !== null && signalled === null
       ? `${backend} exited with ${agent.exitCode}${SHELL_EXITS[agent.exitCode] ? ` (${SHELL_EXITS[agent.exitCode]})` : ""}`
-      : `${backend} was killed by ${agent.signal ?? "a signal"}`;
+      : `${backend} was killed by ${signalled ?? agent.signal ?? "a signal"}`;
   const last = lastOutputLine(agent.output);
   const tail = outputTail(agent.output);
   return `${how}${last ? `: ${last}` : ", printing nothing"}${tail ? `\n${tail}` : ""}`;
+}
+
+function signalName(signo: number): string {
+  const found = Object.entries(constants.signals).find(([, n]) => n === signo);
+  return found ? found[0] : `signal ${signo}`;
 }

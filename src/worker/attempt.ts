@@ -135,7 +135,9 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     }
     if (!agent.ok) {
       const how =
-        agent.spawnError !== null ? agent.report : agentFailureDetail(o.backend.name, agent);
+        agent.spawnError !== null
+          ? agent.report
+          : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
       return fail("agent-failed", how);
     }
 

@@ -1,4 +1,4 @@
-import type { Octokit } from "@octokit/rest";
+import { type Octokit, Octokit as OctokitRest } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restRoutes } from "../../src/sandbox/rest/restRoutes.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
@@ -127,6 +127,21 @@ describe("every implemented REST route", () => {
 
     await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, state: "closed" });
     await octokit.rest.git.deleteRef({ ...repo, ref: "heads/side" });
+    await octokit.rest.users.getByUsername({ username: `${sandbox.state.appSlug}[bot]` });
+    // A narrowed token, minted and revoked the way workers do for each git command.
+    const { data: narrowed } = await app.rest.apps.createInstallationAccessToken({
+      installation_id: installationId,
+      repositories: ["tour"],
+      permissions: { contents: "read" },
+    });
+    expect(narrowed).toMatchObject({
+      repository_selection: "selected",
+      permissions: { contents: "read", metadata: "read" },
+    });
+    const own = new OctokitRest({ auth: narrowed.token, baseUrl: sandbox.url });
+    await expect(own.rest.issues.listForRepo(repo)).rejects.toMatchObject({ status: 403 });
+    await own.rest.apps.revokeInstallationAccessToken();
+    await expect(own.rest.repos.get(repo)).rejects.toMatchObject({ status: 401 });
 
     sandbox.assertFidelity();
     const answered = new Set(

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderSimulation } from "../../src/simulate/renderSimulation.js";
 import { simulate } from "../../src/simulate/simulate.js";
-import { alive } from "../e2e/helpers.js";
+import { hostProcesses } from "../e2e/helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "orchestrate-simulate-failures-"));
 const spec = join(dir, "spec.md");
@@ -94,7 +94,9 @@ describe("a simulated run that fails", () => {
 
 describe("orchestrate simulate --timeout", () => {
   it("stops a run whose agent never ends, kills the agent and exits 1 saying so", () => {
-    const pidFile = join(dir, "hang.pid");
+    // The agent writes here through the sandbox; simulate passes the setting on to its workers.
+    const shared = mkdtempSync(join(tmpdir(), "orchestrate-simulate-shared-"));
+    const readyFile = join(shared, "hang.ready");
     const run = simulateCli(
       [
         "--spec",
@@ -107,7 +109,7 @@ describe("orchestrate simulate --timeout", () => {
         "--json",
       ],
       dir,
-      { HANG_AGENT_PID_FILE: pidFile },
+      { HANG_AGENT_READY_FILE: readyFile, ORCHESTRATE_SANDBOX_SHARED: shared },
     );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
@@ -115,10 +117,11 @@ describe("orchestrate simulate --timeout", () => {
     );
     const result = JSON.parse(run.stdout) as { run: { stopped: string }; logs: string | null };
     expect(result.run.stopped).toBe("timeout");
-    // The agent and the grandchild it started (both ignore SIGTERM) are gone.
-    expect(existsSync(pidFile)).toBe(true);
-    const pids = readFileSync(pidFile, "utf8").trim().split(" ").map(Number);
-    expect(pids.filter(alive)).toEqual([]);
+    // The agent ran, and it and the grandchild it started (both ignore SIGTERM) are gone: no
+    // process on this machine carries its environment any more.
+    expect(existsSync(readyFile)).toBe(true);
+    expect(hostProcesses({ HANG_AGENT_READY_FILE: readyFile })).toEqual([]);
+    rmSync(shared, { recursive: true, force: true });
     if (result.logs) rmSync(result.logs, { recursive: true, force: true });
   });
 });

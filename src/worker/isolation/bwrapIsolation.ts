@@ -53,7 +53,9 @@ export interface BwrapOptions {
 
 export function bwrapIsolation(options: BwrapOptions = {}): Isolation {
   const program = options.program ?? "bwrap";
-  const base = systemBinds([...(options.readOnly ?? []), nodePrefix()]);
+  const base = systemBinds();
+  // After /tmp and /run are mounted fresh, so a path under them stays visible.
+  const extra = extraBinds([...(options.readOnly ?? []), nodePrefix()]);
   const shared = (options.shared ?? []).filter((p) => existsSync(p));
   return {
     name: "bubblewrap",
@@ -80,6 +82,7 @@ export function bwrapIsolation(options: BwrapOptions = {}): Isolation {
         "/var/tmp",
         "--tmpfs",
         "/run",
+        ...extra,
         ...c.readOnly.flatMap((p) => (existsSync(p) ? ["--ro-bind", p, p] : [])),
         ...[...shared, ...c.writable].flatMap((p) => ["--bind", p, p]),
         // The root itself (bwrap's own tmpfs, holding the mount points) is read-only too.
@@ -100,22 +103,27 @@ export function bwrapIsolation(options: BwrapOptions = {}): Isolation {
   };
 }
 
-/** bwrap arguments for the system directories, /etc's needed entries and `extra` paths. */
-function systemBinds(extra: readonly string[]): string[] {
+/** bwrap arguments for the system directories and /etc's needed entries. */
+function systemBinds(): string[] {
   const args: string[] = [];
-  const bound = new Set<string>();
   for (const dir of SYSTEM_DIRS) {
     if (!existsSync(dir)) continue;
     const stat = lstatSync(dir);
     if (stat.isSymbolicLink()) args.push("--symlink", readlinkSync(dir), dir);
     else args.push("--ro-bind", dir, dir);
-    bound.add(dir);
   }
   for (const entry of ETC_ENTRIES) {
     const path = `/etc/${entry}`;
     if (existsSync(path)) args.push("--ro-bind", path, path);
   }
-  for (const path of extra) {
+  return args;
+}
+
+/** Read-only binds of the operator's extra paths not already under a system directory. */
+function extraBinds(paths: readonly string[]): string[] {
+  const args: string[] = [];
+  const bound = new Set(SYSTEM_DIRS.filter((d) => existsSync(d)));
+  for (const path of paths) {
     const full = resolve(path);
     const covered = [...bound].some((b) => full === b || full.startsWith(`${b}/`));
     if (!isAbsolute(path) || covered || !existsSync(full)) continue;
