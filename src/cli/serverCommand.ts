@@ -30,7 +30,7 @@ export async function serverCommand(): Promise<number> {
       redisUrl = redis.url;
       stopRedis = redis.stop;
       process.stdout.write(
-        `Started a private redis-server at ${redis.url} (data in ${join(config.ORCHESTRATE_DATA_DIR, "redis")}); set REDIS_URL to use your own.\n`,
+        `Started a private redis-server at ${redis.address} (data in ${join(config.ORCHESTRATE_DATA_DIR, "redis")}); set REDIS_URL to use your own.\n`,
       );
     } catch (error) {
       if (error instanceof RedisNotInstalledError) {
@@ -40,11 +40,18 @@ export async function serverCommand(): Promise<number> {
       throw error;
     }
   }
-  const orchestrate = await startOrchestrate({
-    config,
-    redisUrl,
-    roles: { webhooks: true, events: true, worker: true, poller: true },
-  });
+  let orchestrate: Awaited<ReturnType<typeof startOrchestrate>>;
+  try {
+    orchestrate = await startOrchestrate({
+      config,
+      redisUrl,
+      roles: { webhooks: true, events: true, worker: true, poller: true },
+    });
+  } catch (error) {
+    // A refused start (no agent sandbox, say) must not leave the private Redis running.
+    await stopRedis();
+    throw error;
+  }
   process.stdout.write(
     `Orchestrate is listening on port ${orchestrate.port} (webhooks at ${config.WEBHOOK_PATH}, health at /healthz).\n`,
   );

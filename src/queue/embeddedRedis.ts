@@ -1,10 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 
 export interface EmbeddedRedis {
+  /** `redis://:<password>@127.0.0.1:<port>`: what clients connect with */
   url: string;
+  /** `127.0.0.1:<port>`, for messages (the URL holds the password) */
+  address: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -31,9 +35,13 @@ export async function startEmbeddedRedis(dataDir: string, port?: number): Promis
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const listenPort = port ?? (await freePort());
+  const password = passwordOf(dir);
   const child = spawn(
     "redis-server",
     [
+      // On the command line only as "-": the password is fed on stdin as a config directive,
+      // so it shows in no process list.
+      "-",
       "--port",
       String(listenPort),
       "--bind",
@@ -49,13 +57,15 @@ export async function startEmbeddedRedis(dataDir: string, port?: number): Promis
       "--protected-mode",
       "yes",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["pipe", "pipe", "pipe"] },
   );
+  child.stdin?.end(`requirepass ${password}\n`);
   await waitReady(child);
   const stopOnExit = () => child.kill("SIGTERM");
   process.on("exit", stopOnExit);
   return {
-    url: `redis://127.0.0.1:${listenPort}`,
+    url: `redis://:${password}@127.0.0.1:${listenPort}`,
+    address: `127.0.0.1:${listenPort}`,
     pid: child.pid ?? 0,
     stop: async () => {
       process.off("exit", stopOnExit);
@@ -65,6 +75,19 @@ export async function startEmbeddedRedis(dataDir: string, port?: number): Promis
       await exited;
     },
   };
+}
+
+/**
+ * The server's password, kept in its data directory so a restart on the same directory keeps
+ * it (clients reconnect with the URL they have). Agents that share the machine's network must
+ * not find an open Redis on loopback; the data directory is never shown to them.
+ */
+function passwordOf(dir: string): string {
+  const file = join(dir, "password");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const password = randomBytes(24).toString("hex");
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
 }
 
 function waitReady(child: ChildProcess): Promise<void> {

@@ -2,6 +2,7 @@ import type { GitHubPort } from "../github/githubPort.js";
 import type { ReviewStore } from "./reviewStore.js";
 import type { ReviewThreadsPort } from "./reviewThreadsPort.js";
 import type { RunStore } from "./runStore.js";
+import { inlineText } from "./status/inlineText.js";
 
 /**
  * After a `review-thread` task completes: reply in each of its threads — the commit link and a
@@ -66,16 +67,28 @@ export async function answerThreads(
   return answered;
 }
 
+// The agent's words go into the thread: literal, so they mention nobody and inject no HTML.
 function summary(report: string | undefined, title: string): string {
   const line =
     (report ?? "")
       .trim()
       .split("\n")
       .filter((l) => l.trim())[0] ?? title;
-  return line.replace(/\s+/g, " ").slice(0, 200);
+  return inlineText(line, 200);
 }
 
+/**
+ * The explanation keeps its paragraphs and code (GitHub sanitises its HTML), but mentions
+ * nobody: a zero-width space after `@` stops the link and the notification, and stays invisible
+ * inside code. Control and bidi characters go.
+ */
 function explanation(report: string | undefined): string {
-  const text = (report ?? "").replace(/^\s*NO CHANGE:\s*/i, "").trim();
-  return text ? `No change needed: ${text.slice(0, 3000)}` : "No change needed.";
+  const text = (report ?? "")
+    .replace(/^\s*NO CHANGE:\s*/i, "")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "")
+    .trim()
+    .slice(0, 3000)
+    .replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
+  return text ? `No change needed: ${text}` : "No change needed.";
 }

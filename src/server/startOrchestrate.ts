@@ -17,6 +17,7 @@ import type { Dispatcher } from "../runs/runLifecycle.js";
 import { specPlanner } from "../runs/specPlanner.js";
 import { parseBackends } from "../worker/backends.js";
 import { chooseIsolation, IsolationUnavailableError } from "../worker/isolation/chooseIsolation.js";
+import { closeInheritedFds } from "../worker/isolation/closeInheritedFds.js";
 import { type Isolation, noIsolation } from "../worker/isolation/isolation.js";
 import { plannerAsk } from "../worker/plannerAsk.js";
 import { processTask } from "../worker/processTask.js";
@@ -65,6 +66,16 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   const { config, roles } = options;
   const credentials = config.credentials;
   if (!credentials) throw new Error("Orchestrate needs App credentials; without them run setup");
+  const backends = parseBackends(config.ORCHESTRATE_BACKENDS);
+  const dataDir = resolve(config.ORCHESTRATE_DATA_DIR);
+  // Agents run here (tasks, or the planner): refuse to start without a working sandbox, before
+  // anything is connected that would keep a refused process alive.
+  const isolation =
+    roles.worker || (roles.events && config.ORCHESTRATE_PLANNER)
+      ? sandboxFor(config, dataDir)
+      : noIsolation;
+  // Agents inherit whatever this process inherited without close-on-exec: close it first.
+  if (isolation.sandboxed) closeInheritedFds();
   const redis = redisConnection(options.redisUrl);
   const prefix = config.ORCHESTRATE_PREFIX;
   const store = redisRunStore(redis, prefix);
@@ -90,16 +101,17 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   await app.probot.ready();
   const log = app.probot.log;
   redis.on("error", (error: Error) => log.warn({ err: error }, "Redis connection error; retrying"));
-  const backends = parseBackends(config.ORCHESTRATE_BACKENDS);
-  const dataDir = resolve(config.ORCHESTRATE_DATA_DIR);
-  // Agents run here (tasks, or the planner): refuse to start without a working sandbox.
-  const isolation =
-    roles.worker || (roles.events && config.ORCHESTRATE_PLANNER)
-      ? sandboxFor(config, dataDir)
-      : noIsolation;
   const network = (name: string) =>
     config.ORCHESTRATE_SANDBOX_NETWORK.includes("all") ||
     config.ORCHESTRATE_SANDBOX_NETWORK.includes(name);
+  if (
+    config.ORCHESTRATE_SANDBOX_NETWORK.length > 0 &&
+    !/^rediss?:\/\/[^/]*@/.test(options.redisUrl)
+  ) {
+    log.warn(
+      "ORCHESTRATE_SANDBOX_NETWORK lets agents share this machine's network, and Redis has no password: an agent could reach it. Put a password in REDIS_URL",
+    );
+  }
   if (!isolation.sandboxed) {
     log.warn(
       "ORCHESTRATE_UNSAFE_NO_SANDBOX=true: agents run as this process's user and can read its files and tokens",

@@ -63,7 +63,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
     cleanups.unshift(() => redis.stop());
     const sandbox = await sandboxModule.startSandbox({ dataDir: join(work, "github") });
     cleanups.unshift(() => sandbox.close());
-    o.progress(`simulated GitHub at ${sandbox.url}, Redis at ${redis.url}`);
+    o.progress(`simulated GitHub at ${sandbox.url}, Redis at ${redis.address}`);
 
     await sandbox.createRepo({ owner: OWNER, name: NAME, files: await seedFiles(o, specText) });
     sandbox.setPermission(REPO, MAINTAINER, "admin");

@@ -377,6 +377,11 @@ export async function runBackend(
 ): Promise<BackendResult> {
   const ioDir = o.ioDir ?? join(o.attemptDir, "io");
   const homeDir = o.homeDir ?? join(dirname(ioDir), "home");
+  const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
+  if ([o.worktree, ioDir, homeDir].some((w) => w !== ioDir && under(o.attemptDir, w))) {
+    // The operator's log folder inside a folder the agent writes would let it plant links there.
+    throw new Error(`attemptDir ${o.attemptDir} must not lie inside the agent's folders`);
+  }
   await mkdir(o.attemptDir, { recursive: true });
   await mkdir(ioDir, { recursive: true });
   await mkdir(homeDir, { recursive: true });

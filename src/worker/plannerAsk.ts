@@ -23,8 +23,12 @@ export function plannerAsk(
     const dir = await mkdtemp(join(workDir, "plan-"));
     try {
       n += 1;
+      // The planner's working directory is a folder of its own; its log and report are kept
+      // beside it, where the planner (an agent reading untrusted text) cannot plant links.
+      const worktree = join(dir, "work");
+      await mkdir(worktree);
       const result = await runBackend(backend, {
-        worktree: dir,
+        worktree,
         prompt,
         taskId: "plan",
         taskKind: "implement",

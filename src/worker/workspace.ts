@@ -215,7 +215,18 @@ export class Workspaces {
     const files = { gitDir: cache, workTree: ws.dir, indexFile: index };
     await rm(index, { force: true });
     await this.run(["read-tree", ws.baseSha], files);
-    await this.run(["add", "--all"], files);
+    try {
+      await this.run(["add", "--all"], files);
+    } catch (error) {
+      // git refused the agent's files (an encoding it cannot convert, a repository without a
+      // commit inside): the change's fault, said as such, not a worker error to retry blindly.
+      throw new WorkspaceError(
+        "bad-change",
+        `git cannot take the change as it is: ${(error as Error).message
+          .replace(/^git add failed: /, "")
+          .replace(/^(fatal|error): /gm, "")}`,
+      );
+    }
     const embedded = await this.newGitlinks(ws, files);
     if (embedded.length > 0) {
       throw new WorkspaceError(

@@ -82,6 +82,15 @@ describe("the Dockerfile", () => {
     expect(npmCi).toBeLessThan(firstSource);
   });
 
+  it("installs what workers run: git, and bubblewrap for the agent sandbox", () => {
+    const apt = all(stage("runtime"), "RUN")
+      .map((r) => r.args)
+      .filter((a) => /apt-get install/.test(a))
+      .join(" ");
+    expect(apt).toMatch(/\bgit\b/);
+    expect(apt).toMatch(/\bbubblewrap\b/);
+  });
+
   it("runs the build's output with production dependencies only, as a non-root user", () => {
     const s = stage("runtime");
     const installs = all(s, "RUN").filter((r) => /\bnpm ci\b/.test(r.args));
@@ -203,6 +212,7 @@ describe("docker-compose.yml", () => {
     volumes?: string[];
     depends_on?: Record<string, { condition?: string }>;
     healthcheck?: { test?: string[] | string };
+    security_opt?: string[];
   }
   // `<<:` merges the shared settings of server and worker, as Compose does.
   const compose = parse(read("docker-compose.yml"), { merge: true }) as {
@@ -249,6 +259,18 @@ describe("docker-compose.yml", () => {
     }
     expect(words(service("server").command)).toEqual(["server"]);
     expect(words(service("worker").command)).toEqual(["worker"]);
+  });
+
+  it("lets the server and the workers create the agent sandbox's user namespaces", () => {
+    for (const name of ["server", "worker"]) {
+      expect(service(name).security_opt, name).toEqual(
+        expect.arrayContaining(["seccomp=unconfined", "apparmor=unconfined"]),
+      );
+      expect(
+        service(name).security_opt?.some((o) => /privileged|cap_add/i.test(o)),
+        name,
+      ).toBe(false);
+    }
   });
 
   it("publishes the server's port and checks its /healthz", () => {
