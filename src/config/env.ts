@@ -32,6 +32,8 @@ const envSchema = z.object({
     .enum(["true", "false"], { error: 'must be "true" or "false"' })
     .default("false")
     .transform((v) => v === "true"),
+  /** names of the worker's variables agents and verify commands also get, comma-separated */
+  ORCHESTRATE_AGENT_ENV: z.string().optional(),
   /** the bubblewrap program */
   ORCHESTRATE_SANDBOX_BWRAP: z.string().default("bwrap"),
   /** extra paths agents may read, separated by ':' (toolchains outside /usr) */

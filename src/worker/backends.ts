@@ -195,15 +195,15 @@ function parseList(text: string): BackendConfig[] {
  * last argument unless the command names it; "arg" passes the prompt text as the last argument
  * unless the command has {prompt}.
  *
- * Every agent runs with its worktree as the working directory and gets:
+ * Every agent runs in its sandbox, with its own repository as the working directory, and gets:
  *   ORCHESTRATE_TASK_ID      the task id
  *   ORCHESTRATE_TASK_KIND    implement | review-thread
  *   ORCHESTRATE_PROMPT_FILE  the work order (always written)
  *   ORCHESTRATE_OUTPUT_FILE  where to write its final message (the report); if it writes
  *                            nothing, the last lines of its stdout are the report
- * Its environment is the worker's minus Orchestrate's secrets (GitHub App key, webhook
- * secret, GitHub tokens, REDIS_URL, ORCHESTRATE_*, SSH agent socket); agent API keys such as
- * OPENAI_API_KEY or ANTHROPIC_API_KEY pass through. The installation token is never given.
+ * From the worker's environment it gets PATH, the locale, proxies and CA bundles, toolchain
+ * homes, the coding agents' own variables (OPENAI_*, ANTHROPIC_*, GEMINI_*, …) and the names
+ * listed in ORCHESTRATE_AGENT_ENV; never Orchestrate's secrets. No token is ever given.
  * ```
  *
  * Unset or blank gives `[]`: the caller decides whether a worker without backends may start.
@@ -225,6 +225,40 @@ export function parseBackends(value: string | undefined): BackendConfig[] {
   return backends;
 }
 
+/** Variables every program expects: where programs are, the locale, the terminal, the clock. */
+const BASE_NAMES = new Set([
+  "PATH",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TERM",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  // Proxies and CA bundles: how an agent with network reaches its model API at all.
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  // Toolchains a verify command may need.
+  "JAVA_HOME",
+  "GOROOT",
+  "GOPATH",
+  "CARGO_HOME",
+  "RUSTUP_HOME",
+]);
+
+/** The coding agents' own settings and keys (OPENAI_API_KEY, ANTHROPIC_BASE_URL, …). */
+const AGENT_PREFIXES =
+  /^(LC_[A-Z]+|(OPENAI|AZURE_OPENAI|ANTHROPIC|CLAUDE_CODE|CODEX|GEMINI|GOOGLE_GEMINI|GOOGLE_GENAI|GOOGLE_CLOUD|VERTEX|OPENCODE|OPENROUTER|MISTRAL|DEEPSEEK|GROQ|XAI|AWS_BEARER_TOKEN_BEDROCK)_[A-Z0-9_]+)$/;
+
+/** Orchestrate's own secrets, never passed even when named in ORCHESTRATE_AGENT_ENV. */
 const SECRET_NAMES = new Set([
   "APP_ID",
   "GITHUB_APP_ID",
@@ -238,7 +272,6 @@ const SECRET_NAMES = new Set([
   "ADMIN_PASSWORD",
   "METRICS_TOKEN",
   "REDISCLI_AUTH",
-  // Would let an agent push or authenticate as the operator through ssh.
   "SSH_AUTH_SOCK",
   "GIT_ASKPASS",
   "SSH_ASKPASS",
@@ -249,22 +282,32 @@ const SECRET_PATTERNS = [
   /PRIVATE_KEY/,
   /WEBHOOK_SECRET/,
   /^ORCHESTRATE_/,
-  /^(GITHUB|GH)_(.*_)?(TOKEN|SECRET|PAT)$/,
+  /^(GITHUB|GH)_/,
   /^GIT_CONFIG_(KEY|VALUE)_\d+$/,
 ];
 
 /**
- * The environment an agent or verify command may see: `base` minus anything that is a secret
- * of Orchestrate's (App key, webhook secret, GitHub tokens, Redis, our own ORCHESTRATE_*
- * settings, injected git config). Agent API keys (OPENAI_API_KEY, ANTHROPIC_API_KEY, …) stay.
+ * The environment an agent or verify command gets from the worker's: an allowlist, since the
+ * operator's environment (cloud credentials, database URLs, whatever else a machine holds) is
+ * none of an agent's business. It keeps PATH, the locale, proxies and CA bundles, toolchain
+ * homes, and the coding agents' own variables (OPENAI_*, ANTHROPIC_*, GEMINI_*, …); the
+ * operator adds names with ORCHESTRATE_AGENT_ENV (comma-separated), or sets values per backend
+ * in ORCHESTRATE_BACKENDS. Orchestrate's own secrets never pass. HOME and TMPDIR are the
+ * sandbox's own, set by the caller.
  */
 export function scrubbedEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const extra = new Set(
+    (base["ORCHESTRATE_AGENT_ENV"] ?? "")
+      .split(",")
+      .map((n) => n.trim())
+      .filter((n) => n !== ""),
+  );
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
     if (value === undefined) continue;
     const upper = key.toUpperCase();
     if (SECRET_NAMES.has(upper) || SECRET_PATTERNS.some((p) => p.test(upper))) continue;
-    env[key] = value;
+    if (BASE_NAMES.has(key) || AGENT_PREFIXES.test(key) || extra.has(key)) env[key] = value;
   }
   // An agent's git must never stop to ask for credentials on a terminal nobody watches.
   env["GIT_TERMINAL_PROMPT"] = "0";

@@ -2,10 +2,10 @@
 // history, the app's comments, the agents' own traces (logs, work orders) and the machine's
 // processes (read from /proc: an agent's own pid is its sandbox's, meaningless here).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Harness } from "./harness.js";
+import { type Harness, WEBHOOK_SECRET } from "./harness.js";
 
 /**
  * Polls `probe` until it returns something truthy; after `timeoutMs` fails naming `what`, with
@@ -295,4 +295,31 @@ export async function startRun(
 /** A spec body holding `tasks` as the fenced yaml task list. */
 export function specOf(tasks: string[]): string {
   return ["Work for the end-to-end test.", "", "```yaml", "tasks:", ...tasks, "```", ""].join("\n");
+}
+
+/** Every regular file below `dir`, following no links. */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return [];
+    return stat.isDirectory() ? filesUnder(path) : stat.isFile() ? [path] : [];
+  });
+}
+
+/**
+ * What a maintainer does to start a run: opens an issue with `body` as its spec and labels it
+ * (webhooks delivered to the harness's app); resolves once every job it caused has run.
+ */
+export async function labelNewIssue(
+  h: Harness,
+  o: { title: string; body: string; maintainer?: string },
+): Promise<number> {
+  const maintainer = o.maintainer ?? "maintainer-user";
+  h.sandbox.setPermission(h.repo, maintainer, "admin");
+  h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+  const issue = h.sandbox.createIssue(h.repo, { title: o.title, body: o.body, user: maintainer });
+  await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", maintainer);
+  await h.settle();
+  return issue.number;
 }

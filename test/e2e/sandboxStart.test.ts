@@ -7,9 +7,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/sandbox.js";
 import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
-import { appComments, waitFor } from "./helpers.js";
-
-const MAINTAINER = "maintainer-user";
+import { appComments, labelNewIssue, waitFor } from "./helpers.js";
 
 /** `orchestrate worker` as an operator starts it, with `env` on top; its exit code and output. */
 async function startWorker(env: Record<string, string>) {
@@ -80,20 +78,15 @@ describe("a worker's agent sandbox", () => {
           ]),
         },
       });
-      h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
-      h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
-      const issue = h.sandbox.createIssue(h.repo, {
+      const issue = await labelNewIssue(h, {
         title: "Unsandboxed",
         body: "## core\n- [ ] one: Do one thing\n",
-        user: MAINTAINER,
       });
-      await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
-      await h.settle();
       const status = await waitFor("the status comment's warning", () =>
-        appComments(h, issue.number).find((c) => c.includes("Unsandboxed")),
+        appComments(h, issue).find((c) => c.includes("Unsandboxed")),
       );
       expect(status).toContain("ORCHESTRATE_UNSAFE_NO_SANDBOX");
-      expect((await h.run(issue.number))?.tasks.map((t) => t.status)).toEqual(["complete"]);
+      expect((await h.run(issue))?.tasks.map((t) => t.status)).toEqual(["complete"]);
     });
   });
 });

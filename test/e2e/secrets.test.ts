@@ -1,21 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
+import { filesUnder } from "./helpers.js";
 
 const MAINTAINER = "maintainer-user";
 const SPEC = "## core\n- [ ] leak: Try to leak secrets\n";
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) return [];
-    return stat.isDirectory() ? filesUnder(path) : stat.isFile() ? [path] : [];
-  });
-}
 
 describe("secrets never leave the app", () => {
   let h: Harness;

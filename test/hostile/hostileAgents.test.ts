@@ -7,7 +7,7 @@
 // later run in the same repository, on the same worker, is unaffected.
 
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, WEBHOOK_SECRET } from "../e2e/harness.js";
+import { filesUnder, hostProcesses, labelNewIssue } from "../e2e/helpers.js";
 
 const MAINTAINER = "maintainer-user";
 const TRAPS = [
@@ -35,31 +36,6 @@ const SPEC = TRAPS.map(
 ).join("\n");
 const hostileAgent = resolve("test/hostile/agents/hostile-agent.mjs");
 const editAgent = resolve("test/agents/edit-agent.mjs");
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) return [];
-    return stat.isDirectory() ? filesUnder(path) : stat.isFile() ? [path] : [];
-  });
-}
-
-/** Host pids of live processes whose environment has `needle` (agents' own pids are their namespace's). */
-function processesWith(needle: string): number[] {
-  const wanted = Buffer.from(needle);
-  return readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p))
-    .filter((pid) => {
-      try {
-        const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
-        return state !== "Z" && readFileSync(`/proc/${pid}/environ`).includes(wanted);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 async function waitUntil(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -127,7 +103,7 @@ describe("hostile agents", () => {
 
   afterAll(async () => {
     // Whatever a trap left running (only if the sandbox failed) goes before anything else.
-    for (const pid of processesWith(`HOSTILE_SHARED=${shared}`)) {
+    for (const pid of hostProcesses({ HOSTILE_SHARED: shared }).map((p) => p.pid)) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -183,8 +159,13 @@ describe("hostile agents", () => {
       return secrets.some((s) => text.includes(s)) || /x-access-token:ghs_/.test(text);
     });
     expect(leaked).toEqual([]);
-    // Nothing the worker's git should have run, did.
-    expect(files.filter((f) => /grabbed-|trace2-/.test(f))).toEqual([]);
+    // Nothing the worker's git should have run, did: no helper, pager or hook it was given ran,
+    // and the trace2 targets (which the agent's own git may write to) never saw the worker's.
+    expect(files.filter((f) => /grabbed-/.test(f))).toEqual([]);
+    const traces = files.filter((f) => /trace2-/.test(f)).map((f) => readFileSync(f, "utf8"));
+    expect(traces.filter((t) => /commit-tree|merge-tree|read-tree|orchestrate\//.test(t))).toEqual(
+      [],
+    );
     // Every commit and file on every branch, every comment, PR and check run.
     const everything = [
       git("log", "--all", "-p", "--format=%an%x00%ae%x00%B"),
@@ -202,9 +183,9 @@ describe("hostile agents", () => {
   it("left no process of any agent running, daemons included", async () => {
     await waitUntil(
       "no agent process left",
-      () => processesWith(`HOSTILE_SHARED=${shared}`).length === 0,
+      () => hostProcesses({ HOSTILE_SHARED: shared }).map((p) => p.pid).length === 0,
     );
-    expect(processesWith(`HOSTILE_DAEMON=${shared}`)).toEqual([]);
+    expect(hostProcesses({ HOSTILE_DAEMON: shared }).map((p) => p.pid)).toEqual([]);
   });
 
   it("used a token per git operation, for this repository and contents only, revoked after it", async () => {
@@ -237,16 +218,13 @@ describe("hostile agents", () => {
   });
 
   it("leaves a later run in the same repository on the same worker unaffected", async () => {
-    const later = h.sandbox.createIssue(h.repo, {
+    const later = await labelNewIssue(h, {
       title: "After the traps",
       body: "## later\n- [ ] later: An ordinary task\n      backend: edit\n",
-      user: MAINTAINER,
     });
-    await h.sandbox.addLabel(h.repo, later.number, "orchestrate", MAINTAINER);
-    await h.settle();
-    const snapshot = await h.run(later.number);
+    const snapshot = await h.run(later);
     expect(snapshot?.tasks.map((t) => [t.id, t.status])).toEqual([["later", "complete"]]);
-    const branch = `orchestrate/${later.number}-later`;
+    const branch = `orchestrate/${later}-later`;
     expect(git("diff", "--name-only", `main..${branch}`).trim()).toBe("later.txt");
     expect(git("show", `${branch}:later.txt`)).toBe("done by later\n");
     expect(trapped).toEqual([]);

@@ -30,6 +30,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Harness, startHarness, WEBHOOK_SECRET } from "../e2e/harness.js";
+import { labelNewIssue } from "../e2e/helpers.js";
 
 const MAINTAINER = "maintainer-user";
 const agent = resolve("test/hostile/agents/more-traps-agent.mjs");
@@ -216,15 +217,7 @@ describe("a hostile planner", () => {
         ORCHESTRATE_SANDBOX_SHARED: shared,
       },
     });
-    h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
-    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
-    const issue = h.sandbox.createIssue(h.repo, {
-      title: "Plan me",
-      body: "Users want saved searches.",
-      user: MAINTAINER,
-    });
-    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
-    await h.settle();
+    await labelNewIssue(h, { title: "Plan me", body: "Users want saved searches." });
   }, 120_000);
 
   afterAll(async () => {
@@ -280,15 +273,10 @@ describe("an agent that shares the worker's network", () => {
       },
       files: { "README.md": "# demo\n", ".github/orchestrate.yml": "limits:\n  attempts: 1\n" },
     });
-    h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
-    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
-    const issue = h.sandbox.createIssue(h.repo, {
+    await labelNewIssue(h, {
       title: "Network",
       body: "## net\n- [ ] network: Use the network\n      backend: netty\n",
-      user: MAINTAINER,
     });
-    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
-    await h.settle();
   }, 120_000);
 
   afterAll(async () => {

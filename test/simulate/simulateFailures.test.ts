@@ -45,6 +45,7 @@ describe("orchestrate simulate --agent", () => {
   it("resolves relative paths in the command against the directory it was started from", () => {
     writeFileSync(
       join(dir, "agent.mjs"),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the agent's own source, written out
       'import { writeFileSync } from "node:fs";\nwriteFileSync(`${process.env.ORCHESTRATE_TASK_ID}.txt`, "hi\\n");\n',
     );
     const run = simulateCli([
@@ -109,7 +110,12 @@ describe("orchestrate simulate --timeout", () => {
         "--json",
       ],
       dir,
-      { HANG_AGENT_READY_FILE: readyFile, ORCHESTRATE_SANDBOX_SHARED: shared },
+      {
+        HANG_AGENT_READY_FILE: readyFile,
+        // Agents get only the variables they are given; this one, by name.
+        ORCHESTRATE_AGENT_ENV: "HANG_AGENT_READY_FILE",
+        ORCHESTRATE_SANDBOX_SHARED: shared,
+      },
     );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(

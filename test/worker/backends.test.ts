@@ -113,10 +113,15 @@ describe("parseBackends", () => {
 });
 
 describe("scrubbedEnv", () => {
-  it("drops Orchestrate's secrets and keeps agent API keys", () => {
+  it("drops Orchestrate's secrets and the operator's own, keeps agent API keys and what is asked for", () => {
     const env = scrubbedEnv({
       PATH: "/bin",
       HOME: "/home/w",
+      AWS_SECRET_ACCESS_KEY: "aws",
+      DATABASE_URL: "postgres://prod",
+      NPM_TOKEN: "npm",
+      ORCHESTRATE_AGENT_ENV: "MY_AGENT_SETTING, GITHUB_TOKEN",
+      MY_AGENT_SETTING: "kept on request",
       OPENAI_API_KEY: "sk-openai",
       ANTHROPIC_API_KEY: "sk-ant",
       GEMINI_API_KEY: "g",
@@ -138,7 +143,7 @@ describe("scrubbedEnv", () => {
     });
     expect(env).toEqual({
       PATH: "/bin",
-      HOME: "/home/w",
+      MY_AGENT_SETTING: "kept on request",
       OPENAI_API_KEY: "sk-openai",
       ANTHROPIC_API_KEY: "sk-ant",
       GEMINI_API_KEY: "g",
