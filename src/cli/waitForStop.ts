@@ -14,8 +14,13 @@ export function waitForStop(): Promise<string> {
       clearInterval(watch);
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
+      // A second signal while draining (npm forwards one to the process and its group, a
+      // supervisor repeats it) must not kill the process half-way: only SIGKILL cuts it short.
+      process.on("SIGINT", ignore);
+      process.on("SIGTERM", ignore);
       done(reason);
     };
+    const ignore = () => {};
     const onInt = () => finish("SIGINT");
     const onTerm = () => finish("SIGTERM");
     process.once("SIGINT", onInt);
