@@ -69,7 +69,9 @@ function accepts(port: number): Promise<boolean> {
 }
 
 describe("stopping what npm started", () => {
-  it("SIGTERM to `npm start` drains the server and frees its port", async () => {
+  it("SIGTERM to `npm start` drains the server and frees its port", {
+    timeout: 180_000,
+  }, async () => {
     const port = await freePort();
     // --ignore-scripts skips prestart's build: the test setup compiled dist already.
     const npm = startThroughNpm(["start", "--ignore-scripts"], port, "Orchestrate is listening");
@@ -81,7 +83,9 @@ describe("stopping what npm started", () => {
     expect(await accepts(port)).toBe(false);
   });
 
-  it("SIGTERM to `npx orchestrate worker` stops the worker too", async () => {
+  // npm resolves and links the package before it runs anything: on a loaded machine that alone
+  // has taken most of a minute, so this waits longer than the default before calling it hung.
+  it("SIGTERM to `npx orchestrate worker` stops the worker too", { timeout: 180_000 }, async () => {
     const npx = startThroughNpm(["exec", "--", "orchestrate", "worker"], 0, "worker started");
     await npx.ready;
     npx.child.kill("SIGTERM");
