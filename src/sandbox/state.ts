@@ -190,6 +190,8 @@ export interface SandboxInstallation {
   /** every token minted for this installation, live, expired or revoked */
   tokens: Map<string, TokenGrant>;
   createdAt?: string;
+  /** what the installation granted; app.yml's permissions when unset */
+  permissions?: Record<string, TokenAccess>;
 }
 
 export interface RecordedRequest {
@@ -204,7 +206,12 @@ export interface RecordedRequest {
   /** GraphQL points charged, 0 for REST */
   cost: number;
   body: unknown;
+  /** ms since epoch when the sandbox answered (the same as answeredAt; kept for readers) */
   at: number;
+  /** ms since epoch when the request reached the sandbox, before its body was read */
+  arrivedAt: number;
+  /** ms since epoch when the sandbox wrote its answer */
+  answeredAt: number;
 }
 
 export interface FidelityFailure {
