@@ -1,4 +1,5 @@
 import type { GitHubPort } from "../github/githubPort.js";
+import { pullStateNote } from "./pullStateNote.js";
 import { renderPullBody } from "./renderPullBody.js";
 import type { ReviewStore } from "./reviewStore.js";
 import type { RunStore } from "./runStore.js";
@@ -50,12 +51,7 @@ export async function ensureGroupPull(
     }
   }
   const number = pull.number;
-  const note =
-    pull.state === "closed" && !pull.merged
-      ? "its pull request was closed by a person; reopen it to have it followed again"
-      : pull.merged
-        ? "its pull request was merged"
-        : undefined;
+  const note = pullStateNote(pull) ?? undefined;
   await deps.store.updateRun(key, (r) => ({
     ...r,
     groups: r.groups.map((g) => (g.name === groupName ? { ...g, pull: number, note } : g)),

@@ -112,6 +112,11 @@ export interface RunRecord {
   stoppedBy?: string | undefined;
   config: RepoConfig;
   groups: GroupRecord[];
+  /**
+   * The issue was deleted or moved to another repository: its status comment went with it, so
+   * nothing is written on it any more (a write there would only fail, again and again).
+   */
+  issueGone?: "deleted" | "transferred" | undefined;
 }
 
 export interface RunSnapshot {

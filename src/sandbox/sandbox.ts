@@ -10,11 +10,14 @@ import { createState, ensureUser } from "./createState.js";
 import { dispatchRequest } from "./dispatchRequest.js";
 import { addFault } from "./faults.js";
 import { BareRepo } from "./git/bareRepo.js";
+import { closeIssue, deleteIssue, requireIssue, transferIssue } from "./issueChanges.js";
 import * as people from "./people.js";
 import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
 import { createPull } from "./rest/pulls.js";
 import { findRepo } from "./rest/requireRepo.js";
 import { errorBody } from "./runtime.js";
+import { issueJson } from "./shapes/issueJson.js";
+import { repositoryJson } from "./shapes/repositoryJson.js";
 import type {
   Fault,
   FidelityFailure,
@@ -111,6 +114,22 @@ export interface Sandbox {
   ): Promise<SandboxReviewComment>;
   /** delivers pull_request_review_thread.resolved / .unresolved */
   setThreadResolved(repo: string, threadId: string, resolved: boolean, by: string): Promise<void>;
+  /** a person closes an issue; delivers issues.closed */
+  closeIssue(
+    repo: string,
+    issueNumber: number,
+    user: string,
+    reason?: "completed" | "not_planned",
+  ): Promise<void>;
+  /** a person deletes an issue, its comments with it; delivers issues.deleted */
+  deleteIssue(repo: string, issueNumber: number, user: string): Promise<void>;
+  /** a person moves an issue to another repository; delivers issues.transferred */
+  transferIssue(
+    repo: string,
+    issueNumber: number,
+    toRepo: string,
+    user: string,
+  ): Promise<SandboxIssue>;
   /** closes (or merges into the base branch, with a merge commit); delivers pull_request.closed */
   closePull(repo: string, pull: number, merged?: boolean): Promise<void>;
   /** a person opens a pull request from `head` (into the default branch unless `base`) */
@@ -298,6 +317,52 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         sender: by,
         thread: threadId,
       });
+    },
+
+    async closeIssue(full, issueNumber, user, reason = "completed") {
+      const repo = repoOf(full);
+      ensureUser(state, user);
+      closeIssue(state, repo, issueNumber, reason);
+      await emit("issues", "closed", { repo: full, sender: user, issue: issueNumber });
+    },
+
+    async deleteIssue(full, issueNumber, user) {
+      const repo = repoOf(full);
+      ensureUser(state, user);
+      requireIssue(repo, issueNumber);
+      // GitHub's payload is the issue as it was; built before it is gone.
+      const payload = outbox.target
+        ? buildEvent({ state }, "issues", "deleted", {
+            repo: full,
+            sender: user,
+            issue: issueNumber,
+          })
+        : null;
+      deleteIssue(repo, issueNumber);
+      if (payload) await outbox.deliverNow("issues", payload);
+    },
+
+    async transferIssue(full, issueNumber, toFull, user) {
+      const from = repoOf(full);
+      const to = repoOf(toFull);
+      ensureUser(state, user);
+      requireIssue(from, issueNumber);
+      const payload = outbox.target
+        ? buildEvent({ state }, "issues", "transferred", {
+            repo: full,
+            sender: user,
+            issue: issueNumber,
+          })
+        : null;
+      const moved = transferIssue(state, from, issueNumber, to);
+      if (payload) {
+        payload["changes"] = {
+          new_issue: issueJson(state, to, moved),
+          new_repository: repositoryJson(state, to),
+        };
+        await outbox.deliverNow("issues", payload);
+      }
+      return moved;
     },
 
     async closePull(full, pull, merged = false) {

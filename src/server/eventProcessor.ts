@@ -79,10 +79,13 @@ export function eventProcessor(deps: EventProcessorDeps) {
     if (!snapshot) return;
     const { owner, repo, issueNumber } = snapshot.run;
     const info = await github.repoInfo({ owner, repo });
-    const status = statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
-    const id = await status.publish(snapshot);
-    if (id !== snapshot.run.statusCommentId) {
-      await store.updateRun(runKey, (run) => ({ ...run, statusCommentId: id }));
+    // A deleted or moved issue took its status comment along; the PRs' check runs stay here.
+    if (!snapshot.run.issueGone) {
+      const status = statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
+      const id = await status.publish(snapshot);
+      if (id !== snapshot.run.statusCommentId) {
+        await store.updateRun(runKey, (run) => ({ ...run, statusCommentId: id }));
+      }
     }
     await syncCheckRuns((await store.get(runKey)) ?? snapshot, {
       store,
@@ -124,6 +127,28 @@ export function eventProcessor(deps: EventProcessorDeps) {
           reviews,
         });
         await handleCommand(event, { github, lifecycle });
+        return;
+      }
+      case "issue": {
+        const key = runKeyOf(event.owner, event.repo, event.issueNumber);
+        if (!(await store.stateOf(key))) return;
+        const lifecycle = runLifecycle({
+          github,
+          store,
+          status: statusComments(github, (snapshot) => renderStatus(snapshot)),
+          planner: deps.planner,
+          dispatcher: deps.dispatcher,
+          reviews,
+        });
+        const target = {
+          owner: event.owner,
+          repo: event.repo,
+          issueNumber: event.issueNumber,
+          installationId: event.installationId,
+        };
+        await lifecycle.issueEnded(target, event);
+        // The check runs on the group PRs follow (they say the run was stopped).
+        await events.requestPublish(key, event.installationId);
         return;
       }
       case "review": {
@@ -184,6 +209,13 @@ function jobFields(event: EventJob): Record<string, string | number> {
         deliveryId: event.deliveryId,
         runKey: runKeyOf(event.owner, event.repo, event.issueNumber),
         command: event.command,
+      };
+    case "issue":
+      return {
+        job: event.type,
+        deliveryId: event.deliveryId,
+        runKey: runKeyOf(event.owner, event.repo, event.issueNumber),
+        action: event.action,
       };
     case "review":
       return {
