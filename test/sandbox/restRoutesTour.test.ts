@@ -1,8 +1,8 @@
-import type { Octokit } from "@octokit/rest";
+import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restRoutes } from "../../src/sandbox/rest/restRoutes.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
-import { appOctokit, installationOctokit } from "./sandboxClient.js";
+import { appOctokit, installationOctokit, installationToken } from "./sandboxClient.js";
 
 // Every route the sandbox implements answers once with success here, and each answer is checked
 // at run time against GitHub's documented response schema: a shape that drifts from GitHub's
@@ -35,6 +35,7 @@ describe("every implemented REST route", () => {
     await app.rest.apps.getRepoInstallation(repo);
     await octokit.rest.apps.listReposAccessibleToInstallation();
     await octokit.rest.rateLimit.get();
+    await octokit.rest.users.getByUsername({ username: "acme" });
 
     await octokit.rest.repos.get(repo);
     await octokit.rest.repos.getContent({ ...repo, path: "a.txt" });
@@ -127,6 +128,13 @@ describe("every implemented REST route", () => {
 
     await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, state: "closed" });
     await octokit.rest.git.deleteRef({ ...repo, ref: "heads/side" });
+
+    // Last: it revokes the token it is called with.
+    const token = await installationToken(sandbox, installationId);
+    await new Octokit({
+      baseUrl: sandbox.url,
+      auth: token,
+    }).rest.apps.revokeInstallationAccessToken();
 
     sandbox.assertFidelity();
     const answered = new Set(
