@@ -29,6 +29,7 @@ import { observeWebhooks } from "./observeWebhooks.js";
 import { type OperatorTools, operatorTools } from "./operatorTools.js";
 import { redactingLogger } from "./redactingLogger.js";
 import { unthrottledOctokit } from "./unthrottledOctokit.js";
+import { startWebhookProxy } from "./webhookProxy.js";
 
 export interface StartOptions {
   config: OperatorConfig;
@@ -165,6 +166,15 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     port = typeof address === "object" && address ? address.port : 0;
     url = `http://127.0.0.1:${port}`;
     closers.push(() => server.stop());
+    if (config.WEBHOOK_PROXY_URL) {
+      // Development: GitHub delivers to the proxy channel the App was registered with.
+      const proxy = startWebhookProxy({
+        source: config.WEBHOOK_PROXY_URL,
+        target: `${url}${config.WEBHOOK_PATH}`,
+        log,
+      });
+      closers.push(async () => proxy.close());
+    }
   }
 
   const processor = eventProcessor({
