@@ -89,6 +89,7 @@ export interface GitHubPort {
   pull(repo: RepoCoordinates, number: number): Promise<PullInfo>;
   /** the pull request whose head is `branch` in this repo (open first, else the newest), or null */
   findPull(repo: RepoCoordinates, branch: string): Promise<PullInfo | null>;
+  /** throws DraftsUnsupportedError when GitHub refuses `draft: true` in this repository */
   createPull(
     repo: RepoCoordinates,
     o: { head: string; base: string; title: string; body: string; draft: boolean },

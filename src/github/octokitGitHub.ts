@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { markReadyForReview } from "./documents/markReadyForReview.js";
+import { DraftsUnsupportedError } from "./draftsUnsupportedError.js";
 import type {
   CheckRunInput,
   ExistingComment,
@@ -115,8 +116,19 @@ export function octokitGitHub(
       return pick ? pullInfo(pick) : null;
     },
     async createPull({ owner, repo }, o) {
-      const { data } = await rest.pulls.create({ owner, repo, ...o });
-      return pullInfo(data);
+      try {
+        const { data } = await rest.pulls.create({ owner, repo, ...o });
+        return pullInfo(data);
+      } catch (error) {
+        if (
+          o.draft &&
+          statusOf(error) === 422 &&
+          /draft pull requests are not supported/i.test(String((error as Error).message))
+        ) {
+          throw new DraftsUnsupportedError({ cause: error });
+        }
+        throw error;
+      }
     },
     async updatePull({ owner, repo }, number, o) {
       await rest.pulls.update({ owner, repo, pull_number: number, ...o });

@@ -117,6 +117,8 @@ export interface RunRecord {
    * nothing is written on it any more (a write there would only fail, again and again).
    */
   issueGone?: "deleted" | "transferred" | undefined;
+  /** GitHub refused a draft here once: the run's other PRs are opened ready, without asking */
+  draftsUnsupported?: boolean | undefined;
 }
 
 export interface RunSnapshot {

@@ -19,6 +19,7 @@ import { errorBody } from "./runtime.js";
 import { issueJson } from "./shapes/issueJson.js";
 import { repositoryJson } from "./shapes/repositoryJson.js";
 import type {
+  AccountPlan,
   Fault,
   FidelityFailure,
   Permission,
@@ -72,6 +73,8 @@ export interface Sandbox {
   createRepo(o: CreateRepoOptions): Promise<SandboxRepo>;
   addUser(login: string, type?: "User" | "Bot"): SandboxUser;
   setPermission(repo: string, login: string, permission: Permission): void;
+  /** the account's GitHub plan (Free unless set): drafts in private repositories need Team+ */
+  setPlan(account: string, plan: AccountPlan): void;
   createIssue(
     repo: string,
     o: { title: string; body: string; user: string; labels?: string[] },
@@ -220,6 +223,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     setPermission(full, login, permission) {
       ensureUser(state, login);
       repoOf(full).collaborators.set(login, permission);
+    },
+
+    setPlan(account, plan) {
+      state.plans.set(account, plan);
     },
 
     createIssue(full, o) {

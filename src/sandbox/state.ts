@@ -236,6 +236,9 @@ export interface Fault {
   retryAfter: number;
 }
 
+/** GitHub's plans; drafts in private repositories need Team or Enterprise. */
+export type AccountPlan = "free" | "pro" | "team" | "enterprise";
+
 export interface SandboxState {
   appId: number;
   appSlug: string;
@@ -255,6 +258,8 @@ export interface SandboxState {
   now: () => Date;
   /** how long an installation token lives: one hour on GitHub; tests may shorten it */
   tokenLifetimeMs: number;
+  /** account login -> plan; an account not listed is on GitHub Free, as new accounts are */
+  plans: Map<string, AccountPlan>;
 }
 
 export function nextId(state: SandboxState): number {

@@ -164,7 +164,11 @@ export function eventProcessor(deps: EventProcessorDeps) {
         // review threads a finished task dealt with, the run's state.
         if (await enforceBudget(event.runKey, store)) await deps.dispatcher.cancelRun(event.runKey);
         await deps.dispatcher.dispatchReady(event.runKey);
-        await ensureGroupPull(event.runKey, event.group, { store, github, reviews });
+        // One run's PRs are opened one at a time: two settles of a group would both create its
+        // PR (one 422 "already exists"), and two groups would both learn drafts are refused.
+        await store.exclusive(event.runKey, "group-pull", () =>
+          ensureGroupPull(event.runKey, event.group, { store, github, reviews }),
+        );
         const threads = await deps.reviewThreads(event.installationId);
         if ((await answerThreads(event.runKey, { store, reviews, threads, github })) > 0) {
           const snapshot = await store.get(event.runKey);
