@@ -112,6 +112,11 @@ export interface GitHubPort {
    * fetch, `contents: write` to push, nothing else. Revoke it as soon as the command ends.
    */
   gitToken(repo: RepoCoordinates, access: "read" | "write"): Promise<MintedToken>;
+  /**
+   * Whether the installation granted `workflows: write`: without it GitHub refuses any push by
+   * the App that creates, changes or deletes a file under `.github/workflows/`.
+   */
+  canPushWorkflows(): Promise<boolean>;
   /** Who the App's commits are by: `<slug>[bot]` and GitHub's noreply address for that user. */
   botIdentity(): Promise<{ name: string; email: string }>;
 }

@@ -23,11 +23,16 @@ export function octokitGitHub(
   appLogin: string,
   /** mints a narrowed token for one git operation (the App's JWT is needed for that) */
   gitToken: (repo: RepoCoordinates, access: "read" | "write") => Promise<MintedToken>,
+  /** what the installation granted; unknown (nothing beyond app.yml's defaults) when not given */
+  granted: () => Promise<Record<string, string>> = async () => ({}),
 ): GitHubPort {
   const rest = octokit.rest;
   const appSlug = appLogin.replace(/\[bot\]$/, "");
   return {
     appLogin,
+    async canPushWorkflows() {
+      return (await granted())["workflows"] === "write";
+    },
     async permissionOf({ owner, repo }, username) {
       try {
         const { data } = await rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });

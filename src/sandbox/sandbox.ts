@@ -32,6 +32,7 @@ import type {
   SandboxReviewThread,
   SandboxState,
   SandboxUser,
+  TokenAccess,
 } from "./state.js";
 import { timestamp } from "./timestamp.js";
 import { buildEvent, type EventTargets } from "./webhookDriver.js";
@@ -73,6 +74,11 @@ export interface Sandbox {
   createRepo(o: CreateRepoOptions): Promise<SandboxRepo>;
   addUser(login: string, type?: "User" | "Bot"): SandboxUser;
   setPermission(repo: string, login: string, permission: Permission): void;
+  /**
+   * What the installation of `repo` granted (app.yml's permissions by default), as if the
+   * operator changed the App's permissions and the installation accepted them
+   */
+  setInstallationPermissions(repo: string, permissions: Record<string, TokenAccess>): void;
   /** the account's GitHub plan (Free unless set): drafts in private repositories need Team+ */
   setPlan(account: string, plan: AccountPlan): void;
   createIssue(
@@ -223,6 +229,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     setPermission(full, login, permission) {
       ensureUser(state, login);
       repoOf(full).collaborators.set(login, permission);
+    },
+
+    setInstallationPermissions(full, permissions) {
+      const installation = state.installations.get(repoOf(full).installationId);
+      if (!installation) throw new Error(`${full} has no installation`);
+      installation.permissions = { ...permissions };
     },
 
     setPlan(account, plan) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Test agent: never finishes and ignores SIGTERM, and so does the grandchild it starts (which
 // shares our stdout, and carries `hang-agent-grandchild` in its argv). Writes "running" to
-// HANG_AGENT_READY_FILE once both run. Both inherit this agent's environment, so a test finds
+// HANG_AGENT_READY_FILE once both run, and "<own pid> <grandchild pid>" to HANG_AGENT_PID_FILE
+// (pids of whatever PID namespace it runs in: the host's when unsandboxed). Both inherit this agent's environment, so a test finds
 // them on the host by it (their own pids are their sandbox's).
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -13,6 +14,9 @@ const grandchild = spawn(
   { stdio: "inherit" },
 );
 grandchild.once("spawn", () => {
+  if (process.env.HANG_AGENT_PID_FILE) {
+    writeFileSync(process.env.HANG_AGENT_PID_FILE, `${process.pid} ${grandchild.pid}\n`);
+  }
   if (process.env.HANG_AGENT_READY_FILE) {
     writeFileSync(process.env.HANG_AGENT_READY_FILE, "running\n");
   }
