@@ -111,6 +111,29 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       }
     });
 
+    // GitHub sends these to every App: the installation went, paused, or lost repositories.
+    app.on(
+      ["installation.deleted", "installation.suspend", "installation.unsuspend"],
+      async (context) => {
+        await deps.events.add({
+          type: "installation",
+          deliveryId: context.id,
+          installationId: context.payload.installation.id,
+          action: context.payload.action,
+          repos: [],
+        });
+      },
+    );
+    app.on("installation_repositories.removed", async (context) => {
+      await deps.events.add({
+        type: "installation",
+        deliveryId: context.id,
+        installationId: context.payload.installation.id,
+        action: "removed",
+        repos: context.payload.repositories_removed.map((r) => r.full_name),
+      });
+    });
+
     // The run's issue went away or was closed: its run stops (the processor says so where it
     // still can, in the status comment).
     app.on(["issues.closed", "issues.deleted", "issues.transferred"], async (context) => {

@@ -49,6 +49,15 @@ export const eventJobSchema = z.discriminatedUnion("type", [
     movedTo: z.string().min(1).nullable(),
   }),
   z.object({
+    /** the App's installation changed: uninstalled, suspended, or repositories taken out */
+    type: z.literal("installation"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    action: z.enum(["deleted", "suspend", "unsuspend", "removed"]),
+    /** `owner/name` of the repositories taken out, for `removed` */
+    repos: z.array(z.string().min(1)),
+  }),
+  z.object({
     type: z.literal("review"),
     deliveryId: z.string().min(1),
     installationId: z.number().int().positive(),

@@ -113,10 +113,11 @@ export interface RunRecord {
   config: RepoConfig;
   groups: GroupRecord[];
   /**
-   * The issue was deleted or moved to another repository: its status comment went with it, so
-   * nothing is written on it any more (a write there would only fail, again and again).
+   * Nothing of the run can be written on GitHub any more: its issue was deleted or moved (the
+   * status comment went with it), or the App lost the repository (removed from the
+   * installation, suspended, uninstalled). A write there would only fail, again and again.
    */
-  issueGone?: "deleted" | "transferred" | undefined;
+  unreachable?: "issue-deleted" | "issue-transferred" | "access-lost" | undefined;
   /** GitHub refused a draft here once: the run's other PRs are opened ready, without asking */
   draftsUnsupported?: boolean | undefined;
 }

@@ -58,6 +58,11 @@ export interface RunLifecycle {
    * The issue was closed, deleted or moved away: an active run stops, and the status comment
    * says why when it is still there to edit (a deleted or moved issue took it along).
    */
+  /**
+   * GitHub no longer lets the App reach the run's repository (removed from the installation,
+   * suspended, uninstalled): the run stops without writing anything there.
+   */
+  accessLost(target: RunTarget, why: string): Promise<void>;
   issueEnded(
     target: RunTarget,
     o: { action: "closed" | "deleted" | "transferred"; sender: string; movedTo: string | null },
@@ -88,7 +93,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     // Under the same lock as the publish jobs, so the status comment is created once.
     await deps.store.exclusive(key, "publish", async () => {
       const snapshot = await deps.store.get(key);
-      if (!snapshot || snapshot.run.issueGone) return;
+      if (!snapshot || snapshot.run.unreachable) return;
       const id = await deps.status.publish(snapshot);
       if (id !== snapshot.run.statusCommentId) {
         await deps.store.updateRun(key, (run) => ({ ...run, statusCommentId: id }));
@@ -347,6 +352,11 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
       await publish(runKey(target.owner, target.repo, target.issueNumber));
     },
 
+    async accessLost(target, why) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      await halt(key, `stopped: ${why}`, { unreachable: "access-lost" });
+    },
+
     async issueEnded(target, o) {
       const key = runKey(target.owner, target.repo, target.issueNumber);
       const reason =
@@ -355,7 +365,12 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
           : o.action === "deleted"
             ? `stopped because @${o.sender} deleted the issue`
             : `stopped because @${o.sender} moved the issue to ${o.movedTo ?? "another repository"}`;
-      const gone = o.action === "closed" ? {} : { issueGone: o.action };
+      const gone =
+        o.action === "closed"
+          ? {}
+          : ({
+              unreachable: o.action === "deleted" ? "issue-deleted" : "issue-transferred",
+            } as const);
       if (await halt(key, reason, gone)) await publish(key);
     },
 

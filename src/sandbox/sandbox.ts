@@ -16,6 +16,7 @@ import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
 import { createPull } from "./rest/pulls.js";
 import { findRepo } from "./rest/requireRepo.js";
 import { errorBody } from "./runtime.js";
+import { installationJson } from "./shapes/appJson.js";
 import { issueJson } from "./shapes/issueJson.js";
 import { repositoryJson } from "./shapes/repositoryJson.js";
 import type {
@@ -34,6 +35,7 @@ import type {
   SandboxUser,
   TokenAccess,
 } from "./state.js";
+import { nextId } from "./state.js";
 import { timestamp } from "./timestamp.js";
 import { buildEvent, type EventTargets } from "./webhookDriver.js";
 import { type SandboxDelivery, WebhookOutbox, type WebhookTarget } from "./webhookOutbox.js";
@@ -79,6 +81,15 @@ export interface Sandbox {
    * operator changed the App's permissions and the installation accepted them
    */
   setInstallationPermissions(repo: string, permissions: Record<string, TokenAccess>): void;
+  /**
+   * The account takes `repo` out of the App's installation: the installation's tokens no longer
+   * reach it (404). Delivers installation_repositories.removed.
+   */
+  removeFromInstallation(repo: string): Promise<void>;
+  /** The account suspends (or unsuspends) the App: its tokens are refused with a 403. */
+  suspendInstallation(repo: string, suspended: boolean): Promise<void>;
+  /** The account uninstalls the App: the installation and its tokens are gone (404, 401). */
+  deleteInstallation(repo: string): Promise<void>;
   /** the account's GitHub plan (Free unless set): drafts in private repositories need Team+ */
   setPlan(account: string, plan: AccountPlan): void;
   createIssue(
@@ -215,6 +226,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     await outbox.deliverNow(event, buildEvent({ state }, event, action, targets));
   };
 
+  /** An installation webhook about `full`'s installation: no repository, the owner as sender. */
+  const installationEvent = (event: string, action: string, full: string) => {
+    const repo = repoOf(full);
+    const payload = buildEvent({ state }, event, action, { repo: full, sender: repo.owner });
+    delete payload["repository"];
+    const installation = state.installations.get(repo.installationId);
+    payload["installation"] = {
+      ...(payload["installation"] as object),
+      ...(installation ? installationJson(state, installation) : {}),
+    };
+    return payload;
+  };
+
   const sandbox: Sandbox = {
     url,
     appId: state.appId,
@@ -235,6 +259,47 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       const installation = state.installations.get(repoOf(full).installationId);
       if (!installation) throw new Error(`${full} has no installation`);
       installation.permissions = { ...permissions };
+    },
+
+    async removeFromInstallation(full) {
+      const repo = repoOf(full);
+      const payload = outbox.target
+        ? installationEvent("installation_repositories", "removed", full)
+        : null;
+      if (payload) {
+        payload["repository_selection"] = "selected";
+        payload["repositories_added"] = [];
+        payload["repositories_removed"] = [
+          {
+            id: repo.id,
+            node_id: repo.nodeId,
+            name: repo.name,
+            full_name: `${repo.owner}/${repo.name}`,
+            private: repo.private,
+          },
+        ];
+      }
+      // Still on GitHub, outside every installation of the App.
+      repo.installationId = nextId(state);
+      if (payload) await outbox.deliverNow("installation_repositories", payload);
+    },
+
+    async suspendInstallation(full, suspended) {
+      const installation = state.installations.get(repoOf(full).installationId);
+      if (!installation) throw new Error(`${full} has no installation`);
+      if (suspended) installation.suspendedAt = timestamp(state);
+      else delete installation.suspendedAt;
+      const payload = outbox.target
+        ? installationEvent("installation", suspended ? "suspend" : "unsuspend", full)
+        : null;
+      if (payload) await outbox.deliverNow("installation", payload);
+    },
+
+    async deleteInstallation(full) {
+      const repo = repoOf(full);
+      const payload = outbox.target ? installationEvent("installation", "deleted", full) : null;
+      state.installations.delete(repo.installationId);
+      if (payload) await outbox.deliverNow("installation", payload);
     },
 
     setPlan(account, plan) {

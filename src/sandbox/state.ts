@@ -192,6 +192,8 @@ export interface SandboxInstallation {
   createdAt?: string;
   /** what the installation granted; app.yml's permissions when unset */
   permissions?: Record<string, TokenAccess>;
+  /** set while the account has suspended the App: its tokens are refused (403) */
+  suspendedAt?: string;
 }
 
 export interface RecordedRequest {

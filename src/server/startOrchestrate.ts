@@ -6,6 +6,7 @@ import { ConfigError } from "../config/configError.js";
 import type { OperatorConfig } from "../config/env.js";
 import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
 import { startPollScheduler } from "../queue/pollScheduler.js";
+import { redisBackoff } from "../queue/redisBackoff.js";
 import { redisConnection } from "../queue/redisConnection.js";
 import { redisRateLimits } from "../queue/redisRateLimits.js";
 import { redisReviewStore } from "../queue/redisReviewStore.js";
@@ -195,6 +196,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     dispatcher,
     github: (id) => app.forInstallation(id),
     reviewThreads: (id) => app.reviewThreads(id),
+    backoff: redisBackoff(redis, prefix),
     log,
     onReviewPass: (trigger, figures) => tools?.metrics.reviewPass(trigger, figures),
   });

@@ -41,6 +41,7 @@ export const appRoutes: RouteTable = {
   "apps/create-installation-access-token": (ctx) => {
     const installation = ctx.state.installations.get(intParam(ctx, "installation_id"));
     if (!installation) throw notFound();
+    if (installation.suspendedAt) throw new HttpError(403, "This installation has been suspended");
     const scope = tokenScope(ctx, installation.id);
     const { token, expiresAt, grant } = mintInstallationToken(ctx.state, installation, scope);
     const repos =

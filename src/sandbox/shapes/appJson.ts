@@ -53,7 +53,7 @@ export function installationJson(state: SandboxState, installation: SandboxInsta
     single_file_name: null,
     has_multiple_single_files: false,
     single_file_paths: [],
-    suspended_by: null,
-    suspended_at: null,
+    suspended_by: installation.suspendedAt ? userJson(state, installation.account) : null,
+    suspended_at: installation.suspendedAt ?? null,
   };
 }
