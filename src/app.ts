@@ -111,10 +111,68 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       }
     });
 
+    // GitHub sends these to every App: the installation went, paused, or lost repositories.
+    app.on(
+      ["installation.deleted", "installation.suspend", "installation.unsuspend"],
+      async (context) => {
+        await deps.events.add({
+          type: "installation",
+          deliveryId: context.id,
+          installationId: context.payload.installation.id,
+          action: context.payload.action,
+          repos: [],
+        });
+      },
+    );
+    app.on("installation_repositories.removed", async (context) => {
+      await deps.events.add({
+        type: "installation",
+        deliveryId: context.id,
+        installationId: context.payload.installation.id,
+        action: "removed",
+        repos: context.payload.repositories_removed.map((r) => r.full_name),
+      });
+    });
+
+    // The run's issue went away or was closed: its run stops (the processor says so where it
+    // still can, in the status comment).
+    app.on(["issues.closed", "issues.deleted", "issues.transferred"], async (context) => {
+      const { payload } = context;
+      const installationId = payload.installation?.id;
+      if (!installationId || payload.issue.pull_request) return;
+      const { owner, repo } = context.repo();
+      const moved =
+        payload.action === "transferred"
+          ? (payload.changes as {
+              new_issue?: { number?: number };
+              new_repository?: { full_name?: string };
+            })
+          : null;
+      await deps.events.add({
+        type: "issue",
+        deliveryId: context.id,
+        installationId,
+        owner,
+        repo,
+        issueNumber: payload.issue.number,
+        action: payload.action,
+        sender: payload.sender.login,
+        movedTo:
+          moved?.new_repository?.full_name && moved.new_issue?.number
+            ? `${moved.new_repository.full_name}#${moved.new_issue.number}`
+            : null,
+      });
+    });
+
+    // Reviews on a followed PR, and a person merging, closing or reopening it: the same
+    // reconcile of that one PR (a closed or merged one is recorded on its group and no longer
+    // polled; a reopened one is followed again).
     for (const event of [
       "pull_request_review_comment",
       "pull_request_review",
       "pull_request_review_thread",
+      "pull_request.closed",
+      "pull_request.reopened",
     ] as const) {
       app.on(event, async (context) => {
         const { owner, repo } = context.repo();

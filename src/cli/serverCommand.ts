@@ -3,6 +3,7 @@ import { run } from "probot";
 import { loadOperatorConfig } from "../config/env.js";
 import { RedisNotInstalledError, startEmbeddedRedis } from "../queue/embeddedRedis.js";
 import { startOrchestrate } from "../server/startOrchestrate.js";
+import { setupWebhookUrl } from "./setupWebhookUrl.js";
 import { waitForStop } from "./waitForStop.js";
 
 /** `orchestrate server` / `npm start`: everything in one process, Redis embedded by default. */
@@ -10,12 +11,22 @@ export async function serverCommand(): Promise<number> {
   const config = loadOperatorConfig();
   if (!config.credentials) {
     // Not registered yet: Probot's setup page registers the App from app.yml and writes .env.
+    // Its manifest takes the webhook URL from WEBHOOK_PROXY_URL (app.yml sets none, so that
+    // this one counts).
+    const hook = setupWebhookUrl(config);
+    if (!hook) {
+      process.stderr.write(
+        "orchestrate: set where GitHub sends webhooks before registering the App: PUBLIC_URL=https://your.host (production: the webhook URL becomes PUBLIC_URL + WEBHOOK_PATH), or WEBHOOK_PROXY_URL=<a channel from https://smee.io/new> (development: the server forwards from it).\n",
+      );
+      return 1;
+    }
+    process.env.WEBHOOK_PROXY_URL = hook;
     process.env.NO_SMEE_SETUP ??= "true";
     process.env.PORT = String(config.PORT);
     process.env.HOST = config.HOST;
     await run(() => {});
     process.stdout.write(
-      `Orchestrate is not registered with GitHub yet: open http://localhost:${config.PORT}/ to register the App, then start it again.\n`,
+      `Orchestrate is not registered with GitHub yet: open http://localhost:${config.PORT}/ to register the App (webhooks to ${hook}), then start it again.\n`,
     );
     // Probot's setup server has nothing to drain and no close to call: just go.
     const signal = await waitForStop();

@@ -11,6 +11,10 @@ const envSchema = z.object({
   PRIVATE_KEY_PATH: z.string().min(1).optional(),
   WEBHOOK_SECRET: z.string().min(1).optional(),
   WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
+  /** development: a webhook proxy channel (https://smee.io/new) the server forwards from */
+  WEBHOOK_PROXY_URL: z.url().optional(),
+  /** production: where GitHub reaches this server; registration points the webhook there */
+  PUBLIC_URL: z.url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   GHE_HOST: z.string().optional(),
@@ -93,6 +97,10 @@ const hints: Record<string, string> = {
   WEBHOOK_SECRET: "set it to the webhook secret you entered when registering the App",
   REDIS_URL: "e.g. redis://127.0.0.1:6379, or unset it to start a private redis-server",
   PORT: "a TCP port number such as 3000",
+  WEBHOOK_PROXY_URL:
+    "a channel URL such as https://smee.io/AbCdEf (open https://smee.io/new for one)",
+  PUBLIC_URL:
+    "the https:// address GitHub reaches this server at, e.g. https://orchestrate.example.org",
   WORKER_LOCK_SECONDS:
     "whole seconds such as 30; a crashed worker's task is taken over within about twice this",
   ADMIN_PASSWORD: "a long random string, e.g. the output of `openssl rand -hex 16`",

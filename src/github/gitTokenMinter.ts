@@ -1,8 +1,13 @@
 import { Octokit } from "@octokit/rest";
 import type { ProbotOctokit } from "probot";
 import type { MintedToken, RepoCoordinates } from "./githubPort.js";
+import type { InstallationPermissions } from "./installationPermissions.js";
 
-/** Mints the token of one git operation: one repository, `contents` only (and metadata). */
+/**
+ * Mints the token of one git operation: one repository, `contents` only (and metadata), plus
+ * `workflows` for a push when the installation granted it (GitHub refuses a push that touches
+ * `.github/workflows/` without it).
+ */
 export type GitTokenMinter = (
   installationId: number,
   repo: RepoCoordinates,
@@ -18,13 +23,16 @@ export type GitTokenMinter = (
 export function gitTokenMinter(
   appOctokit: () => Promise<ProbotOctokit>,
   baseUrl: string | undefined,
+  granted?: InstallationPermissions,
 ): GitTokenMinter {
   return async (installationId, repo, access) => {
+    const workflows =
+      access === "write" && granted && (await granted(installationId))["workflows"] === "write";
     const app = await appOctokit();
     const { data } = await app.rest.apps.createInstallationAccessToken({
       installation_id: installationId,
       repositories: [repo.repo],
-      permissions: { contents: access },
+      permissions: workflows ? { contents: access, workflows: "write" } : { contents: access },
     });
     const token = data.token;
     return {

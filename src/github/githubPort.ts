@@ -89,6 +89,7 @@ export interface GitHubPort {
   pull(repo: RepoCoordinates, number: number): Promise<PullInfo>;
   /** the pull request whose head is `branch` in this repo (open first, else the newest), or null */
   findPull(repo: RepoCoordinates, branch: string): Promise<PullInfo | null>;
+  /** throws DraftsUnsupportedError when GitHub refuses `draft: true` in this repository */
   createPull(
     repo: RepoCoordinates,
     o: { head: string; base: string; title: string; body: string; draft: boolean },
@@ -111,6 +112,11 @@ export interface GitHubPort {
    * fetch, `contents: write` to push, nothing else. Revoke it as soon as the command ends.
    */
   gitToken(repo: RepoCoordinates, access: "read" | "write"): Promise<MintedToken>;
+  /**
+   * Whether the installation granted `workflows: write`: without it GitHub refuses any push by
+   * the App that creates, changes or deletes a file under `.github/workflows/`.
+   */
+  canPushWorkflows(): Promise<boolean>;
   /** Who the App's commits are by: `<slug>[bot]` and GitHub's noreply address for that user. */
   botIdentity(): Promise<{ name: string; email: string }>;
 }

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { markReadyForReview } from "./documents/markReadyForReview.js";
+import { DraftsUnsupportedError } from "./draftsUnsupportedError.js";
 import type {
   CheckRunInput,
   ExistingComment,
@@ -22,11 +23,16 @@ export function octokitGitHub(
   appLogin: string,
   /** mints a narrowed token for one git operation (the App's JWT is needed for that) */
   gitToken: (repo: RepoCoordinates, access: "read" | "write") => Promise<MintedToken>,
+  /** what the installation granted; unknown (nothing beyond app.yml's defaults) when not given */
+  granted: () => Promise<Record<string, string>> = async () => ({}),
 ): GitHubPort {
   const rest = octokit.rest;
   const appSlug = appLogin.replace(/\[bot\]$/, "");
   return {
     appLogin,
+    async canPushWorkflows() {
+      return (await granted())["workflows"] === "write";
+    },
     async permissionOf({ owner, repo }, username) {
       try {
         const { data } = await rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
@@ -115,8 +121,19 @@ export function octokitGitHub(
       return pick ? pullInfo(pick) : null;
     },
     async createPull({ owner, repo }, o) {
-      const { data } = await rest.pulls.create({ owner, repo, ...o });
-      return pullInfo(data);
+      try {
+        const { data } = await rest.pulls.create({ owner, repo, ...o });
+        return pullInfo(data);
+      } catch (error) {
+        if (
+          o.draft &&
+          statusOf(error) === 422 &&
+          /draft pull requests are not supported/i.test(String((error as Error).message))
+        ) {
+          throw new DraftsUnsupportedError({ cause: error });
+        }
+        throw error;
+      }
     },
     async updatePull({ owner, repo }, number, o) {
       await rest.pulls.update({ owner, repo, pull_number: number, ...o });

@@ -36,6 +36,28 @@ export const eventJobSchema = z.discriminatedUnion("type", [
     installationId: z.number().int().positive(),
   }),
   z.object({
+    /** the issue a run works from was closed, deleted or moved to another repository */
+    type: z.literal("issue"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    issueNumber: z.number().int().positive(),
+    action: z.enum(["closed", "deleted", "transferred"]),
+    sender: z.string().min(1),
+    /** `owner/repo#N` the issue now lives at, for a transfer */
+    movedTo: z.string().min(1).nullable(),
+  }),
+  z.object({
+    /** the App's installation changed: uninstalled, suspended, or repositories taken out */
+    type: z.literal("installation"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    action: z.enum(["deleted", "suspend", "unsuspend", "removed"]),
+    /** `owner/name` of the repositories taken out, for `removed` */
+    repos: z.array(z.string().min(1)),
+  }),
+  z.object({
     type: z.literal("review"),
     deliveryId: z.string().min(1),
     installationId: z.number().int().positive(),

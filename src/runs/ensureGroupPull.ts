@@ -1,8 +1,13 @@
+import { DraftsUnsupportedError } from "../github/draftsUnsupportedError.js";
 import type { GitHubPort } from "../github/githubPort.js";
+import { isPullStateNote, pullStateNote } from "./pullStateNote.js";
 import { renderPullBody } from "./renderPullBody.js";
 import type { ReviewStore } from "./reviewStore.js";
 import type { RunStore } from "./runStore.js";
 import { orderTasks } from "./status/orderTasks.js";
+
+const DRAFT_REFUSED =
+  "opened ready for review, not as a draft: GitHub has drafts in public repositories and in private ones on the Team and Enterprise plans only";
 
 /**
  * Opens the group's pull request once every implement task of the group is complete — or, with
@@ -24,41 +29,52 @@ export async function ensureGroupPull(
   const tasks = orderTasks(snapshot).filter((t) => t.group === groupName && t.kind === "implement");
   const complete = tasks.filter((t) => t.status === "complete");
   const groupDone = tasks.length > 0 && complete.length === tasks.length;
-  const draft = run.config.draft && !groupDone;
+  const draft = run.config.draft && !run.draftsUnsupported && !groupDone;
   if (!groupDone && !(run.config.draft && complete.some((t) => t.commit))) return null;
   const repo = { owner: run.owner, repo: run.repo };
   const info = await deps.github.repoInfo(repo);
   const body = renderPullBody(run, group, tasks, info.htmlUrl);
   let pull = await deps.github.findPull(repo, group.branch);
+  let draftRefused = false;
   if (pull && pull.state === "open") {
     if (pull.body !== body) await deps.github.updatePull(repo, pull.number, { body });
     if (groupDone && pull.draft) await deps.github.markReadyForReview(pull.nodeId);
   } else if (!pull) {
     const issue = await deps.github.issue(repo, run.issueNumber);
-    try {
-      pull = await deps.github.createPull(repo, {
+    const create = (asDraft: boolean) =>
+      deps.github.createPull(repo, {
         head: group.branch,
         base: info.defaultBranch,
         title: `${issue.title} — ${group.name}`.slice(0, 250),
         body,
-        draft,
+        draft: asDraft,
       });
+    try {
+      pull = await create(draft);
     } catch (error) {
-      // Another process opened it between our look and our create: use theirs.
-      pull = await deps.github.findPull(repo, group.branch);
-      if (!pull) throw error;
+      if (error instanceof DraftsUnsupportedError) {
+        // Free and Pro accounts get no drafts in private repositories: open it ready, say so,
+        // and do not ask again for the run's other groups.
+        await deps.store.updateRun(key, (r) => ({ ...r, draftsUnsupported: true }));
+        draftRefused = true;
+        pull = await create(false);
+      } else {
+        // Another process opened it between our look and our create: use theirs.
+        pull = await deps.github.findPull(repo, group.branch);
+        if (!pull) throw error;
+      }
     }
   }
   const number = pull.number;
-  const note =
-    pull.state === "closed" && !pull.merged
-      ? "its pull request was closed by a person; reopen it to have it followed again"
-      : pull.merged
-        ? "its pull request was merged"
-        : undefined;
+  const opened = pull;
+  const note = (current: string | undefined) =>
+    pullStateNote(opened) ??
+    (draftRefused ? DRAFT_REFUSED : isPullStateNote(current) ? undefined : current);
   await deps.store.updateRun(key, (r) => ({
     ...r,
-    groups: r.groups.map((g) => (g.name === groupName ? { ...g, pull: number, note } : g)),
+    groups: r.groups.map((g) =>
+      g.name === groupName ? { ...g, pull: number, note: note(g.note) } : g,
+    ),
   }));
   if (pull.state === "open") {
     await deps.reviews?.track({

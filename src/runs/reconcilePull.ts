@@ -1,9 +1,11 @@
 import type { RepoConfig } from "../config/repoConfig.js";
 import { type GitHubPort, WRITE_PERMISSIONS } from "../github/githubPort.js";
 import type { PullPoll, ThreadDetail } from "../github/reviewThreads.js";
+import { botLoginMatches } from "./botLoginMatches.js";
+import { isPullStateNote, pullStateNote } from "./pullStateNote.js";
 import type { ReviewStore, TrackedPullRecord } from "./reviewStore.js";
 import type { ReviewThreadsPort } from "./reviewThreadsPort.js";
-import type { ReviewThreadRef, TaskRecord } from "./run.js";
+import type { GroupRecord, ReviewThreadRef, TaskRecord } from "./run.js";
 import type { RunStore } from "./runStore.js";
 
 export interface ReconcileDeps {
@@ -34,12 +36,15 @@ export async function reconcilePull(
   const { run } = snapshot;
   if (poll.state !== "OPEN") {
     await deps.reviews.park(record.owner, record.repo, record.number);
-    await noteGroup(
-      deps,
-      record,
-      poll.state === "MERGED" ? "its pull request was merged" : "its pull request was closed",
-    );
+    const note = pullStateNote({ state: "closed", merged: poll.state === "MERGED" });
+    await noteGroup(deps, record, (group) => note ?? group.note);
     return [];
+  }
+  if (isPullStateNote(run.groups.find((g) => g.name === record.group)?.note)) {
+    // Reopened: followed again, and no longer shown as closed.
+    await noteGroup(deps, record, (group) =>
+      isPullStateNote(group.note) ? undefined : group.note,
+    );
   }
   const threads = poll.threads ?? [];
   const candidates = threads.filter((t) => {
@@ -140,8 +145,8 @@ async function trusted(
   const first = detail.comments[0];
   let ok: boolean;
   if (first?.authorType === "Bot") {
-    // GraphQL names bots without the "[bot]" suffix REST and the config use.
-    ok = config.trusted_bots.some((b) => b === login || b === `${login}[bot]`);
+    // GraphQL names bots without the "[bot]" suffix REST and the config use, in any case.
+    ok = botLoginMatches(config.trusted_bots, login);
   } else {
     ok = WRITE_PERMISSIONS.has(
       await github.permissionOf({ owner: run.owner, repo: run.repo }, login),
@@ -222,10 +227,10 @@ function tasksFor(
 async function noteGroup(
   deps: ReconcileDeps,
   record: TrackedPullRecord,
-  note: string,
+  note: (group: GroupRecord) => string | undefined,
 ): Promise<void> {
   await deps.store.updateRun(record.runKey, (r) => ({
     ...r,
-    groups: r.groups.map((g) => (g.name === record.group ? { ...g, note } : g)),
+    groups: r.groups.map((g) => (g.name === record.group ? { ...g, note: note(g) } : g)),
   }));
 }

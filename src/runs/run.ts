@@ -112,6 +112,14 @@ export interface RunRecord {
   stoppedBy?: string | undefined;
   config: RepoConfig;
   groups: GroupRecord[];
+  /**
+   * Nothing of the run can be written on GitHub any more: its issue was deleted or moved (the
+   * status comment went with it), or the App lost the repository (removed from the
+   * installation, suspended, uninstalled). A write there would only fail, again and again.
+   */
+  unreachable?: "issue-deleted" | "issue-transferred" | "access-lost" | undefined;
+  /** GitHub refused a draft here once: the run's other PRs are opened ready, without asking */
+  draftsUnsupported?: boolean | undefined;
 }
 
 export interface RunSnapshot {

@@ -55,6 +55,19 @@ export interface RunLifecycle {
   retry(target: RunTarget, sender: string, taskId: string | null, origin: string): Promise<void>;
   refresh(target: RunTarget): Promise<void>;
   /**
+   * The issue was closed, deleted or moved away: an active run stops, and the status comment
+   * says why when it is still there to edit (a deleted or moved issue took it along).
+   */
+  /**
+   * GitHub no longer lets the App reach the run's repository (removed from the installation,
+   * suspended, uninstalled): the run stops without writing anything there.
+   */
+  accessLost(target: RunTarget, why: string): Promise<void>;
+  issueEnded(
+    target: RunTarget,
+    o: { action: "closed" | "deleted" | "transferred"; sender: string; movedTo: string | null },
+  ): Promise<void>;
+  /**
    * Makes sure the run's state is in the store: when Redis lost it, rebuilds it from the status
    * comment, the spec and the PRs, and queues again what was in flight. True when rebuilt.
    */
@@ -80,7 +93,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     // Under the same lock as the publish jobs, so the status comment is created once.
     await deps.store.exclusive(key, "publish", async () => {
       const snapshot = await deps.store.get(key);
-      if (!snapshot) return;
+      if (!snapshot || snapshot.run.unreachable) return;
       const id = await deps.status.publish(snapshot);
       if (id !== snapshot.run.statusCommentId) {
         await deps.store.updateRun(key, (run) => ({ ...run, statusCommentId: id }));
@@ -134,6 +147,35 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
       if (!waiting) await deps.dispatcher.dispatchReady(key);
     }
     await publish(key);
+  }
+
+  /**
+   * Stops an active run: its queued work is cancelled and waiting tasks will never run now; a
+   * running one is marked by its worker once its agent is stopped (or, if that worker died, by
+   * whichever worker picks its job up again). False when the run was not active.
+   */
+  async function halt(
+    key: string,
+    reason: string,
+    extra: Partial<RunRecord> = {},
+  ): Promise<boolean> {
+    const updated = await deps.store.updateRun(key, (run) =>
+      ACTIVE_STATES.has(run.state)
+        ? { ...run, ...extra, state: "stopped", reason, awaitingApproval: false }
+        : null,
+    );
+    if (!updated) return false;
+    await deps.dispatcher.cancelRun(key);
+    const snapshot = await deps.store.get(key);
+    for (const task of snapshot?.tasks ?? []) {
+      if (task.status !== "pending" && task.status !== "ready") continue;
+      await deps.store.updateTask(key, task.id, (t, run) =>
+        run.state === "stopped" && (t.status === "pending" || t.status === "ready")
+          ? { ...t, status: "cancelled", report: reason }
+          : null,
+      );
+    }
+    return true;
   }
 
   function newRun(
@@ -269,25 +311,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
         );
         return;
       }
-      const updated = await deps.store.updateRun(key, (run) =>
-        ACTIVE_STATES.has(run.state)
-          ? { ...run, state: "stopped", reason: `stopped by @${sender}`, awaitingApproval: false }
-          : null,
-      );
-      if (updated) {
-        await deps.dispatcher.cancelRun(key);
-        // Waiting tasks will never run now; a running one is marked by its worker once its agent
-        // is stopped (or, if that worker died, by whichever worker picks its job up again).
-        const snapshot = await deps.store.get(key);
-        for (const task of snapshot?.tasks ?? []) {
-          if (task.status !== "pending" && task.status !== "ready") continue;
-          await deps.store.updateTask(key, task.id, (t, run) =>
-            run.state === "stopped" && (t.status === "pending" || t.status === "ready")
-              ? { ...t, status: "cancelled", report: `stopped by @${sender}` }
-              : null,
-          );
-        }
-      }
+      await halt(key, `stopped by @${sender}`);
       await publish(key);
     },
 
@@ -326,6 +350,28 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
 
     async refresh(target) {
       await publish(runKey(target.owner, target.repo, target.issueNumber));
+    },
+
+    async accessLost(target, why) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      await halt(key, `stopped: ${why}`, { unreachable: "access-lost" });
+    },
+
+    async issueEnded(target, o) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      const reason =
+        o.action === "closed"
+          ? `stopped because @${o.sender} closed the issue; reopen it and comment \`/orchestrate\` to start again`
+          : o.action === "deleted"
+            ? `stopped because @${o.sender} deleted the issue`
+            : `stopped because @${o.sender} moved the issue to ${o.movedTo ?? "another repository"}`;
+      const gone =
+        o.action === "closed"
+          ? {}
+          : ({
+              unreachable: o.action === "deleted" ? "issue-deleted" : "issue-transferred",
+            } as const);
+      if (await halt(key, reason, gone)) await publish(key);
     },
 
     async recover(target, config) {

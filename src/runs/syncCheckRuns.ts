@@ -1,8 +1,12 @@
 import type { CheckRunInput, GitHubPort } from "../github/githubPort.js";
+import { fitLines } from "./fitLines.js";
 import type { GroupRecord, RunSnapshot } from "./run.js";
 import type { RunStore } from "./runStore.js";
 
 export const CHECK_NAME = "orchestrate";
+
+/** GitHub's documented maxLength of a check run's output.summary. */
+export const SUMMARY_LIMIT = 65_535;
 
 /**
  * Keeps an `orchestrate` check run on each group PR's head in step with the run: in progress
@@ -52,12 +56,15 @@ function checkFor(snapshot: RunSnapshot, group: GroupRecord, issueUrl: string): 
       status: "completed",
       conclusion: "failure",
       title: `${failed.length} of ${tasks.length} tasks failed`,
-      summary: failed
-        .map(
+      summary: fitLines(
+        failed.map(
           (t) =>
             `- \`${t.id}\` ${t.title}: ${(t.report ?? "failed").split("\n")[0]?.slice(0, 300)}`,
-        )
-        .join("\n"),
+        ),
+        SUMMARY_LIMIT,
+        (left) =>
+          `_…and ${left} more failed tasks, left out to fit GitHub's limit on a check run's summary; the issue's status comment lists every one._`,
+      ),
     };
   }
   if (snapshot.run.state === "stopped") {

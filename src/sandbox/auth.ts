@@ -1,5 +1,5 @@
 import { createPublicKey, randomBytes, verify } from "node:crypto";
-import { APP_PERMISSIONS } from "./shapes/appJson.js";
+import { installationPermissions } from "./shapes/appJson.js";
 import type { SandboxInstallation, SandboxState, TokenAccess, TokenGrant } from "./state.js";
 
 // GitHub App authentication as github.com does it: the app signs a short-lived RS256 JWT with its
@@ -75,7 +75,7 @@ export function mintInstallationToken(
   const grant: TokenGrant = {
     expiresAt: expiresAt.getTime(),
     repositoryIds: scope.repositoryIds ?? null,
-    permissions: scope.permissions ?? { ...APP_PERMISSIONS },
+    permissions: scope.permissions ?? installationPermissions(installation),
   };
   installation.tokens.set(token, grant);
   return { token, expiresAt, grant };

@@ -5,7 +5,7 @@ import type { SandboxState, TokenGrant } from "./state.js";
 
 export type Caller =
   | { ok: true; installationId: number | null; actor: string; grant: TokenGrant | null }
-  | { ok: false; status: 401; message: string };
+  | { ok: false; status: 401 | 403; message: string };
 
 /**
  * Who is calling: the app itself (JWT, only where GitHub takes one) or an installation (token).
@@ -47,6 +47,9 @@ export function authenticate(
   }
   const live = liveToken(state, auth.credential);
   if (live === null) return { ok: false, status: 401, message: "Bad credentials" };
+  if (state.installations.get(live.installationId)?.suspendedAt) {
+    return { ok: false, status: 403, message: "This installation has been suspended" };
+  }
   return {
     ok: true,
     installationId: live.installationId,

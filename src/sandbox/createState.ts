@@ -24,6 +24,7 @@ export function createState(o: {
     nextId: 1000,
     now: o.now ?? (() => new Date()),
     tokenLifetimeMs: 60 * 60 * 1000,
+    plans: new Map(),
   };
   ensureUser(state, botLogin(state), "Bot");
   return state;

@@ -13,10 +13,18 @@ export function dispatchRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const arrivedAt = rt.state.now().getTime();
   const rawUrl = req.url ?? "/";
   const url = new URL(rawUrl, rt.state.baseUrl);
   let path = rawUrl.split("?")[0] ?? "/";
-  const ex = (p: string): Exchange => ({ req, res, path: p, url, requestId: rt.newRequestId() });
+  const ex = (p: string): Exchange => ({
+    req,
+    res,
+    path: p,
+    url,
+    requestId: rt.newRequestId(),
+    arrivedAt,
+  });
   if (path === "/graphql" || path === "/api/graphql") return handleGraphqlRequest(rt, ex(path));
   if (path === "/api/v3" || path.startsWith("/api/v3/")) path = path.slice("/api/v3".length) || "/";
   if (isGitPath(path)) return handleGitRequest(rt, ex(path));

@@ -1,6 +1,7 @@
 import { grantAllows, liveToken } from "./auth.js";
 import { takeFault } from "./faults.js";
 import { serveGitHttp } from "./git/gitHttp.js";
+import { WORKFLOWS_ENV } from "./git/workflowHook.js";
 import { findRepo } from "./rest/requireRepo.js";
 import { type Exchange, record, type SandboxRuntime } from "./runtime.js";
 
@@ -77,6 +78,11 @@ export async function handleGitRequest(rt: SandboxRuntime, ex: Exchange): Promis
       pathInfo: `/${repo.owner}/${repo.name}.git${rest}`,
       query: ex.url.search.replace(/^\?/, ""),
       remoteUser: "x-access-token",
+      // An installation token pushes as the App: its workflow files need `workflows: write`.
+      hookEnv: {
+        [WORKFLOWS_ENV]:
+          grantAllows(live.grant, repo.id, "workflows", "write") === "ok" ? "write" : "none",
+      },
       afterReceivePack: () => rt.services.syncPulls(repo),
     },
     { "x-github-request-id": ex.requestId },

@@ -32,18 +32,19 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
   }
   const caller = authenticate(rt.state, ex.req, "token");
   if (!caller.ok) {
-    const message = "This endpoint requires you to be authenticated.";
+    const message =
+      caller.status === 403 ? caller.message : "This endpoint requires you to be authenticated.";
     sendJson(rt, ex, {
-      status: 401,
+      status: caller.status,
       body: errorBody(
-        401,
+        caller.status,
         message,
         "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
       ),
     });
     record(rt, ex, {
       operation: "graphql",
-      status: 401,
+      status: caller.status,
       installationId: null,
       cost: 0,
       body: null,

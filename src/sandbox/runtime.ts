@@ -26,17 +26,23 @@ export interface Exchange {
   path: string;
   url: URL;
   requestId: string;
+  /** when the request reached the sandbox (ms since epoch, the sandbox's clock) */
+  arrivedAt: number;
 }
 
 export function record(
   rt: SandboxRuntime,
   ex: Exchange,
-  o: Omit<RecordedRequest, "method" | "path" | "at">,
+  o: Omit<RecordedRequest, "method" | "path" | "at" | "arrivedAt" | "answeredAt">,
 ): void {
+  // Every door records right after writing its answer: this is when the client could read it.
+  const answeredAt = rt.state.now().getTime();
   rt.state.requests.push({
     method: ex.req.method ?? "GET",
     path: safeDecode(ex.path),
-    at: rt.state.now().getTime(),
+    at: answeredAt,
+    arrivedAt: ex.arrivedAt,
+    answeredAt,
     ...o,
   });
   rt.log(`${ex.req.method} ${ex.path} -> ${o.status} (${o.operation})`);

@@ -10,12 +10,17 @@ import { createState, ensureUser } from "./createState.js";
 import { dispatchRequest } from "./dispatchRequest.js";
 import { addFault } from "./faults.js";
 import { BareRepo } from "./git/bareRepo.js";
+import { closeIssue, deleteIssue, requireIssue, transferIssue } from "./issueChanges.js";
 import * as people from "./people.js";
 import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
 import { createPull } from "./rest/pulls.js";
 import { findRepo } from "./rest/requireRepo.js";
 import { errorBody } from "./runtime.js";
+import { installationJson } from "./shapes/appJson.js";
+import { issueJson } from "./shapes/issueJson.js";
+import { repositoryJson } from "./shapes/repositoryJson.js";
 import type {
+  AccountPlan,
   Fault,
   FidelityFailure,
   Permission,
@@ -28,7 +33,9 @@ import type {
   SandboxReviewThread,
   SandboxState,
   SandboxUser,
+  TokenAccess,
 } from "./state.js";
+import { nextId } from "./state.js";
 import { timestamp } from "./timestamp.js";
 import { buildEvent, type EventTargets } from "./webhookDriver.js";
 import { type SandboxDelivery, WebhookOutbox, type WebhookTarget } from "./webhookOutbox.js";
@@ -69,6 +76,22 @@ export interface Sandbox {
   createRepo(o: CreateRepoOptions): Promise<SandboxRepo>;
   addUser(login: string, type?: "User" | "Bot"): SandboxUser;
   setPermission(repo: string, login: string, permission: Permission): void;
+  /**
+   * What the installation of `repo` granted (app.yml's permissions by default), as if the
+   * operator changed the App's permissions and the installation accepted them
+   */
+  setInstallationPermissions(repo: string, permissions: Record<string, TokenAccess>): void;
+  /**
+   * The account takes `repo` out of the App's installation: the installation's tokens no longer
+   * reach it (404). Delivers installation_repositories.removed.
+   */
+  removeFromInstallation(repo: string): Promise<void>;
+  /** The account suspends (or unsuspends) the App: its tokens are refused with a 403. */
+  suspendInstallation(repo: string, suspended: boolean): Promise<void>;
+  /** The account uninstalls the App: the installation and its tokens are gone (404, 401). */
+  deleteInstallation(repo: string): Promise<void>;
+  /** the account's GitHub plan (Free unless set): drafts in private repositories need Team+ */
+  setPlan(account: string, plan: AccountPlan): void;
   createIssue(
     repo: string,
     o: { title: string; body: string; user: string; labels?: string[] },
@@ -111,6 +134,22 @@ export interface Sandbox {
   ): Promise<SandboxReviewComment>;
   /** delivers pull_request_review_thread.resolved / .unresolved */
   setThreadResolved(repo: string, threadId: string, resolved: boolean, by: string): Promise<void>;
+  /** a person closes an issue; delivers issues.closed */
+  closeIssue(
+    repo: string,
+    issueNumber: number,
+    user: string,
+    reason?: "completed" | "not_planned",
+  ): Promise<void>;
+  /** a person deletes an issue, its comments with it; delivers issues.deleted */
+  deleteIssue(repo: string, issueNumber: number, user: string): Promise<void>;
+  /** a person moves an issue to another repository; delivers issues.transferred */
+  transferIssue(
+    repo: string,
+    issueNumber: number,
+    toRepo: string,
+    user: string,
+  ): Promise<SandboxIssue>;
   /** closes (or merges into the base branch, with a merge commit); delivers pull_request.closed */
   closePull(repo: string, pull: number, merged?: boolean): Promise<void>;
   /** a person opens a pull request from `head` (into the default branch unless `base`) */
@@ -187,6 +226,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     await outbox.deliverNow(event, buildEvent({ state }, event, action, targets));
   };
 
+  /** An installation webhook about `full`'s installation: no repository, the owner as sender. */
+  const installationEvent = (event: string, action: string, full: string) => {
+    const repo = repoOf(full);
+    const payload = buildEvent({ state }, event, action, { repo: full, sender: repo.owner });
+    delete payload["repository"];
+    const installation = state.installations.get(repo.installationId);
+    payload["installation"] = {
+      ...(payload["installation"] as object),
+      ...(installation ? installationJson(state, installation) : {}),
+    };
+    return payload;
+  };
+
   const sandbox: Sandbox = {
     url,
     appId: state.appId,
@@ -201,6 +253,57 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     setPermission(full, login, permission) {
       ensureUser(state, login);
       repoOf(full).collaborators.set(login, permission);
+    },
+
+    setInstallationPermissions(full, permissions) {
+      const installation = state.installations.get(repoOf(full).installationId);
+      if (!installation) throw new Error(`${full} has no installation`);
+      installation.permissions = { ...permissions };
+    },
+
+    async removeFromInstallation(full) {
+      const repo = repoOf(full);
+      const payload = outbox.target
+        ? installationEvent("installation_repositories", "removed", full)
+        : null;
+      if (payload) {
+        payload["repository_selection"] = "selected";
+        payload["repositories_added"] = [];
+        payload["repositories_removed"] = [
+          {
+            id: repo.id,
+            node_id: repo.nodeId,
+            name: repo.name,
+            full_name: `${repo.owner}/${repo.name}`,
+            private: repo.private,
+          },
+        ];
+      }
+      // Still on GitHub, outside every installation of the App.
+      repo.installationId = nextId(state);
+      if (payload) await outbox.deliverNow("installation_repositories", payload);
+    },
+
+    async suspendInstallation(full, suspended) {
+      const installation = state.installations.get(repoOf(full).installationId);
+      if (!installation) throw new Error(`${full} has no installation`);
+      if (suspended) installation.suspendedAt = timestamp(state);
+      else delete installation.suspendedAt;
+      const payload = outbox.target
+        ? installationEvent("installation", suspended ? "suspend" : "unsuspend", full)
+        : null;
+      if (payload) await outbox.deliverNow("installation", payload);
+    },
+
+    async deleteInstallation(full) {
+      const repo = repoOf(full);
+      const payload = outbox.target ? installationEvent("installation", "deleted", full) : null;
+      state.installations.delete(repo.installationId);
+      if (payload) await outbox.deliverNow("installation", payload);
+    },
+
+    setPlan(account, plan) {
+      state.plans.set(account, plan);
     },
 
     createIssue(full, o) {
@@ -298,6 +401,52 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         sender: by,
         thread: threadId,
       });
+    },
+
+    async closeIssue(full, issueNumber, user, reason = "completed") {
+      const repo = repoOf(full);
+      ensureUser(state, user);
+      closeIssue(state, repo, issueNumber, reason);
+      await emit("issues", "closed", { repo: full, sender: user, issue: issueNumber });
+    },
+
+    async deleteIssue(full, issueNumber, user) {
+      const repo = repoOf(full);
+      ensureUser(state, user);
+      requireIssue(repo, issueNumber);
+      // GitHub's payload is the issue as it was; built before it is gone.
+      const payload = outbox.target
+        ? buildEvent({ state }, "issues", "deleted", {
+            repo: full,
+            sender: user,
+            issue: issueNumber,
+          })
+        : null;
+      deleteIssue(repo, issueNumber);
+      if (payload) await outbox.deliverNow("issues", payload);
+    },
+
+    async transferIssue(full, issueNumber, toFull, user) {
+      const from = repoOf(full);
+      const to = repoOf(toFull);
+      ensureUser(state, user);
+      requireIssue(from, issueNumber);
+      const payload = outbox.target
+        ? buildEvent({ state }, "issues", "transferred", {
+            repo: full,
+            sender: user,
+            issue: issueNumber,
+          })
+        : null;
+      const moved = transferIssue(state, from, issueNumber, to);
+      if (payload) {
+        payload["changes"] = {
+          new_issue: issueJson(state, to, moved),
+          new_repository: repositoryJson(state, to),
+        };
+        await outbox.deliverNow("issues", payload);
+      }
+      return moved;
     },
 
     async closePull(full, pull, merged = false) {

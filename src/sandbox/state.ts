@@ -190,6 +190,10 @@ export interface SandboxInstallation {
   /** every token minted for this installation, live, expired or revoked */
   tokens: Map<string, TokenGrant>;
   createdAt?: string;
+  /** what the installation granted; app.yml's permissions when unset */
+  permissions?: Record<string, TokenAccess>;
+  /** set while the account has suspended the App: its tokens are refused (403) */
+  suspendedAt?: string;
 }
 
 export interface RecordedRequest {
@@ -204,7 +208,12 @@ export interface RecordedRequest {
   /** GraphQL points charged, 0 for REST */
   cost: number;
   body: unknown;
+  /** ms since epoch when the sandbox answered (the same as answeredAt; kept for readers) */
   at: number;
+  /** ms since epoch when the request reached the sandbox, before its body was read */
+  arrivedAt: number;
+  /** ms since epoch when the sandbox wrote its answer */
+  answeredAt: number;
 }
 
 export interface FidelityFailure {
@@ -229,6 +238,9 @@ export interface Fault {
   retryAfter: number;
 }
 
+/** GitHub's plans; drafts in private repositories need Team or Enterprise. */
+export type AccountPlan = "free" | "pro" | "team" | "enterprise";
+
 export interface SandboxState {
   appId: number;
   appSlug: string;
@@ -248,6 +260,8 @@ export interface SandboxState {
   now: () => Date;
   /** how long an installation token lives: one hour on GitHub; tests may shorten it */
   tokenLifetimeMs: number;
+  /** account login -> plan; an account not listed is on GitHub Free, as new accounts are */
+  plans: Map<string, AccountPlan>;
 }
 
 export function nextId(state: SandboxState): number {

@@ -1,8 +1,10 @@
 import type { Probot } from "probot";
 import type { GitHubPort } from "../github/githubPort.js";
+import { githubStatus, isAccessRefusal } from "../github/githubStatus.js";
 import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
 import type { EventQueue } from "../queue/eventQueue.js";
+import type { Backoff } from "../queue/redisBackoff.js";
 import { answerThreads } from "../runs/answerThreads.js";
 import { enforceBudget } from "../runs/enforceBudget.js";
 import { ensureGroupPull } from "../runs/ensureGroupPull.js";
@@ -27,6 +29,8 @@ export interface EventProcessorDeps {
   reviewThreads(installationId: number): Promise<ReviewThreadsClient>;
   /** each job logs through a child of this, with its delivery id and run key */
   log?: Probot["log"];
+  /** installations and repositories GitHub refused, left out of polling for a while */
+  backoff?: Backoff;
   /** told what each review pass did (the operator's metrics); `poll` for the poll cycle */
   onReviewPass?(
     trigger: "poll" | "event",
@@ -79,10 +83,13 @@ export function eventProcessor(deps: EventProcessorDeps) {
     if (!snapshot) return;
     const { owner, repo, issueNumber } = snapshot.run;
     const info = await github.repoInfo({ owner, repo });
-    const status = statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
-    const id = await status.publish(snapshot);
-    if (id !== snapshot.run.statusCommentId) {
-      await store.updateRun(runKey, (run) => ({ ...run, statusCommentId: id }));
+    // A deleted or moved issue took its status comment along; the PRs' check runs stay here.
+    if (!snapshot.run.unreachable) {
+      const status = statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
+      const id = await status.publish(snapshot);
+      if (id !== snapshot.run.statusCommentId) {
+        await store.updateRun(runKey, (run) => ({ ...run, statusCommentId: id }));
+      }
     }
     await syncCheckRuns((await store.get(runKey)) ?? snapshot, {
       store,
@@ -105,8 +112,72 @@ export function eventProcessor(deps: EventProcessorDeps) {
       await route(event);
       log?.debug("event job done");
     } catch (error) {
+      if ((event.type === "publish" || event.type === "settle") && lostAccess(error)) {
+        // Retrying would only meet the same refusal: stop the run, quietly, and say so here.
+        log?.warn({ err: error }, "GitHub refuses the App this repository; the run is stopped");
+        await stopUnreachable(event.runKey, event.installationId);
+        return;
+      }
       log?.warn({ err: error }, "event job failed; the queue retries it");
       throw error;
+    }
+  }
+
+  /**
+   * Uninstalled, or repositories taken out: their runs stop (nothing can be written there) and
+   * their PRs are no longer polled. Suspended: the installation is left out of polling until it
+   * is unsuspended (its runs wait; a maintainer can `/orchestrate retry` what failed meanwhile).
+   */
+  async function installationChanged(
+    event: Extract<EventJob, { type: "installation" }>,
+  ): Promise<void> {
+    const scope = `installation:${event.installationId}`;
+    if (event.action === "suspend") {
+      await deps.backoff?.refused(scope);
+      return;
+    }
+    if (event.action === "unsuspend") {
+      await deps.backoff?.cleared(scope);
+      return;
+    }
+    const wanted = new Set(event.repos.map((r) => r.toLowerCase()));
+    const records = (await reviews.polled()).get(event.installationId) ?? [];
+    const runs = new Set<string>();
+    for (const record of records) {
+      const repo = `${record.owner}/${record.repo}`.toLowerCase();
+      if (event.action === "removed" && !wanted.has(repo)) continue;
+      await reviews.park(record.owner, record.repo, record.number);
+      runs.add(record.runKey);
+    }
+    for (const key of runs) await stopUnreachable(key, event.installationId);
+  }
+
+  /** 403 or 404 for the repository itself: removed from the installation, or suspended. */
+  function lostAccess(error: unknown): boolean {
+    const status = githubStatus(error);
+    return (status === 403 || status === 404) && isAccessRefusal(error);
+  }
+
+  async function stopUnreachable(key: string, installationId: number): Promise<void> {
+    const snapshot = await store.get(key);
+    if (!snapshot) return;
+    const { owner, repo, issueNumber } = snapshot.run;
+    const github = await deps.github(installationId).catch(() => null);
+    if (!github) return;
+    const lifecycle = runLifecycle({
+      github,
+      store,
+      status: statusComments(github, (s) => renderStatus(s)),
+      planner: deps.planner,
+      dispatcher: deps.dispatcher,
+      reviews,
+    });
+    await lifecycle.accessLost(
+      { owner, repo, issueNumber, installationId },
+      `GitHub no longer lets the App reach ${owner}/${repo} (the repository was removed from the App's installation, or the App was suspended or uninstalled). Give it access again and comment \`/orchestrate\` to start again.`,
+    );
+    for (const group of snapshot.run.groups) {
+      if (group.pull !== null) await reviews.park(owner, repo, group.pull);
     }
   }
 
@@ -126,6 +197,32 @@ export function eventProcessor(deps: EventProcessorDeps) {
         await handleCommand(event, { github, lifecycle });
         return;
       }
+      case "issue": {
+        const key = runKeyOf(event.owner, event.repo, event.issueNumber);
+        if (!(await store.stateOf(key))) return;
+        const lifecycle = runLifecycle({
+          github,
+          store,
+          status: statusComments(github, (snapshot) => renderStatus(snapshot)),
+          planner: deps.planner,
+          dispatcher: deps.dispatcher,
+          reviews,
+        });
+        const target = {
+          owner: event.owner,
+          repo: event.repo,
+          issueNumber: event.issueNumber,
+          installationId: event.installationId,
+        };
+        await lifecycle.issueEnded(target, event);
+        // The check runs on the group PRs follow (they say the run was stopped).
+        await events.requestPublish(key, event.installationId);
+        return;
+      }
+      case "installation": {
+        await installationChanged(event);
+        return;
+      }
       case "review": {
         // The webhook fast path: a review on a followed PR is reconciled at once.
         const record = await reviews.get(event.owner, event.repo, event.pullNumber);
@@ -139,7 +236,11 @@ export function eventProcessor(deps: EventProcessorDeps) {
         // review threads a finished task dealt with, the run's state.
         if (await enforceBudget(event.runKey, store)) await deps.dispatcher.cancelRun(event.runKey);
         await deps.dispatcher.dispatchReady(event.runKey);
-        await ensureGroupPull(event.runKey, event.group, { store, github, reviews });
+        // One run's PRs are opened one at a time: two settles of a group would both create its
+        // PR (one 422 "already exists"), and two groups would both learn drafts are refused.
+        await store.exclusive(event.runKey, "group-pull", () =>
+          ensureGroupPull(event.runKey, event.group, { store, github, reviews }),
+        );
         const threads = await deps.reviewThreads(event.installationId);
         if ((await answerThreads(event.runKey, { store, reviews, threads, github })) > 0) {
           const snapshot = await store.get(event.runKey);
@@ -165,11 +266,70 @@ export function eventProcessor(deps: EventProcessorDeps) {
     }
   }
 
-  /** One poll cycle: every polled PR of every installation. */
+  /**
+   * One poll cycle: every polled PR of every installation, each installation on its own — one
+   * that fails does not keep the others from their turn. An installation or repository GitHub
+   * refuses (removed, suspended, uninstalled) is left out with a growing backoff rather than
+   * asked again every cycle.
+   */
   async function pollCycle(): Promise<void> {
     for (const [installationId, records] of await reviews.polled()) {
-      await followReviews(installationId, records, false);
+      try {
+        await pollInstallation(installationId, records);
+      } catch (error) {
+        deps.log?.warn({ err: error, installationId }, "review poll of an installation failed");
+      }
     }
+  }
+
+  async function pollInstallation(
+    installationId: number,
+    records: TrackedPullRecord[],
+  ): Promise<void> {
+    const backoff = deps.backoff;
+    const scope = `installation:${installationId}`;
+    if (backoff && (await backoff.blockedUntil(scope)) !== null) return;
+    const byRepo = new Map<string, TrackedPullRecord[]>();
+    for (const record of records) {
+      const repo = `${record.owner}/${record.repo}`.toLowerCase();
+      if (backoff && !byRepo.has(repo) && (await backoff.blockedUntil(`repo:${repo}`)) !== null) {
+        continue;
+      }
+      byRepo.set(repo, [...(byRepo.get(repo) ?? []), record]);
+    }
+    const open = [...byRepo.values()].flat();
+    try {
+      await followReviews(installationId, open, false);
+      await backoff?.cleared(scope);
+      return;
+    } catch (error) {
+      if (!backoff || !isAccessRefusal(error)) throw error;
+      if (byRepo.size <= 1) {
+        await refuse(scope, installationId, error);
+        for (const repo of byRepo.keys()) await refuse(`repo:${repo}`, installationId, error);
+        return;
+      }
+    }
+    // Several repositories in one pass: find which of them GitHub refuses, follow the others.
+    let refusedAll = true;
+    for (const [repo, some] of byRepo) {
+      try {
+        await followReviews(installationId, some, false);
+        refusedAll = false;
+      } catch (error) {
+        if (!isAccessRefusal(error)) throw error;
+        await refuse(`repo:${repo}`, installationId, error);
+      }
+    }
+    if (refusedAll) await refuse(scope, installationId, new Error("every repository refused"));
+  }
+
+  async function refuse(scope: string, installationId: number, error: unknown): Promise<void> {
+    const wait = (await deps.backoff?.refused(scope)) ?? 0;
+    deps.log?.warn(
+      { err: error, installationId, scope, retryInMinutes: Math.round(wait / 60_000) },
+      "GitHub refused the App (repository removed from the installation, installation suspended or uninstalled): its review threads are not polled until then; a webhook or /orchestrate wakes it sooner",
+    );
   }
 
   return { process, pollCycle };
@@ -184,6 +344,20 @@ function jobFields(event: EventJob): Record<string, string | number> {
         deliveryId: event.deliveryId,
         runKey: runKeyOf(event.owner, event.repo, event.issueNumber),
         command: event.command,
+      };
+    case "issue":
+      return {
+        job: event.type,
+        deliveryId: event.deliveryId,
+        runKey: runKeyOf(event.owner, event.repo, event.issueNumber),
+        action: event.action,
+      };
+    case "installation":
+      return {
+        job: event.type,
+        deliveryId: event.deliveryId,
+        installationId: event.installationId,
+        action: event.action,
       };
     case "review":
       return {

@@ -2,6 +2,7 @@ import { Probot, ProbotOctokit } from "probot";
 import type { AppCredentials } from "../config/env.js";
 import type { GitHubPort } from "../github/githubPort.js";
 import { gitTokenMinter } from "../github/gitTokenMinter.js";
+import { installationPermissions } from "../github/installationPermissions.js";
 import { octokitGitHub } from "../github/octokitGitHub.js";
 import { type ReviewThreadsClient, reviewThreadsClient } from "../github/reviewThreads.js";
 import type { RateLimitReading } from "../queue/redisRateLimits.js";
@@ -56,13 +57,19 @@ export function githubApp(
     if (options.onRateLimit) watchRateLimit(octokit, installationId, options.onRateLimit);
     return octokit;
   };
-  const gitToken = gitTokenMinter(() => probot.auth(), options.baseUrl);
+  const granted = installationPermissions(() => probot.auth());
+  const gitToken = gitTokenMinter(() => probot.auth(), options.baseUrl, granted);
   return {
     probot,
     appLogin,
     async forInstallation(installationId) {
       const [octokit, me] = await Promise.all([installationOctokit(installationId), appLogin()]);
-      return octokitGitHub(octokit, me, (repo, access) => gitToken(installationId, repo, access));
+      return octokitGitHub(
+        octokit,
+        me,
+        (repo, access) => gitToken(installationId, repo, access),
+        () => granted(installationId),
+      );
     },
     async reviewThreads(installationId) {
       return reviewThreadsClient(await installationOctokit(installationId));

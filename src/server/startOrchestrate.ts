@@ -6,6 +6,7 @@ import { ConfigError } from "../config/configError.js";
 import type { OperatorConfig } from "../config/env.js";
 import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
 import { startPollScheduler } from "../queue/pollScheduler.js";
+import { redisBackoff } from "../queue/redisBackoff.js";
 import { redisConnection } from "../queue/redisConnection.js";
 import { redisRateLimits } from "../queue/redisRateLimits.js";
 import { redisReviewStore } from "../queue/redisReviewStore.js";
@@ -30,6 +31,7 @@ import { observeWebhooks } from "./observeWebhooks.js";
 import { type OperatorTools, operatorTools } from "./operatorTools.js";
 import { redactingLogger } from "./redactingLogger.js";
 import { unthrottledOctokit } from "./unthrottledOctokit.js";
+import { startWebhookProxy } from "./webhookProxy.js";
 
 export interface StartOptions {
   config: OperatorConfig;
@@ -177,6 +179,15 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     port = typeof address === "object" && address ? address.port : 0;
     url = `http://127.0.0.1:${port}`;
     closers.push(() => server.stop());
+    if (config.WEBHOOK_PROXY_URL) {
+      // Development: GitHub delivers to the proxy channel the App was registered with.
+      const proxy = startWebhookProxy({
+        source: config.WEBHOOK_PROXY_URL,
+        target: `${url}${config.WEBHOOK_PATH}`,
+        log,
+      });
+      closers.push(async () => proxy.close());
+    }
   }
 
   const processor = eventProcessor({
@@ -197,6 +208,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     dispatcher,
     github: (id) => app.forInstallation(id),
     reviewThreads: (id) => app.reviewThreads(id),
+    backoff: redisBackoff(redis, prefix),
     log,
     onReviewPass: (trigger, figures) => tools?.metrics.reviewPass(trigger, figures),
   });

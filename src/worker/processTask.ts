@@ -1,4 +1,5 @@
 import type { GitHubPort } from "../github/githubPort.js";
+import { workflowRefusal } from "../github/workflowRefusal.js";
 import { JobLockLostError } from "../queue/taskJob.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import type { RunStore } from "../runs/runStore.js";
@@ -139,8 +140,18 @@ export async function processTask(
     return;
   }
   // Configuration errors: no agent can fix them, so another attempt would only fail the same way.
-  const fatal = outcome.reason === "verify-missing" || outcome.reason === "no-backend";
-  const detail = failureReport(outcome.reason, outcome.detail, job.attempt, outcome.backend);
+  // GitHub refusing a workflow file is one: the App lacks the permission, whatever the agent does.
+  const workflow = outcome.reason === "push-rejected" ? workflowRefusal(outcome.detail) : null;
+  const fatal =
+    outcome.reason === "verify-missing" || outcome.reason === "no-backend" || workflow !== null;
+  const detail = workflow
+    ? failureReport(
+        "workflow-permission",
+        `GitHub refused the push: it changes ${workflow.path}, and this App has no \`workflows\` permission. Change the task so it leaves .github/workflows/ alone, or give the App the permission (see the README's "Registering the App"), then \`/orchestrate retry ${job.taskId}\`.\n${outcome.detail}`,
+        job.attempt,
+        outcome.backend,
+      )
+    : failureReport(outcome.reason, outcome.detail, job.attempt, outcome.backend);
   await fail(job, deps, detail, outcome.backend, fatal, spent);
 }
 
@@ -216,6 +227,7 @@ async function work(
     };
   }
   const verify = task.verify ?? run.config.verify;
+  const workflowsLocked = !(await github.canPushWorkflows());
   const prompt = renderWorkOrder({
     repo: `${run.owner}/${run.repo}`,
     issueNumber: run.issueNumber,
@@ -243,6 +255,7 @@ async function work(
         }
       : {}),
     ...(verify ? { verify } : {}),
+    ...(workflowsLocked ? { lockedPaths: [".github/workflows/"] } : {}),
     ...(claimed.lastFailure && job.attempt > 1 ? { previousFailure: claimed.lastFailure } : {}),
   });
 

@@ -35,6 +35,8 @@ export interface WorkOrderInput {
   /** The other tasks of the same group, so the agent leaves their work to them. */
   groupTasks?: Array<{ id: string; title: string; status?: string }>;
   verify?: string;
+  /** Paths the App may not push changes to (`.github/workflows/` without `workflows`). */
+  lockedPaths?: string[];
   /** Why the previous attempt failed (agent error, verify output, conflict): fix that first. */
   previousFailure?: string;
   reviewThreads?: WorkOrderThread[];
@@ -135,6 +137,10 @@ export function renderWorkOrder(o: WorkOrderInput): string {
     "- Do only this task. Other tasks are done by other agents on the same branch; do not do their work or undo it.",
     "- Stay inside this directory. Leave your changes in the working tree: do not commit, push, switch branches, rebase or rewrite history — Orchestrate commits and pushes for you.",
     "- Do not add secrets, credentials or generated build output to the repository.",
+    ...(o.lockedPaths ?? []).map(
+      (path) =>
+        `- Do not create, change or delete anything under \`${path}\`: GitHub refuses this App's push of such a change (it lacks the permission), so the whole task's work would be lost. If the task needs a change there, do the rest and say in your report what should change there.`,
+    ),
   ];
   out.push(scope.join("\n"));
   const others = (o.groupTasks ?? []).filter((t) => t.id !== task.id);

@@ -14,6 +14,9 @@ const grandchild = spawn(
   { stdio: "inherit" },
 );
 grandchild.once("spawn", () => {
+  if (process.env.HANG_AGENT_PID_FILE) {
+    writeFileSync(process.env.HANG_AGENT_PID_FILE, `${process.pid} ${grandchild.pid}\n`);
+  }
   if (process.env.HANG_AGENT_READY_FILE) {
     writeFileSync(process.env.HANG_AGENT_READY_FILE, "running\n");
   }

@@ -50,6 +50,8 @@ export async function startHarness(
     env?: Record<string, string>;
     files?: Record<string, string>;
     defaultBranch?: string;
+    /** a private repository (public by default) */
+    private?: boolean;
     /** default: the test run's shared redis-server */
     redisUrl?: string;
     /** prefix of the repository's name, so a suite's repos are told apart */
@@ -66,6 +68,7 @@ export async function startHarness(
     name,
     files: options.files ?? { "README.md": "# demo\n" },
     ...(options.defaultBranch ? { defaultBranch: options.defaultBranch } : {}),
+    ...(options.private ? { private: true } : {}),
   });
   const dataDir = mkdtempSync(join(tmpdir(), "orchestrate-e2e-"));
   const redisUrl = options.redisUrl ?? inject("redisUrl");

@@ -35,6 +35,7 @@ describe("every implemented REST route", () => {
     await app.rest.apps.getRepoInstallation(repo);
     await octokit.rest.apps.listReposAccessibleToInstallation();
     await octokit.rest.rateLimit.get();
+    await octokit.rest.users.getByUsername({ username: "acme" });
 
     await octokit.rest.repos.get(repo);
     await octokit.rest.repos.getContent({ ...repo, path: "a.txt" });

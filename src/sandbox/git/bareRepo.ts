@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DiffFile, parseDiff } from "./parseDiff.js";
 import { type GitIdentity, gitText, runGit, SANDBOX_IDENTITY } from "./runGit.js";
+import { WORKFLOW_HOOK } from "./workflowHook.js";
 
 // The sandbox's view of one bare repository: the same repository `git http-backend` serves, so
 // what the REST API reports is exactly what a clone sees.
@@ -38,6 +39,7 @@ export class BareRepo {
     await runGit(gitDir, ["init", "--bare", "--quiet", "-b", defaultBranch]);
     const repo = new BareRepo(gitDir);
     // What github.com allows: pushes over HTTP, partial clones, fetching any reachable commit.
+    await writeFile(join(gitDir, "hooks", "pre-receive"), WORKFLOW_HOOK, { mode: 0o755 });
     for (const [key, value] of [
       ["http.receivepack", "true"],
       ["uploadpack.allowFilter", "true"],

@@ -12,6 +12,8 @@ export interface GitHttpRequest {
   pathInfo: string;
   query: string;
   remoteUser: string;
+  /** what git's hooks are told about the pusher (see workflowHook.ts) */
+  hookEnv?: Record<string, string>;
   /** runs after a push finished and before the response ends, so the pusher sees its effects */
   afterReceivePack?: () => Promise<void>;
 }
@@ -33,6 +35,7 @@ export function serveGitHttp(
       REMOTE_USER: o.remoteUser,
       REMOTE_ADDR: req.socket.remoteAddress ?? "127.0.0.1",
       CONTENT_TYPE: req.headers["content-type"] ?? "",
+      ...o.hookEnv,
     };
     const length = req.headers["content-length"];
     if (length) env["CONTENT_LENGTH"] = length;

@@ -1,5 +1,5 @@
 import { mintInstallationToken, parseAuthorization } from "../auth.js";
-import { APP_PERMISSIONS, appJson, installationJson } from "../shapes/appJson.js";
+import { appJson, installationJson, installationPermissions } from "../shapes/appJson.js";
 import { repositoryJson } from "../shapes/repositoryJson.js";
 import type { TokenAccess } from "../state.js";
 import { paginate } from "./paginate.js";
@@ -41,6 +41,7 @@ export const appRoutes: RouteTable = {
   "apps/create-installation-access-token": (ctx) => {
     const installation = ctx.state.installations.get(intParam(ctx, "installation_id"));
     if (!installation) throw notFound();
+    if (installation.suspendedAt) throw new HttpError(403, "This installation has been suspended");
     const scope = tokenScope(ctx, installation.id);
     const { token, expiresAt, grant } = mintInstallationToken(ctx.state, installation, scope);
     const repos =
@@ -145,7 +146,7 @@ function tokenScope(
     repositoryIds = [...new Set(wanted)];
   }
   if (!body.permissions) return { repositoryIds };
-  const granted = APP_PERMISSIONS as Record<string, TokenAccess>;
+  const granted = installationPermissions(ctx.state.installations.get(installationId));
   const permissions: Record<string, TokenAccess> = {};
   for (const [name, access] of Object.entries(body.permissions)) {
     const held = granted[name];

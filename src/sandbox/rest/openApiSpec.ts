@@ -16,6 +16,9 @@ export type JsonSchema = {
   anyOf?: JsonSchema[];
   allOf?: JsonSchema[];
   minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
   [key: string]: unknown;
 };
 

@@ -10,6 +10,7 @@ import { paginate } from "./paginate.js";
 import { pullFiles, pullStats } from "./pullStats.js";
 import { intParam, requireRepo } from "./requireRepo.js";
 import {
+  HttpError,
   json,
   notFound,
   type RouteContext,
@@ -154,6 +155,9 @@ async function createPullFromRequest(ctx: RouteContext, repo: SandboxRepo) {
     issue?: number;
   };
   checkBody("PullRequest", body.body ?? "", true);
+  if (body.draft === true && !draftsAllowed(ctx, repo)) {
+    throw new HttpError(422, "Draft pull requests are not supported in this repository.");
+  }
   const [headOwner, headBranch] = body.head.includes(":")
     ? (body.head.split(":", 2) as [string, string])
     : [repo.owner, body.head];
@@ -285,4 +289,14 @@ function headMatches(repo: SandboxRepo, pull: SandboxPull, head: string): boolea
   const [owner, branch] = head.includes(":") ? head.split(":", 2) : [head, undefined];
   if ((owner ?? "").toLowerCase() !== repo.owner.toLowerCase()) return false;
   return branch === undefined || pull.head === branch;
+}
+
+/**
+ * Drafts are available in public repositories, and in private ones on GitHub Team and
+ * Enterprise plans; Free and Pro accounts' private repositories get a 422.
+ */
+function draftsAllowed(ctx: RouteContext, repo: SandboxRepo): boolean {
+  if (!repo.private) return true;
+  const plan = ctx.state.plans.get(repo.owner) ?? "free";
+  return plan === "team" || plan === "enterprise";
 }

@@ -1,7 +1,8 @@
 import { deref, type JsonSchema, type OpenApiDocument } from "./openApiSpec.js";
 
 // A validator for the subset of JSON Schema that GitHub's OpenAPI description uses (types,
-// nullable, enum, required, properties, items, minItems, oneOf/anyOf/allOf). It checks request
+// nullable, enum, required, properties, items, minItems/maxItems, minLength/maxLength,
+// oneOf/anyOf/allOf). It checks request
 // bodies (GitHub answers 422) and the sandbox's own responses (so fake shapes cannot drift from
 // GitHub's). Unknown properties are allowed, as GitHub ignores them; `format` is not checked.
 
@@ -68,7 +69,30 @@ function check(
     });
     return;
   }
+  if (typeof value === "string") {
+    // GitHub counts characters; a JavaScript string's length counts UTF-16 units, which is
+    // stricter for text outside the BMP and exact otherwise.
+    if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+      errors.push({
+        pointer,
+        message: `For '${pointer || "body"}', ${show(value)} is too long (${value.length} > ${schema.maxLength}).`,
+      });
+    }
+    if (schema.minLength !== undefined && value.length < schema.minLength) {
+      errors.push({
+        pointer,
+        message: `For '${pointer || "body"}', ${show(value)} is too short (${value.length} < ${schema.minLength}).`,
+      });
+    }
+    return;
+  }
   if (Array.isArray(value)) {
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
+      errors.push({
+        pointer,
+        message: `For '${pointer || "body"}', ${show(value)} has more than ${schema.maxItems} items.`,
+      });
+    }
     if (schema.minItems !== undefined && value.length < schema.minItems) {
       errors.push({
         pointer,

@@ -1,25 +1,14 @@
-import { nodeId, type SandboxInstallation, type SandboxState } from "../state.js";
+import { appManifest } from "../appManifest.js";
+import { nodeId, type SandboxInstallation, type SandboxState, type TokenAccess } from "../state.js";
 import { timestamp } from "../timestamp.js";
 import { userJson } from "./userJson.js";
 
-/** What the sandbox app may do; mirrors what Orchestrate's app.yml asks for. */
-export const APP_PERMISSIONS = {
-  checks: "write",
-  contents: "write",
-  issues: "write",
-  metadata: "read",
-  pull_requests: "write",
-} as const;
-
-export const APP_EVENTS = [
-  "issues",
-  "issue_comment",
-  "pull_request",
-  "pull_request_review",
-  "pull_request_review_comment",
-  "pull_request_review_thread",
-  "check_run",
-];
+/** What an installation granted: app.yml's permissions unless a test changed them. */
+export function installationPermissions(
+  installation: SandboxInstallation | undefined,
+): Record<string, TokenAccess> {
+  return { ...(installation?.permissions ?? appManifest().permissions) };
+}
 
 /** GitHub's `integration` object for the sandbox app. */
 export function appJson(state: SandboxState) {
@@ -36,8 +25,8 @@ export function appJson(state: SandboxState) {
     html_url: `${state.baseUrl}/apps/${state.appSlug}`,
     created_at: "2024-01-01T00:00:00Z",
     updated_at: "2024-01-01T00:00:00Z",
-    permissions: { ...APP_PERMISSIONS },
-    events: [...APP_EVENTS],
+    permissions: appManifest().permissions,
+    events: appManifest().events,
     installations_count: state.installations.size,
   };
 }
@@ -57,14 +46,14 @@ export function installationJson(state: SandboxState, installation: SandboxInsta
     app_slug: state.appSlug,
     target_id: account.id,
     target_type: account.type === "Bot" ? "User" : account.type,
-    permissions: { ...APP_PERMISSIONS },
-    events: [...APP_EVENTS],
+    permissions: installationPermissions(installation),
+    events: appManifest().events,
     created_at: created,
     updated_at: created,
     single_file_name: null,
     has_multiple_single_files: false,
     single_file_paths: [],
-    suspended_by: null,
-    suspended_at: null,
+    suspended_by: installation.suspendedAt ? userJson(state, installation.account) : null,
+    suspended_at: installation.suspendedAt ?? null,
   };
 }
