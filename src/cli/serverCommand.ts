@@ -25,11 +25,12 @@ export async function serverCommand(): Promise<number> {
     process.env.PORT = String(config.PORT);
     process.env.HOST = config.HOST;
     await run(() => {});
+    const stop = waitForStop();
     process.stdout.write(
       `Orchestrate is not registered with GitHub yet: open http://localhost:${config.PORT}/ to register the App (webhooks to ${hook}), then start it again.\n`,
     );
     // Probot's setup server has nothing to drain and no close to call: just go.
-    const signal = await waitForStop();
+    const signal = await stop;
     process.stdout.write(`${signal}: stopping the setup page.\n`);
     process.exit(0);
   }
@@ -63,10 +64,13 @@ export async function serverCommand(): Promise<number> {
     await stopRedis();
     throw error;
   }
+  // Listening for the signals before saying so: whoever reads the line may signal at once, and a
+  // SIGTERM before the handler exists would kill the process instead of draining it.
+  const stop = waitForStop();
   process.stdout.write(
     `Orchestrate is listening on port ${orchestrate.port} (webhooks at ${config.WEBHOOK_PATH}, health at /healthz).\n`,
   );
-  const signal = await waitForStop();
+  const signal = await stop;
   process.stdout.write(`Stopping: finishing the jobs in hand… (${signal})\n`);
   await orchestrate.close();
   await stopRedis();

@@ -21,8 +21,10 @@ export async function workerCommand(): Promise<number> {
     redisUrl: config.REDIS_URL,
     roles: { webhooks: false, events: true, worker: true, poller: false },
   });
+  // Handlers first: a SIGTERM sent on reading this line must find them (see serverCommand).
+  const stop = waitForStop();
   process.stdout.write(`Orchestrate worker started (concurrency ${config.WORKER_CONCURRENCY}).\n`);
-  const signal = await waitForStop();
+  const signal = await stop;
   process.stdout.write(`${signal}: finishing the tasks in hand, taking no new ones…\n`);
   await orchestrate.close();
   return 0;
