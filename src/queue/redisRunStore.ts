@@ -32,6 +32,10 @@ const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** Extends the lease only while the lock is still this holder's. */
+const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end return 0`;
+const EXCLUSIVE_LEASE_MS = 10_000;
+
 export function redisRunStore(redis: Redis, prefix: string): RunStore {
   const runKey = (key: string) => `${prefix}:run:${key}`;
   const tasksKey = (key: string) => `${prefix}:run:${key}:tasks`;
@@ -126,13 +130,18 @@ export function redisRunStore(redis: Redis, prefix: string): RunStore {
     async exclusive(key, purpose, fn) {
       const lock = `${prefix}:lock:${purpose}:${key}`;
       const token = randomUUID();
-      // The lease outlives any sane holder; a crashed holder's lock expires on its own.
-      while ((await redis.set(lock, token, "PX", 120_000, "NX")) !== "OK") {
+      // A short lease, renewed while the holder works: a holder that crashed (SIGKILL mid-PR)
+      // frees the lock within EXCLUSIVE_LEASE_MS instead of stalling the run for minutes.
+      while ((await redis.set(lock, token, "PX", EXCLUSIVE_LEASE_MS, "NX")) !== "OK") {
         await new Promise((r) => setTimeout(r, 50));
       }
+      const renew = setInterval(() => {
+        redis.eval(RENEW, 1, lock, token, EXCLUSIVE_LEASE_MS).catch(() => undefined);
+      }, EXCLUSIVE_LEASE_MS / 3);
       try {
         return await fn();
       } finally {
+        clearInterval(renew);
         await redis.eval(UNLOCK, 1, lock, token);
       }
     },
