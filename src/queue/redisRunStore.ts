@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { ACTIVE_STATES, type RunRecord, type RunSnapshot, type TaskRecord } from "../runs/run.js";
 import type { RunStore } from "../runs/runStore.js";
+import { showsChange } from "../runs/showsChange.js";
 
 // Compare-and-set in Lua rather than WATCH: WATCH belongs to a connection, and this connection
 // is shared by every concurrent job of the process.
@@ -94,9 +95,10 @@ export function redisRunStore(redis: Redis, prefix: string): RunStore {
       for (let i = 0; i < MAX_RETRIES; i++) {
         const current = await redis.get(runKey(key));
         if (!current) return null;
-        const next = change(JSON.parse(current) as RunRecord);
+        const before = JSON.parse(current) as RunRecord;
+        const next = change(before);
         if (!next) return null;
-        next.updatedAt = new Date().toISOString();
+        next.updatedAt = showsChange(before, next) ? new Date().toISOString() : before.updatedAt;
         const ok = await redis.eval(CAS_STRING, 1, runKey(key), current, JSON.stringify(next));
         if (ok === 1) return next;
       }
@@ -123,11 +125,11 @@ export function redisRunStore(redis: Redis, prefix: string): RunStore {
       }
       throw new Error(`task ${taskId} of ${key} kept changing while it was being updated`);
     },
-    async exclusive(key, purpose, fn) {
+    async exclusive(key, purpose, fn, options) {
       const lock = `${prefix}:lock:${purpose}:${key}`;
       const token = randomUUID();
       // The lease outlives any sane holder; a crashed holder's lock expires on its own.
-      while ((await redis.set(lock, token, "PX", 120_000, "NX")) !== "OK") {
+      while ((await redis.set(lock, token, "PX", options?.leaseMs ?? 120_000, "NX")) !== "OK") {
         await new Promise((r) => setTimeout(r, 50));
       }
       try {
