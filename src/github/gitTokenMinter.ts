@@ -26,8 +26,13 @@ export function gitTokenMinter(
   granted?: InstallationPermissions,
 ): GitTokenMinter {
   return async (installationId, repo, access) => {
+    // Not knowing (GitHub failed the read) mints what app.yml always grants: a push that
+    // touches workflows is then refused with a message that says why.
     const workflows =
-      access === "write" && granted && (await granted(installationId))["workflows"] === "write";
+      access === "write" &&
+      granted !== undefined &&
+      (await granted(installationId).catch(() => ({}) as Record<string, string>))["workflows"] ===
+        "write";
     const app = await appOctokit();
     const { data } = await app.rest.apps.createInstallationAccessToken({
       installation_id: installationId,

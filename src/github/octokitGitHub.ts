@@ -31,7 +31,9 @@ export function octokitGitHub(
   return {
     appLogin,
     async canPushWorkflows() {
-      return (await granted())["workflows"] === "write";
+      // Unknown (GitHub failed the read) counts as no: the agent is told to leave them alone.
+      const permissions = await granted().catch(() => ({}) as Record<string, string>);
+      return permissions["workflows"] === "write";
     },
     async permissionOf({ owner, repo }, username) {
       try {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { ACTIVE_STATES, type RunRecord, type RunSnapshot, type TaskRecord } from "../runs/run.js";
 import type { RunStore } from "../runs/runStore.js";
+import { showsChange } from "../runs/showsChange.js";
 
 // Compare-and-set in Lua rather than WATCH: WATCH belongs to a connection, and this connection
 // is shared by every concurrent job of the process.
@@ -98,9 +99,10 @@ export function redisRunStore(redis: Redis, prefix: string): RunStore {
       for (let i = 0; i < MAX_RETRIES; i++) {
         const current = await redis.get(runKey(key));
         if (!current) return null;
-        const next = change(JSON.parse(current) as RunRecord);
+        const before = JSON.parse(current) as RunRecord;
+        const next = change(before);
         if (!next) return null;
-        next.updatedAt = new Date().toISOString();
+        next.updatedAt = showsChange(before, next) ? new Date().toISOString() : before.updatedAt;
         const ok = await redis.eval(CAS_STRING, 1, runKey(key), current, JSON.stringify(next));
         if (ok === 1) return next;
       }
@@ -127,17 +129,18 @@ export function redisRunStore(redis: Redis, prefix: string): RunStore {
       }
       throw new Error(`task ${taskId} of ${key} kept changing while it was being updated`);
     },
-    async exclusive(key, purpose, fn) {
+    async exclusive(key, purpose, fn, options) {
       const lock = `${prefix}:lock:${purpose}:${key}`;
       const token = randomUUID();
       // A short lease, renewed while the holder works: a holder that crashed (SIGKILL mid-PR)
-      // frees the lock within EXCLUSIVE_LEASE_MS instead of stalling the run for minutes.
-      while ((await redis.set(lock, token, "PX", EXCLUSIVE_LEASE_MS, "NX")) !== "OK") {
+      // frees the lock within its lease instead of stalling the run for minutes.
+      const leaseMs = options?.leaseMs ?? EXCLUSIVE_LEASE_MS;
+      while ((await redis.set(lock, token, "PX", leaseMs, "NX")) !== "OK") {
         await new Promise((r) => setTimeout(r, 50));
       }
       const renew = setInterval(() => {
-        redis.eval(RENEW, 1, lock, token, EXCLUSIVE_LEASE_MS).catch(() => undefined);
-      }, EXCLUSIVE_LEASE_MS / 3);
+        redis.eval(RENEW, 1, lock, token, leaseMs).catch(() => undefined);
+      }, leaseMs / 3);
       try {
         return await fn();
       } finally {

@@ -96,6 +96,8 @@ export interface RunRecord {
   /** why the run is in its state, in one line: "waiting for /orchestrate approve", an error… */
   reason: string | null;
   statusCommentId: number | null;
+  /** digest of what the status comment last showed (see statusComments) */
+  statusDigest?: string | undefined;
   startedBy: string;
   /** delivery id of the trigger that created the run: a retried job resumes, others refresh */
   origin: string;

@@ -94,9 +94,13 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     await deps.store.exclusive(key, "publish", async () => {
       const snapshot = await deps.store.get(key);
       if (!snapshot || snapshot.run.unreachable) return;
-      const id = await deps.status.publish(snapshot);
-      if (id !== snapshot.run.statusCommentId) {
-        await deps.store.updateRun(key, (run) => ({ ...run, statusCommentId: id }));
+      const { id, digest } = await deps.status.publish(snapshot);
+      if (id !== snapshot.run.statusCommentId || digest !== snapshot.run.statusDigest) {
+        await deps.store.updateRun(key, (run) => ({
+          ...run,
+          statusCommentId: id,
+          statusDigest: digest,
+        }));
       }
     });
   }

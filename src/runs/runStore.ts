@@ -21,7 +21,13 @@ export interface RunStore {
   addTasks(key: string, tasks: TaskRecord[]): Promise<void>;
   /**
    * Runs `fn` holding the run's lock for `purpose`, across processes — e.g. two status
-   * publishes of one run at once would both create its check runs.
+   * publishes of one run at once would both create its check runs. `leaseMs`: how long a
+   * crashed holder keeps others out (2 minutes by default); a holder slower than that loses it.
    */
-  exclusive<T>(key: string, purpose: string, fn: () => Promise<T>): Promise<T>;
+  exclusive<T>(
+    key: string,
+    purpose: string,
+    fn: () => Promise<T>,
+    options?: { leaseMs?: number },
+  ): Promise<T>;
 }

@@ -25,6 +25,8 @@ export function createState(o: {
     now: o.now ?? (() => new Date()),
     tokenLifetimeMs: 60 * 60 * 1000,
     plans: new Map(),
+    restLimitPerHour: 5000,
+    contentLimits: null,
   };
   ensureUser(state, botLogin(state), "Bot");
   return state;

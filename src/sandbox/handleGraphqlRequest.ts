@@ -2,6 +2,7 @@ import { grantAllows } from "./auth.js";
 import { authenticate } from "./authenticate.js";
 import { conversationEvents, snapshotConversations } from "./conversationEvents.js";
 import { takeFault, takeFaultAfterWrite } from "./faults.js";
+import { type NeededPermission, operationPermissions } from "./graphql/operationPermissions.js";
 import {
   type Exchange,
   errorBody,
@@ -84,16 +85,14 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
     });
     return;
   }
-  // A narrowed token (a git push token, say) reads and writes pull requests only if it was
-  // granted them; GitHub answers such a call with a FORBIDDEN error.
+  // Every token reads and writes only what its permissions cover (app.yml's, or fewer for a
+  // narrowed one, a git push token say); GitHub answers such a call with a FORBIDDEN error.
+  const grant = caller.grant;
   if (
-    caller.grant &&
-    grantAllows(
-      caller.grant,
-      null,
-      "pull_requests",
-      (await isMutation(body)) ? "write" : "read",
-    ) !== "ok"
+    grant &&
+    (await neededPermissions(body)).some(
+      (need) => grantAllows(grant, null, need.permission, need.access) !== "ok",
+    )
   ) {
     sendJson(rt, ex, {
       status: 200,
@@ -137,9 +136,10 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
 }
 
 /** Whether the operation the request ran is a mutation (a write). */
-async function isMutation(body: unknown): Promise<boolean> {
+/** What the document's operation needs, by its root fields (none for one that does not parse). */
+async function neededPermissions(body: unknown): Promise<NeededPermission[]> {
   const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
-  if (typeof query !== "string") return false;
+  if (typeof query !== "string") return [];
   const { Kind, parse } = await import("graphql");
   try {
     const operation = parse(query).definitions.find(
@@ -147,8 +147,16 @@ async function isMutation(body: unknown): Promise<boolean> {
         d.kind === Kind.OPERATION_DEFINITION &&
         (typeof operationName !== "string" || d.name?.value === operationName),
     );
-    return operation?.kind === Kind.OPERATION_DEFINITION && operation.operation === "mutation";
+    if (operation?.kind !== Kind.OPERATION_DEFINITION) return [];
+    const fields = operation.selectionSet.selections.flatMap((s) =>
+      s.kind === Kind.FIELD ? [s.name.value] : [],
+    );
+    return operationPermissions(operation.operation, fields);
   } catch {
-    return false;
+    return [];
   }
+}
+
+async function isMutation(body: unknown): Promise<boolean> {
+  return (await neededPermissions(body)).some((need) => need.access === "write");
 }

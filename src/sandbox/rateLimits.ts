@@ -2,8 +2,9 @@ import { graphqlRateLimit } from "./graphql/rateLimitMeter.js";
 import type { SandboxState } from "./state.js";
 
 // Primary rate-limit bookkeeping per installation, reported in GitHub's x-ratelimit-* headers and
-// by GET /rate_limit. REST ("core") is counted here and reported, not enforced; GraphQL points
-// are metered (and enforced) by the GraphQL engine, whose meter this reads.
+// by GET /rate_limit. REST ("core") is counted here and enforced by the REST door (state's
+// restLimitPerHour, 5,000 as on GitHub); GraphQL points are metered (and enforced) by the
+// GraphQL engine, whose meter this reads.
 
 export type RateResource = "core" | "graphql";
 
@@ -12,7 +13,6 @@ interface Window {
   resetAt: number;
 }
 
-const LIMIT = 5000;
 const WINDOW_MS = 60 * 60 * 1000;
 
 export class RateLimits {
@@ -36,10 +36,11 @@ export class RateLimits {
       };
     }
     const w = this.window(who, resource);
+    const limit = this.state.restLimitPerHour;
     return {
-      limit: LIMIT,
+      limit,
       used: w.used,
-      remaining: Math.max(0, LIMIT - w.used),
+      remaining: Math.max(0, limit - w.used),
       reset: Math.floor(w.resetAt / 1000),
     };
   }

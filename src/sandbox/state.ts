@@ -262,6 +262,10 @@ export interface SandboxState {
   tokenLifetimeMs: number;
   /** account login -> plan; an account not listed is on GitHub Free, as new accounts are */
   plans: Map<string, AccountPlan>;
+  /** REST requests an installation may make an hour (GitHub: 5,000; tests may lower it) */
+  restLimitPerHour: number;
+  /** GitHub's secondary limit on content-creating requests; null: not enforced (see contentLimits.ts) */
+  contentLimits: { perMinute: number; perHour: number } | null;
 }
 
 export function nextId(state: SandboxState): number {

@@ -86,9 +86,13 @@ export function eventProcessor(deps: EventProcessorDeps) {
     // A deleted or moved issue took its status comment along; the PRs' check runs stay here.
     if (!snapshot.run.unreachable) {
       const status = statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
-      const id = await status.publish(snapshot);
-      if (id !== snapshot.run.statusCommentId) {
-        await store.updateRun(runKey, (run) => ({ ...run, statusCommentId: id }));
+      const { id, digest } = await status.publish(snapshot);
+      if (id !== snapshot.run.statusCommentId || digest !== snapshot.run.statusDigest) {
+        await store.updateRun(runKey, (run) => ({
+          ...run,
+          statusCommentId: id,
+          statusDigest: digest,
+        }));
       }
     }
     await syncCheckRuns((await store.get(runKey)) ?? snapshot, {
@@ -102,6 +106,11 @@ export function eventProcessor(deps: EventProcessorDeps) {
     if (snapshot.tasks.some((t) => t.status === "in_progress")) {
       await events.scheduleTick(runKey, installationId);
     }
+  }
+
+  async function linkedStatus(github: GitHubPort, owner: string, repo: string) {
+    const info = await github.repoInfo({ owner, repo });
+    return statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
   }
 
   /** One job of the events queue, logged with what identifies it; failures are retried. */
@@ -185,7 +194,15 @@ export function eventProcessor(deps: EventProcessorDeps) {
     const github = await deps.github(event.installationId);
     switch (event.type) {
       case "command": {
-        const status = statusComments(github, (snapshot) => renderStatus(snapshot));
+        if (event.via === "checkbox") {
+          // A person's tick changed the comment: it is written again even if the run shows the
+          // same, so the box does not stay ticked.
+          const key = runKeyOf(event.owner, event.repo, event.issueNumber);
+          await store.updateRun(key, (run) => ({ ...run, statusDigest: undefined }));
+        }
+        // Rendered as the publish jobs render it (branch links included), or every command
+        // would edit the comment back and forth between the two.
+        const status = await linkedStatus(github, event.owner, event.repo);
         const lifecycle = runLifecycle({
           github,
           store,
@@ -203,7 +220,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
         const lifecycle = runLifecycle({
           github,
           store,
-          status: statusComments(github, (snapshot) => renderStatus(snapshot)),
+          status: await linkedStatus(github, event.owner, event.repo),
           planner: deps.planner,
           dispatcher: deps.dispatcher,
           reviews,
@@ -238,8 +255,14 @@ export function eventProcessor(deps: EventProcessorDeps) {
         await deps.dispatcher.dispatchReady(event.runKey);
         // One run's PRs are opened one at a time: two settles of a group would both create its
         // PR (one 422 "already exists"), and two groups would both learn drafts are refused.
-        await store.exclusive(event.runKey, "group-pull", () =>
-          ensureGroupPull(event.runKey, event.group, { store, github, reviews }),
+        // A short lease: a process killed while holding it must not hold up the run for long
+        // (and a slower holder that loses it meets the same race the lookup-then-create
+        // already survives).
+        await store.exclusive(
+          event.runKey,
+          "group-pull",
+          () => ensureGroupPull(event.runKey, event.group, { store, github, reviews }),
+          { leaseMs: 10_000 },
         );
         const threads = await deps.reviewThreads(event.installationId);
         if ((await answerThreads(event.runKey, { store, reviews, threads, github })) > 0) {

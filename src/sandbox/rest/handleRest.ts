@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { grantAllows } from "../auth.js";
 import { authenticate } from "../authenticate.js";
+import { contentLimitWait, countContent } from "../contentLimits.js";
 import { takeFault, takeFaultAfterWrite } from "../faults.js";
 import {
   type Exchange,
@@ -87,6 +88,35 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
   const refused = scopeRefusal(rt, operation.operationId, method, params, caller.grant);
   if (refused) {
     answer(refused.status, refused.message, who, body ?? null);
+    return;
+  }
+
+  // Primary limit: an installation that spent its hour's requests gets GitHub's 403 until reset.
+  if (who !== null && rt.services.rateLimits.snapshot(who, "core").remaining === 0) {
+    answer(403, `API rate limit exceeded for installation ID ${who}.`, who, body ?? null);
+    return;
+  }
+  // Secondary limit on content-creating requests, when the test turned it on.
+  const creates = method !== "GET" && method !== "HEAD";
+  const wait = creates && who !== null ? contentLimitWait(rt.state, who) : null;
+  if (wait !== null) {
+    sendJson(rt, ex, {
+      status: 403,
+      body: errorBody(
+        403,
+        `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${ex.requestId}.`,
+        "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+      ),
+      headers: { "retry-after": String(wait) },
+      rate: { who, resource: "core" },
+    });
+    record(rt, ex, {
+      operation: operation.operationId,
+      status: 403,
+      installationId: who,
+      cost: 0,
+      body: body ?? null,
+    });
     return;
   }
 
@@ -227,6 +257,7 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
     });
   }
   for (const e of events) rt.services.queueAppEvent(e.event, e.payload);
+  if (creates && who !== null && result.status < 300) countContent(rt.state, who);
   record(rt, ex, {
     operation: operation.operationId,
     status: result.status,
