@@ -94,7 +94,13 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
     // A negative pid addresses the process group the child leads (it was spawned detached).
     process.kill(-pid, signal);
   } catch {
-    // ESRCH: every process of the group is already gone.
+    // ESRCH: every process of the group is gone — or the child has not made its group yet
+    // (a stop right after the spawn, before its setsid): then the child itself.
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone
+    }
   }
 }
 
