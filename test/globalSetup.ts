@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -37,4 +37,6 @@ function buildCli(): void {
   if (tsc.error || !existsSync(join(root, "dist/src/cli.js"))) {
     throw new Error(`could not build dist/src/cli.js: ${tsc.error?.message ?? tsc.stdout}`);
   }
+  // As `npm run build` leaves it: the package's bin, run by `npx orchestrate`.
+  chmodSync(join(root, "dist/src/cli.js"), 0o755);
 }

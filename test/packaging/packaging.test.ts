@@ -64,7 +64,8 @@ describe("the Dockerfile", () => {
   });
 
   it("builds what `npm run build` builds", () => {
-    expect(pkg.scripts.build).toBe("tsc -p tsconfig.build.json");
+    // The compiled CLI is the package's bin: executable, so `npx orchestrate` runs it.
+    expect(pkg.scripts.build).toBe("tsc -p tsconfig.build.json && chmod +x dist/src/cli.js");
     const s = stage("build");
     const runs = all(s, "RUN").map((r) => r.args);
     expect(runs).toContain("npm run build");
