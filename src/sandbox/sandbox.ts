@@ -214,6 +214,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.baseUrl = url;
 
+  /** An `issues` webhook of the issue as it is now, for a change that removes it (null: no target). */
+  const issueEventBefore = (action: string, full: string, user: string, issue: number) =>
+    outbox.target
+      ? buildEvent({ state }, "issues", action, { repo: full, sender: user, issue })
+      : null;
   const repoOf = (full: string): SandboxRepo => {
     const [owner = "", name = ""] = full.split("/");
     const repo = findRepo(state.repos, owner, name);
@@ -415,13 +420,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       ensureUser(state, user);
       requireIssue(repo, issueNumber);
       // GitHub's payload is the issue as it was; built before it is gone.
-      const payload = outbox.target
-        ? buildEvent({ state }, "issues", "deleted", {
-            repo: full,
-            sender: user,
-            issue: issueNumber,
-          })
-        : null;
+      const payload = issueEventBefore("deleted", full, user, issueNumber);
       deleteIssue(repo, issueNumber);
       if (payload) await outbox.deliverNow("issues", payload);
     },
@@ -431,13 +430,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       const to = repoOf(toFull);
       ensureUser(state, user);
       requireIssue(from, issueNumber);
-      const payload = outbox.target
-        ? buildEvent({ state }, "issues", "transferred", {
-            repo: full,
-            sender: user,
-            issue: issueNumber,
-          })
-        : null;
+      const payload = issueEventBefore("transferred", full, user, issueNumber);
       const moved = transferIssue(state, from, issueNumber, to);
       if (payload) {
         payload["changes"] = {

@@ -1,16 +1,6 @@
-import { mermaidText } from "./renderMermaid.js";
+import { mermaidText, STATUS_STYLES } from "./renderMermaid.js";
 import type { TaskStatus } from "./task.js";
 import { type StatusLookup, statusOf } from "./taskGraph.js";
-
-/** The same palette as the task diagram, so a group reads like the tasks it holds. */
-const GROUP_STYLES: Record<TaskStatus, string> = {
-  pending: "fill:#f6f8fa,stroke:#8c959f,color:#1f2328",
-  ready: "fill:#ddf4ff,stroke:#54aeff,color:#0a3069",
-  in_progress: "fill:#fff8c5,stroke:#d4a72c,color:#4d2d00",
-  complete: "fill:#dafbe1,stroke:#4ac26b,color:#116329",
-  failed: "fill:#ffebe9,stroke:#ff8182,color:#82071e",
-  cancelled: "fill:#eaeef2,stroke:#afb8c1,color:#57606a,stroke-dasharray:4 2",
-};
 
 /**
  * A ```mermaid flowchart with one node per group — its name and progress ("12/30 complete ·
@@ -66,7 +56,7 @@ export function renderGroupMermaid(
   lines.push(...edges);
   for (const [status, ids] of classes) {
     lines.push(
-      `  classDef ${status} ${GROUP_STYLES[status]}`,
+      `  classDef ${status} ${STATUS_STYLES[status]}`,
       `  class ${ids.join(",")} ${status}`,
     );
   }

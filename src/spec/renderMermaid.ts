@@ -3,7 +3,7 @@ import { TASK_STATUSES } from "./task.js";
 import { type StatusLookup, statusOf } from "./taskGraph.js";
 
 /** GitHub's palette, so the diagram reads like the rest of the page in light mode. */
-const STATUS_STYLES: Record<(typeof TASK_STATUSES)[number], string> = {
+export const STATUS_STYLES: Record<(typeof TASK_STATUSES)[number], string> = {
   pending: "fill:#f6f8fa,stroke:#8c959f,color:#1f2328",
   ready: "fill:#ddf4ff,stroke:#54aeff,color:#0a3069",
   in_progress: "fill:#fff8c5,stroke:#d4a72c,color:#4d2d00",

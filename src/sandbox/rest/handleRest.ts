@@ -268,8 +268,8 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
 }
 
 /**
- * A narrowed token reaches only its repositories (others are 404, as if they did not exist) and
- * only its permissions (403, GitHub's message for an App that lacks one).
+ * A token reaches only its repositories (others are 404, as if they did not exist) and only its
+ * permissions — the App's own, or fewer when it was narrowed (403, GitHub's message).
  */
 function scopeRefusal(
   rt: SandboxRuntime,
