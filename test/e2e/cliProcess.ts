@@ -2,7 +2,8 @@
 // pointed at the harness's sandbox and Redis the way an operator points a machine at them.
 // Each process has its own data directory (its own clones and worktrees).
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Harness, WEBHOOK_SECRET } from "./harness.js";
@@ -61,9 +62,12 @@ export async function startCliProcess(
   // Whatever happens to the test, the process does not outlive the test process.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
-  void exited.then(() => {
+  void exited.then(async () => {
     process.off("exit", killOnExit);
-    rmSync(dataDir, { recursive: true, force: true });
+    // A git command the killed process had started may still be writing in there for a moment.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(
+      () => undefined,
+    );
   });
   await new Promise<void>((ready, failed) => {
     child.stdout?.on("data", () => {
