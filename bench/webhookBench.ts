@@ -62,6 +62,8 @@ export async function webhookBench(): Promise<Record<string, number>> {
       ORCHESTRATE_DATA_DIR: join(dir, "data"),
       LOG_LEVEL: "fatal",
       GITHUB_THROTTLE: "off",
+      // The sandbox enforces GitHub's content limits: writes are paced, without the 1 s spacing.
+      GITHUB_WRITE_SPACING_MS: "0",
     });
     app = await startOrchestrate({
       config,

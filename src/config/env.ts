@@ -77,6 +77,14 @@ const envSchema = z.object({
     .enum(["on", "off"])
     .default("on")
     .transform((v) => v === "on"),
+  /**
+   * The App's own budget of content-generating requests per installation, shared by every
+   * process through Redis (GitHub allows 80 a minute and 500 an hour); 0 for no pacing.
+   */
+  GITHUB_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(80).default(70),
+  GITHUB_WRITES_PER_HOUR: z.coerce.number().int().min(0).max(500).default(470),
+  /** least ms between two writes of one installation, across processes (GitHub asks for 1 s) */
+  GITHUB_WRITE_SPACING_MS: z.coerce.number().int().min(0).default(1000),
   /** how often the review poller asks GitHub about every followed pull request */
   POLL_INTERVAL_SECONDS: z.coerce.number().min(1).default(30),
   LOG_FORMAT: z.enum(["json", "pretty"]).default("pretty"),

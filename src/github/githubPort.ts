@@ -74,6 +74,14 @@ export interface MintedToken {
   revoke(): Promise<void>;
 }
 
+/**
+ * `notice`: the call tells people why the run waits for GitHub's limits; it may use the few
+ * requests and writes of the hour held back for that.
+ */
+export interface NoticeOption {
+  notice?: boolean;
+}
+
 export interface GitHubPort {
   readonly appLogin: string;
   permissionOf(repo: RepoCoordinates, login: string): Promise<RepoPermission>;
@@ -81,9 +89,19 @@ export interface GitHubPort {
   issue(repo: RepoCoordinates, number: number): Promise<IssueInfo>;
   /** contents of a file on the default branch (or `ref`), null when it does not exist */
   fileContent(repo: RepoCoordinates, path: string, ref?: string): Promise<string | null>;
-  createComment(repo: RepoCoordinates, issue: number, body: string): Promise<CommentRef>;
-  updateComment(repo: RepoCoordinates, commentId: number, body: string): Promise<void>;
-  listComments(repo: RepoCoordinates, issue: number): Promise<ExistingComment[]>;
+  createComment(
+    repo: RepoCoordinates,
+    issue: number,
+    body: string,
+    o?: NoticeOption,
+  ): Promise<CommentRef>;
+  updateComment(
+    repo: RepoCoordinates,
+    commentId: number,
+    body: string,
+    o?: NoticeOption,
+  ): Promise<void>;
+  listComments(repo: RepoCoordinates, issue: number, o?: NoticeOption): Promise<ExistingComment[]>;
   reactToIssue(repo: RepoCoordinates, issue: number, content: ReactionContent): Promise<void>;
   reactToComment(repo: RepoCoordinates, commentId: number, content: ReactionContent): Promise<void>;
   pull(repo: RepoCoordinates, number: number): Promise<PullInfo>;

@@ -7,12 +7,21 @@ import type {
   GitHubPort,
   IssueInfo,
   MintedToken,
+  NoticeOption,
   PullInfo,
   ReactionContent,
   RepoCoordinates,
   RepoInfo,
   RepoPermission,
 } from "./githubPort.js";
+
+/**
+ * A repository's URLs, default branch and visibility rarely change, and every publish and task
+ * needs them: each process asks GitHub once per REPO_INFO_MS, not once per use, so tens of
+ * active runs stay within an installation's 5,000 requests an hour.
+ */
+const repoInfos = new Map<string, { info: RepoInfo; until: number }>();
+const REPO_INFO_MS = 5 * 60_000;
 
 /** Bot user ids by login: they never change, so each process asks GitHub once. */
 const botIds = new Map<string, number>();
@@ -45,13 +54,18 @@ export function octokitGitHub(
       }
     },
     async repoInfo({ owner, repo }): Promise<RepoInfo> {
+      const key = `${owner}/${repo}`.toLowerCase();
+      const cached = repoInfos.get(key);
+      if (cached && cached.until > Date.now()) return cached.info;
       const { data } = await rest.repos.get({ owner, repo });
-      return {
+      const info = {
         defaultBranch: data.default_branch,
         cloneUrl: data.clone_url,
         htmlUrl: data.html_url,
         private: data.private,
       };
+      repoInfos.set(key, { info, until: Date.now() + REPO_INFO_MS });
+      return info;
     },
     async issue({ owner, repo }, number): Promise<IssueInfo> {
       const { data } = await rest.issues.get({ owner, repo, issue_number: number });
@@ -79,19 +93,32 @@ export function octokitGitHub(
         throw error;
       }
     },
-    async createComment({ owner, repo }, issue, body) {
-      const { data } = await rest.issues.createComment({ owner, repo, issue_number: issue, body });
+    async createComment({ owner, repo }, issue, body, o) {
+      const { data } = await rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issue,
+        body,
+        ...noticeRequest(o),
+      });
       return { id: data.id, url: data.html_url };
     },
-    async updateComment({ owner, repo }, commentId, body) {
-      await rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
+    async updateComment({ owner, repo }, commentId, body, o) {
+      await rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: commentId,
+        body,
+        ...noticeRequest(o),
+      });
     },
-    async listComments({ owner, repo }, issue): Promise<ExistingComment[]> {
+    async listComments({ owner, repo }, issue, o): Promise<ExistingComment[]> {
       const data = await octokit.paginate(rest.issues.listComments, {
         owner,
         repo,
         issue_number: issue,
         per_page: 100,
+        ...noticeRequest(o),
       });
       return data.map((c) => ({
         id: c.id,
@@ -194,6 +221,11 @@ export function octokitGitHub(
       return { name: appLogin, email: `${id}+${appLogin}@users.noreply.github.com` };
     },
   };
+}
+
+/** Marks a request as a status notice for the request gate (requestGate.ts). */
+function noticeRequest(o: NoticeOption | undefined) {
+  return o?.notice ? { request: { orchestrateNotice: true } } : {};
 }
 
 function checkFields(check: CheckRunInput) {

@@ -1,6 +1,7 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { type EventJob, eventJobSchema } from "./eventJob.js";
+import { waitForRetryAt } from "./waitForRetryAt.js";
 
 export interface EventQueue {
   /** Adds the event once: the job id is the webhook delivery id, so a redelivery is a no-op. */
@@ -11,8 +12,6 @@ export interface EventQueue {
    * makes the job id unique per change (a redelivered change is queued once).
    */
   settle(runKey: string, installationId: number, group: string, reason: string): Promise<void>;
-  /** A status refresh in 30 s while work is in flight, so running times stay current. */
-  scheduleTick(runKey: string, installationId: number): Promise<void>;
   /**
    * Asks for the run's status comment to be re-rendered soon. Requests within the debounce
    * window collapse into one edit, across every process sharing the Redis.
@@ -20,13 +19,12 @@ export interface EventQueue {
   requestPublish(runKey: string, installationId: number): Promise<void>;
   publishVersion(runKey: string): Promise<number>;
   requeuePublish(runKey: string, installationId: number, version: number): Promise<void>;
-  /** jobs not finished yet: waiting, delayed or being processed (refresh ticks aside) */
+  /** jobs not finished yet: waiting, delayed or being processed */
   pending(): Promise<number>;
   close(): Promise<void>;
 }
 
 const KEEP = { age: 7 * 24 * 3600, count: 50_000 };
-const TICK_MS = 30_000;
 
 export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2000): EventQueue {
   const queue = new Queue("events", { connection, prefix });
@@ -54,19 +52,6 @@ export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2
           backoff: { type: "exponential", delay: 1000 },
           removeOnComplete: KEEP,
           removeOnFail: KEEP,
-        },
-      );
-    },
-    async scheduleTick(runKey, installationId) {
-      const slot = Math.floor(Date.now() / TICK_MS);
-      await queue.add(
-        "publish",
-        { type: "publish", runKey, installationId },
-        {
-          jobId: `tick-${runKey}-${slot}`,
-          delay: TICK_MS,
-          removeOnComplete: true,
-          removeOnFail: true,
         },
       );
     },
@@ -103,11 +88,8 @@ export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2
       );
     },
     async pending() {
-      const counts = await queue.getJobCounts("waiting", "active", "prioritized");
-      // A 30 s refresh tick is housekeeping, not work: it does not count as pending.
-      const delayed = await queue.getDelayed();
-      const work = delayed.filter((job) => !job.id?.startsWith("tick-")).length;
-      return Object.values(counts).reduce((a, b) => a + b, 0) + work;
+      const counts = await queue.getJobCounts("waiting", "active", "prioritized", "delayed");
+      return Object.values(counts).reduce((a, b) => a + b, 0);
     },
     close: () => queue.close(),
   };
@@ -135,13 +117,14 @@ export function startEventWorker(
   workerConnection.on("error", onError);
   const worker = new Worker(
     "events",
-    async (job) => {
+    async (job, token) => {
       const parsed = eventJobSchema.safeParse(job.data);
       if (!parsed.success) {
         onInvalid(parsed.error.message);
         return;
       }
-      await handle(parsed.data);
+      const event = parsed.data;
+      await waitForRetryAt(job, token, () => handle(event));
     },
     {
       connection: workerConnection,

@@ -1,6 +1,7 @@
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { JobLockLostError, type TaskJob, taskJobId, taskJobSchema } from "./taskJob.js";
+import { waitForRetryAt } from "./waitForRetryAt.js";
 
 export interface TaskQueue {
   /** Queues the jobs (highest priority first); ones already queued are left as they are. */
@@ -97,7 +98,7 @@ export function startTaskWorker(
   workerConnection.on("error", options.onError);
   const worker = new Worker(
     "tasks",
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const parsed = taskJobSchema.safeParse(job.data);
       if (!parsed.success) {
         options.onInvalid(parsed.error.message);
@@ -109,7 +110,7 @@ export function startTaskWorker(
       running.set(parsed.data.runKey, set);
       if (job.id) byJobId.set(job.id, controller);
       try {
-        await process(parsed.data, controller.signal);
+        await waitForRetryAt(job, token, () => process(parsed.data, controller.signal));
       } finally {
         set.delete(controller);
         if (set.size === 0) running.delete(parsed.data.runKey);

@@ -120,6 +120,8 @@ export interface RunRecord {
    * installation, suspended, uninstalled). A write there would only fail, again and again.
    */
   unreachable?: "issue-deleted" | "issue-transferred" | "access-lost" | undefined;
+  /** GitHub's limits hold the run's writes back until `until` (an ISO time); shown while it lasts */
+  githubWait?: { limit: "requests" | "writes"; until: string } | undefined;
   /** GitHub refused a draft here once: the run's other PRs are opened ready, without asking */
   draftsUnsupported?: boolean | undefined;
 }

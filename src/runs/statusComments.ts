@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { GitHubPort } from "../github/githubPort.js";
+import type { GitHubPort, NoticeOption } from "../github/githubPort.js";
 import type { RunSnapshot } from "./run.js";
 import { isStatusComment } from "./statusMetadata.js";
 
@@ -8,7 +8,7 @@ export interface StatusComments {
    * Writes the run's status comment — edited in place, created once, and not at all when it
    * would show what it already shows — and returns its id and the digest of what it shows.
    */
-  publish(snapshot: RunSnapshot): Promise<{ id: number; digest: string }>;
+  publish(snapshot: RunSnapshot, o?: NoticeOption): Promise<{ id: number; digest: string }>;
 }
 
 /** A short fingerprint of a comment body, kept on the run to skip edits that change nothing. */
@@ -21,7 +21,7 @@ export function statusComments(
   render: (snapshot: RunSnapshot) => string,
 ): StatusComments {
   return {
-    async publish(snapshot) {
+    async publish(snapshot, o = {}) {
       const { run } = snapshot;
       const repo = { owner: run.owner, repo: run.repo };
       const body = render(snapshot);
@@ -33,7 +33,7 @@ export function statusComments(
       }
       if (run.statusCommentId) {
         try {
-          await github.updateComment(repo, run.statusCommentId, body);
+          await github.updateComment(repo, run.statusCommentId, body, o);
           return { id: run.statusCommentId, digest };
         } catch (error) {
           // A person deleted the comment: post a new one rather than lose the run's face.
@@ -41,14 +41,14 @@ export function statusComments(
         }
       }
       // The id may not have been saved (a crash after posting): find our comment before posting.
-      const existing = (await github.listComments(repo, run.issueNumber)).find(
+      const existing = (await github.listComments(repo, run.issueNumber, o)).find(
         (c) => c.author === github.appLogin && isStatusComment(c.body),
       );
       if (existing) {
-        await github.updateComment(repo, existing.id, body);
+        await github.updateComment(repo, existing.id, body, o);
         return { id: existing.id, digest };
       }
-      return { id: (await github.createComment(repo, run.issueNumber, body)).id, digest };
+      return { id: (await github.createComment(repo, run.issueNumber, body, o)).id, digest };
     },
   };
 }

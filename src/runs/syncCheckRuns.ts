@@ -21,12 +21,15 @@ export async function syncCheckRuns(
   const repo = { owner: run.owner, repo: run.repo };
   for (const group of run.groups) {
     if (group.pull === null) continue;
-    const pull = await deps.github.findPull(repo, group.branch);
-    if (!pull || pull.number !== group.pull || pull.state !== "open") continue;
     const check = checkFor(snapshot, group, deps.issueUrl);
     const said = JSON.stringify(check);
     const current = group.checkRun;
-    if (current && current.headSha === pull.headSha && current.said === said) continue;
+    // Nothing to say that the check run does not say: no need to ask GitHub for the PR's head
+    // either (every publish would cost a read per group). A push of Orchestrate's own changes
+    // what the check says; one by a person gets the check with the run's next change.
+    if (current && current.said === said) continue;
+    const pull = await deps.github.findPull(repo, group.branch);
+    if (!pull || pull.number !== group.pull || pull.state !== "open") continue;
     let id: number;
     if (current && current.headSha === pull.headSha) {
       await deps.github.updateCheckRun(repo, current.id, check);

@@ -1,3 +1,4 @@
+import { GITHUB_CONTENT_LIMITS } from "./contentLimits.js";
 import { nodeId, type SandboxState, type SandboxUser } from "./state.js";
 
 /** An empty sandbox world with the app's bot user in it. */
@@ -26,7 +27,8 @@ export function createState(o: {
     tokenLifetimeMs: 60 * 60 * 1000,
     plans: new Map(),
     restLimitPerHour: 5000,
-    contentLimits: null,
+    restWindowMs: 3_600_000,
+    contentLimits: { ...GITHUB_CONTENT_LIMITS },
   };
   ensureUser(state, botLogin(state), "Bot");
   return state;

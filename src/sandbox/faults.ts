@@ -1,3 +1,4 @@
+import { secondaryLimitAnswer } from "./contentLimits.js";
 import type { Fault, SandboxState } from "./state.js";
 
 // Fault switches: `sandbox.fail(op, n, kind)` makes the next n matching requests fail the way
@@ -32,16 +33,7 @@ export function takeFault(
   const fault = consume(state, operation, (f) => f.kind !== "502-after-write");
   if (!fault) return null;
   if (fault.kind === "502") return badGateway();
-  return {
-    status: 403,
-    headers: { "retry-after": String(fault.retryAfter) },
-    body: {
-      message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
-      documentation_url:
-        "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-      status: "403",
-    },
-  };
+  return secondaryLimitAnswer(requestId, fault.retryAfter);
 }
 
 /** Consumes one matching "502-after-write" fault, if any: call it once a write was applied. */

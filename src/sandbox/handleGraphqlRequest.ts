@@ -1,5 +1,6 @@
 import { grantAllows } from "./auth.js";
 import { authenticate } from "./authenticate.js";
+import { contentLimitWait, countContent, secondaryLimitAnswer } from "./contentLimits.js";
 import { conversationEvents, snapshotConversations } from "./conversationEvents.js";
 import { takeFault, takeFaultAfterWrite } from "./faults.js";
 import { type NeededPermission, operationPermissions } from "./graphql/operationPermissions.js";
@@ -105,16 +106,25 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
     record(rt, ex, { operation: "graphql", status: 403, installationId: who, cost: 0, body });
     return;
   }
+  // Mutations are content-generating requests, limited as REST writes are.
+  const mutation = await isMutation(body);
+  const wait = mutation ? contentLimitWait(rt.state, who) : null;
+  if (wait !== null) {
+    sendJson(rt, ex, {
+      ...secondaryLimitAnswer(ex.requestId, wait),
+      rate: { who, resource: "graphql" },
+    });
+    record(rt, ex, { operation: "graphql", status: 403, installationId: who, cost: 0, body });
+    return;
+  }
   // Loaded on first use: the GraphQL engine pulls in GitHub's whole schema.
   const { handleGraphql } = await import("./graphql/graphqlHandler.js");
   // The engine charges its own meter and state.graphqlPoints; here the cost is only recorded.
   const before = rt.services.appEventsWanted() ? snapshotConversations(rt.state, who) : null;
   const result = await handleGraphql(rt.state, body, who);
   // A mutation that was applied, whose answer is lost on the way back.
-  const lost =
-    result.status === 200 && (await isMutation(body))
-      ? takeFaultAfterWrite(rt.state, "graphql")
-      : null;
+  const lost = result.status === 200 && mutation ? takeFaultAfterWrite(rt.state, "graphql") : null;
+  if (mutation && result.status === 200) countContent(rt.state, who);
   sendJson(rt, ex, {
     status: lost?.status ?? result.status,
     body: lost?.body ?? result.body,
@@ -135,7 +145,6 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
   });
 }
 
-/** Whether the operation the request ran is a mutation (a write). */
 /** What the document's operation needs, by its root fields (none for one that does not parse). */
 async function neededPermissions(body: unknown): Promise<NeededPermission[]> {
   const { query, operationName } = (body ?? {}) as { query?: unknown; operationName?: unknown };
@@ -157,6 +166,7 @@ async function neededPermissions(body: unknown): Promise<NeededPermission[]> {
   }
 }
 
+/** Whether the operation the request ran is a mutation (a write). */
 async function isMutation(body: unknown): Promise<boolean> {
   return (await neededPermissions(body)).some((need) => need.access === "write");
 }

@@ -61,7 +61,7 @@ export class RateLimits {
     const now = this.state.now().getTime();
     let w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
-      w = { used: 0, resetAt: now + WINDOW_MS };
+      w = { used: 0, resetAt: now + (resource === "core" ? this.state.restWindowMs : WINDOW_MS) };
       this.windows.set(key, w);
     }
     return w;

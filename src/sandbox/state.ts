@@ -264,8 +264,16 @@ export interface SandboxState {
   plans: Map<string, AccountPlan>;
   /** REST requests an installation may make an hour (GitHub: 5,000; tests may lower it) */
   restLimitPerHour: number;
-  /** GitHub's secondary limit on content-creating requests; null: not enforced (see contentLimits.ts) */
-  contentLimits: { perMinute: number; perHour: number } | null;
+  /** how long that window lasts: an hour on GitHub; tests may shorten it */
+  restWindowMs: number;
+  /** GitHub's secondary limit on content-generating requests (on by default); null: not enforced */
+  contentLimits: {
+    perMinute: number;
+    perHour: number;
+    /** the windows: GitHub's minute and hour unless a test shortens them */
+    minuteMs?: number;
+    hourMs?: number;
+  } | null;
 }
 
 export function nextId(state: SandboxState): number {

@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import type { GitHubPort } from "../github/githubPort.js";
 import { githubStatus, isAccessRefusal } from "../github/githubStatus.js";
+import { GitHubWaitError, waitNoteOf } from "../github/githubWaitError.js";
 import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
 import type { EventQueue } from "../queue/eventQueue.js";
@@ -82,11 +83,15 @@ export function eventProcessor(deps: EventProcessorDeps) {
     const snapshot = await store.get(runKey);
     if (!snapshot) return;
     const { owner, repo, issueNumber } = snapshot.run;
+    // While GitHub's limits hold the run back, its comment says so with the writes kept for
+    // that; its check runs wait for the limit (their writes fail with a GitHubWaitError, and
+    // the job is run again when the limit allows).
+    const waiting = Date.parse(snapshot.run.githubWait?.until ?? "") > Date.now();
     const info = await github.repoInfo({ owner, repo });
     // A deleted or moved issue took its status comment along; the PRs' check runs stay here.
     if (!snapshot.run.unreachable) {
       const status = statusComments(github, (s) => renderStatus(s, { repoUrl: info.htmlUrl }));
-      const { id, digest } = await status.publish(snapshot);
+      const { id, digest } = await status.publish(snapshot, { notice: waiting });
       if (id !== snapshot.run.statusCommentId || digest !== snapshot.run.statusDigest) {
         await store.updateRun(runKey, (run) => ({
           ...run,
@@ -103,9 +108,6 @@ export function eventProcessor(deps: EventProcessorDeps) {
     if ((await events.publishVersion(runKey)) !== version) {
       await events.requeuePublish(runKey, installationId, version);
     }
-    if (snapshot.tasks.some((t) => t.status === "in_progress")) {
-      await events.scheduleTick(runKey, installationId);
-    }
   }
 
   async function linkedStatus(github: GitHubPort, owner: string, repo: string) {
@@ -121,6 +123,16 @@ export function eventProcessor(deps: EventProcessorDeps) {
       await route(event);
       log?.debug("event job done");
     } catch (error) {
+      if (error instanceof GitHubWaitError) {
+        log?.info(
+          { retryAt: new Date(error.retryAt).toISOString(), limit: error.limit },
+          "GitHub's limits hold this job back; the queue runs it again then",
+        );
+        await noteWait(event, error).catch((noteError: unknown) => {
+          log?.debug({ err: noteError }, "could not say so in the status comment");
+        });
+        throw error;
+      }
       if ((event.type === "publish" || event.type === "settle") && lostAccess(error)) {
         // Retrying would only meet the same refusal: stop the run, quietly, and say so here.
         log?.warn({ err: error }, "GitHub refuses the App this repository; the run is stopped");
@@ -129,6 +141,37 @@ export function eventProcessor(deps: EventProcessorDeps) {
       }
       log?.warn({ err: error }, "event job failed; the queue retries it");
       throw error;
+    }
+  }
+
+  /**
+   * Says in the run's status comment that it waits for GitHub, with the writes GitHub's limits
+   * hold back for such notices (the request gate keeps a few of each hour's for them).
+   */
+  async function noteWait(event: EventJob, error: GitHubWaitError): Promise<void> {
+    const key = await eventRunKey(event);
+    if (!key) return;
+    const note = waitNoteOf(error);
+    const updated = await store.updateRun(key, (run) =>
+      run.githubWait && run.githubWait.until >= note.until ? null : { ...run, githubWait: note },
+    );
+    if (!updated) return;
+    const github = await deps.github(event.installationId);
+    await store.exclusive(key, "publish", () => publish(github, key, event.installationId));
+  }
+
+  async function eventRunKey(event: EventJob): Promise<string | null> {
+    switch (event.type) {
+      case "settle":
+      case "publish":
+        return event.runKey;
+      case "command":
+      case "issue":
+        return runKeyOf(event.owner, event.repo, event.issueNumber);
+      case "review":
+        return (await reviews.get(event.owner, event.repo, event.pullNumber))?.runKey ?? null;
+      case "installation":
+        return null;
     }
   }
 

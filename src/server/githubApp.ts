@@ -4,8 +4,11 @@ import type { GitHubPort } from "../github/githubPort.js";
 import { gitTokenMinter } from "../github/gitTokenMinter.js";
 import { installationPermissions } from "../github/installationPermissions.js";
 import { octokitGitHub } from "../github/octokitGitHub.js";
+import { requestGate } from "../github/requestGate.js";
 import { type ReviewThreadsClient, reviewThreadsClient } from "../github/reviewThreads.js";
+import type { WriteBudget } from "../github/writeBudget.js";
 import type { RateLimitReading } from "../queue/redisRateLimits.js";
+import { authAtBaseUrl } from "./authAtBaseUrl.js";
 import { watchRateLimit } from "./watchRateLimit.js";
 
 export interface GitHubApp {
@@ -27,6 +30,8 @@ export function githubApp(
     logFormat?: "json" | "pretty" | undefined;
     /** told GitHub's rate limit after every installation request (the operator's metrics) */
     onRateLimit?: (reading: RateLimitReading) => void;
+    /** the installations' write budgets, shared by every process; none: no pacing */
+    writeBudget?: WriteBudget | undefined;
   },
 ): GitHubApp {
   const probot = new Probot({
@@ -51,9 +56,11 @@ export function githubApp(
       });
     return login;
   };
-  // Probot makes a new Octokit per call, so each gets its hook once.
+  const guard = requestGate({ budget: options.writeBudget ?? null });
+  // Probot makes a new Octokit per call, so each gets its hooks once.
   const installationOctokit = async (installationId: number) => {
     const octokit = await probot.auth(installationId);
+    guard(octokit, installationId);
     if (options.onRateLimit) watchRateLimit(octokit, installationId, options.onRateLimit);
     return octokit;
   };
@@ -77,16 +84,12 @@ export function githubApp(
   };
 }
 
-/** Times a request GitHub refused for its secondary rate limit is tried again, each after the wait it asked for. */
-const SECONDARY_LIMIT_RETRIES = 3;
-
 /**
  * Probot's Octokit (retry and throttling plugins on), changed in what it retries by itself:
  *
- * - A secondary rate limit (403 with `retry-after`) is retried after the wait GitHub asks for.
- *   Probot's own handler only logs it, so the call failed and its job was retried on the
- *   queue's schedule, sooner than GitHub asked. GitHub did not act on a request it refused for
- *   a rate limit, so retrying a write is safe.
+ * - Rate limits are not waited for here: the request gate (requestGate.ts) paces writes across
+ *   processes, retries a secondary-limit refusal after GitHub's `retry-after`, and turns a spent
+ *   limit into a wait of the job. Here they are only logged.
  * - A 5xx answer to a write that creates something (a REST POST, a GraphQL mutation) is not
  *   retried in place, where @octokit/plugin-retry would POST it again: GitHub may have applied
  *   the write before the answer was lost, and a blind retry posts the comment or the reply
@@ -99,19 +102,28 @@ export function productionOctokit(): typeof ProbotOctokit {
   return ProbotOctokit.plugin(noBlindRetryOfCreation).defaults(
     (options: Record<string, unknown>) => ({
       ...options,
+      ...authAtBaseUrl(options),
       throttle: {
         ...(options.throttle as object),
         onSecondaryRateLimit: (
           retryAfter: number,
           request: { method: string; url: string },
           octokit: { log: { warn(message: string): void } },
-          retryCount: number,
         ) => {
-          const retry = retryCount < SECONDARY_LIMIT_RETRIES;
           octokit.log.warn(
-            `GitHub's secondary rate limit on ${request.method} ${request.url}: ${retry ? `retrying after ${retryAfter} s, as GitHub asks` : "giving up; the job is retried later"}`,
+            `GitHub's secondary rate limit on ${request.method} ${request.url}: waiting ${retryAfter} s, as GitHub asks`,
           );
-          return retry;
+          return false;
+        },
+        onRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          octokit: { log: { warn(message: string): void } },
+        ) => {
+          octokit.log.warn(
+            `GitHub's hourly request limit is spent (${request.method} ${request.url}); it resets in ${retryAfter} s`,
+          );
+          return false;
         },
       },
     }),

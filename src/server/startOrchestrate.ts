@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
+import type { Redis } from "ioredis";
 import { Probot, type ProbotOctokit, Server } from "probot";
 import { createApp } from "../app.js";
 import { ConfigError } from "../config/configError.js";
 import type { OperatorConfig } from "../config/env.js";
+import { DEFAULT_WRITE_LIMITS, type WriteBudget } from "../github/writeBudget.js";
 import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
 import { startPollScheduler } from "../queue/pollScheduler.js";
 import { redisBackoff } from "../queue/redisBackoff.js";
@@ -11,6 +13,7 @@ import { redisConnection } from "../queue/redisConnection.js";
 import { redisRateLimits } from "../queue/redisRateLimits.js";
 import { redisReviewStore } from "../queue/redisReviewStore.js";
 import { redisRunStore } from "../queue/redisRunStore.js";
+import { redisWriteBudget } from "../queue/redisWriteBudget.js";
 import { startTaskWorker, taskQueue } from "../queue/taskQueue.js";
 import { dispatchReady } from "../runs/dispatchReady.js";
 import { runKey } from "../runs/run.js";
@@ -43,6 +46,8 @@ export interface StartOptions {
   roles: Roles;
   /** a logger to use instead of one made from LOG_LEVEL / LOG_FORMAT (tests read what it wrote) */
   log?: Probot["log"];
+  /** the write budget's minute and hour, shortened by tests that watch an hour go by */
+  writeWindows?: { minuteMs: number; hourMs: number };
 }
 
 /** `npm start` runs every role in one process; `orchestrate worker` runs only the worker. */
@@ -93,6 +98,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     logLevel: config.LOG_LEVEL === "silent" ? "fatal" : config.LOG_LEVEL,
     logFormat: config.LOG_FORMAT,
     ...(options.log ? { log: options.log } : {}),
+    writeBudget: writeBudgetOf(config, redis, prefix, options.writeWindows),
     // Every process records what GitHub says of the budget; the server's /metrics reports it.
     onRateLimit: (reading) => {
       rateLimits.record(reading).catch((error: unknown) => {
@@ -318,4 +324,25 @@ function sandboxFor(config: OperatorConfig, dataDir: string): Isolation {
     }
     throw error;
   }
+}
+
+/** The installations' shared write budget, or none when the operator turned pacing off. */
+function writeBudgetOf(
+  config: OperatorConfig,
+  redis: Redis,
+  prefix: string,
+  windows: { minuteMs: number; hourMs: number } | undefined,
+): WriteBudget | undefined {
+  if (config.GITHUB_WRITES_PER_MINUTE === 0 || config.GITHUB_WRITES_PER_HOUR === 0)
+    return undefined;
+  const perHour = config.GITHUB_WRITES_PER_HOUR;
+  return redisWriteBudget(redis, prefix, {
+    ...DEFAULT_WRITE_LIMITS,
+    ...windows,
+    perMinute: config.GITHUB_WRITES_PER_MINUTE,
+    perHour,
+    // A few writes of the hour say why the others wait.
+    noticeReserve: Math.min(DEFAULT_WRITE_LIMITS.noticeReserve, Math.floor(perHour / 4)),
+    spacingMs: config.GITHUB_WRITE_SPACING_MS,
+  });
 }

@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { authAtBaseUrl } from "./authAtBaseUrl.js";
 
 /**
  * Probot's Octokit without its retry and throttling plugins' waits, for a GitHub that has no
@@ -8,6 +9,7 @@ import { ProbotOctokit } from "probot";
 export function unthrottledOctokit(): typeof ProbotOctokit {
   return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
+    ...authAtBaseUrl(options),
     retry: { enabled: false },
     throttle: { ...(options.throttle as object), enabled: false },
   }));

@@ -91,6 +91,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
         })),
       ),
       GITHUB_THROTTLE: "off",
+      // The sandbox enforces GitHub's content limits: writes are paced, without the 1 s spacing.
+      GITHUB_WRITE_SPACING_MS: "0",
       // Short, so a simulation with reviews finishes in seconds; webhooks still come first.
       POLL_INTERVAL_SECONDS: "2",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "fatal",

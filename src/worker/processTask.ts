@@ -1,4 +1,5 @@
 import type { GitHubPort } from "../github/githubPort.js";
+import { GitHubWaitError, waitNoteOf } from "../github/githubWaitError.js";
 import { workflowRefusal } from "../github/workflowRefusal.js";
 import { JobLockLostError } from "../queue/taskJob.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
@@ -95,6 +96,18 @@ export async function processTask(
   } catch (error) {
     // Infrastructure (GitHub, git, disk) failed under the attempt: a retry, never a stuck task.
     if (signal.reason instanceof JobLockLostError) return;
+    if (error instanceof GitHubWaitError) {
+      // GitHub's limits: the same attempt waits until GitHub takes requests again (the queue
+      // delays the job), ready to be claimed again then; it is not a failure of the task.
+      await deps.store.updateTask(job.runKey, job.taskId, (t) =>
+        t.status === "in_progress" && t.attempts === job.attempt ? { ...t, status: "ready" } : null,
+      );
+      await deps.store
+        .updateRun(job.runKey, (run) => ({ ...run, githubWait: waitNoteOf(error) }))
+        .catch(() => undefined);
+      await deps.afterChange(job.runKey, job.installationId, task.group).catch(() => undefined);
+      throw error;
+    }
     outcome = {
       ok: false,
       reason: signal.aborted ? "aborted" : "worker-error",

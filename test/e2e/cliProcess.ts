@@ -45,6 +45,8 @@ export async function startCliProcess(
     ORCHESTRATE_DATA_DIR: dataDir,
     ORCHESTRATE_BACKENDS: o.backends,
     GITHUB_THROTTLE: "off",
+    // The sandbox enforces GitHub's content limits: writes are paced, without the 1 s spacing.
+    GITHUB_WRITE_SPACING_MS: "0",
     LOG_LEVEL: "fatal",
     ...o.env,
   };

@@ -41,6 +41,8 @@ export interface Harness {
   ): Promise<{ status: number; deliveryId: string }>;
   /** resolves when every queued job has been processed */
   settle(): Promise<void>;
+  /** one more Orchestrate process (in this one) sharing the Redis: another machine's roles */
+  another(roles: Partial<Roles>): Promise<RunningOrchestrate>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,8 @@ export async function startHarness(
     repoPrefix?: string;
     /** the app's logger, for tests that read what it logged */
     log?: StartOptions["log"];
+    /** the write budget's windows, shortened so a test sees an "hour" pass */
+    writeWindows?: StartOptions["writeWindows"];
   } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox();
@@ -73,7 +77,7 @@ export async function startHarness(
   const dataDir = mkdtempSync(join(tmpdir(), "orchestrate-e2e-"));
   const redisUrl = options.redisUrl ?? inject("redisUrl");
   const prefix = `e2e-${randomUUID().slice(0, 8)}`;
-  const config = loadOperatorConfig({
+  const env: Record<string, string> = {
     APP_ID: String(sandbox.appId),
     PRIVATE_KEY: sandbox.privateKey,
     WEBHOOK_SECRET,
@@ -82,8 +86,11 @@ export async function startHarness(
     ORCHESTRATE_DATA_DIR: dataDir,
     LOG_LEVEL: "fatal",
     GITHUB_THROTTLE: "off",
+    // The sandbox enforces GitHub's content limits: writes are paced, without the 1 s spacing.
+    GITHUB_WRITE_SPACING_MS: "0",
     ...options.env,
-  });
+  };
+  const config = loadOperatorConfig(env);
   const app = await startOrchestrate({
     config,
     redisUrl,
@@ -91,7 +98,9 @@ export async function startHarness(
     port: await freePort(),
     roles: { webhooks: true, events: true, worker: true, poller: false, ...options.roles },
     ...(options.log ? { log: options.log } : {}),
+    ...(options.writeWindows ? { writeWindows: options.writeWindows } : {}),
   });
+  const others: { app: RunningOrchestrate; dataDir: string }[] = [];
   const webhookUrl = app.url ? `${app.url}${config.WEBHOOK_PATH}` : "";
   const repo = `${owner}/${name}`;
   // Like the app's own connection: it waits through a Redis restart instead of failing.
@@ -112,9 +121,28 @@ export async function startHarness(
       const payload = buildEvent(sandbox, event, action, fields);
       return deliver({ url: webhookUrl, secret: WEBHOOK_SECRET, event, payload, deliveryId });
     },
-    settle: () => app.settle(),
+    settle: async () => {
+      await app.settle();
+      for (const other of others) await other.app.settle();
+    },
+    async another(roles) {
+      // Another machine: its own data folder, the same Redis, App and GitHub.
+      const otherDir = mkdtempSync(join(tmpdir(), "orchestrate-e2e-"));
+      const other = await startOrchestrate({
+        config: loadOperatorConfig({ ...env, ORCHESTRATE_DATA_DIR: otherDir }),
+        redisUrl,
+        roles: { webhooks: false, events: false, worker: false, poller: false, ...roles },
+        ...(options.writeWindows ? { writeWindows: options.writeWindows } : {}),
+      });
+      others.push({ app: other, dataDir: otherDir });
+      return other;
+    },
     async close() {
       redis.disconnect();
+      for (const other of others) {
+        await other.app.close();
+        rmSync(other.dataDir, { recursive: true, force: true });
+      }
       await app.close();
       await sandbox.close();
       rmSync(dataDir, { recursive: true, force: true });

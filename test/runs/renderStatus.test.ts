@@ -61,12 +61,12 @@ describe("renderStatus: a running run", () => {
     expect(diagram).toContain("  t0 --> t2\n  t2 --> t3");
   });
 
-  it("lists every task in a table with status, backend, attempts, duration and report", () => {
+  it("lists every task in a table with status, backend, attempts, duration (a running task: since when) and report", () => {
     expect(tableLines(md)).toEqual([
       "| Task | Group | Depends on | Status | Backend | Attempts | Duration | Report |",
       "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
       "| `db` Add the orders table | data | — | ✅ complete | codex | 1 | 2m 05s | Added migration 0003\\_orders and a model. |",
-      "| 💬 `thread-1` Use a numeric column for cents | data | `db` | 🟡 in progress | claude | 1 | 5m 00s so far | — |",
+      "| 💬 `thread-1` Use a numeric column for cents | data | `db` | 🟡 in progress | claude | 1 | since 10:25 UTC | — |",
       "| `api` Routes for /orders | server | `db` | ❌ failed | gemini | 3 | 16m 00s | npm test: 2 failing \\| orders.test.ts |",
       "| `ui` Orders page | server | `api` | ⚪ pending | — | 0 | — | — |",
     ]);

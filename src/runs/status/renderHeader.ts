@@ -4,7 +4,7 @@ import { mention } from "./mention.js";
 import { runStateLabel } from "./runStateLabel.js";
 
 /** The first lines: the state, who started the run, how far it got and why it is where it is. */
-export function renderHeader({ run, tasks }: RunSnapshot): string {
+export function renderHeader({ run, tasks }: RunSnapshot, now: Date): string {
   const facts = [`Started by ${mention(run.startedBy)}`];
   if (tasks.length > 0) {
     const count = (status: string) => tasks.filter((t) => t.status === status).length;
@@ -19,6 +19,17 @@ export function renderHeader({ run, tasks }: RunSnapshot): string {
     lines.push(
       "",
       `> [!WARNING]\n> **Unsandboxed:** ${unsandboxed === 1 ? "1 task" : `${unsandboxed} tasks`} ran on a worker whose operator turned the agent sandbox off (\`ORCHESTRATE_UNSAFE_NO_SANDBOX\`): those agents could read the worker's files and the tokens it uses.`,
+    );
+  }
+  const wait = run.githubWait;
+  if (wait && Date.parse(wait.until) > now.getTime()) {
+    const limit =
+      wait.limit === "writes"
+        ? "Orchestrate reached GitHub's limit on writes (comments, PRs, replies) for this installation: 500 an hour, shared by every run and every Orchestrate process"
+        : "Orchestrate spent GitHub's hourly request limit for this installation (5,000 an hour)";
+    lines.push(
+      "",
+      `> [!NOTE]\n> **Waiting for GitHub:** ${limit}. The run goes on by itself at ${wait.until.slice(11, 16)} UTC, and nothing is lost. To stay under the limit, run fewer issues at once on this installation.`,
     );
   }
   return lines.join("\n");

@@ -60,6 +60,18 @@ export function renderTaskTable(tasks: readonly TaskRecord[], o: TaskTableOption
   return kept.length > 0 ? [HEADER, ...kept, "", note].join("\n") : note;
 }
 
+/**
+ * A running task shows when it started rather than a time that grows: a comment that changed
+ * every refresh would be edited every 30 s for nothing, against GitHub's limit on writes.
+ */
+function durationCell(task: TaskRecord, duration: number | null): string {
+  const start = task.startedAt ? new Date(task.startedAt) : null;
+  if (task.status === "in_progress" && start && Number.isFinite(start.getTime())) {
+    return `since ${start.toISOString().slice(11, 16)} UTC`;
+  }
+  return duration === null ? "—" : formatDuration(duration);
+}
+
 function row(task: TaskRecord, o: TaskTableOptions): string {
   const kind = task.kind === "review-thread" ? "💬 " : "";
   const deps = task.depends_on.slice(0, DEPS_SHOWN).map((d) => codeCell(d, 40));
@@ -73,9 +85,7 @@ function row(task: TaskRecord, o: TaskTableOptions): string {
     taskStatusLabel(task.status),
     cellText(task.lastBackend ?? task.backend ?? "", 30) || "—",
     String(task.attempts),
-    duration === null
-      ? "—"
-      : `${formatDuration(duration)}${task.status === "in_progress" ? " so far" : ""}`,
+    durationCell(task, duration),
     // A failure's first line is its summary; the output after it is for the failed-task list.
     cellText((task.report ?? "").split("\n")[0] ?? "", o.reportChars) || "—",
   ];

@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import { grantAllows } from "../auth.js";
 import { authenticate } from "../authenticate.js";
-import { contentLimitWait, countContent } from "../contentLimits.js";
+import {
+  contentLimitWait,
+  countContent,
+  createsContent,
+  secondaryLimitAnswer,
+} from "../contentLimits.js";
 import { takeFault, takeFaultAfterWrite } from "../faults.js";
 import {
   type Exchange,
@@ -96,18 +101,12 @@ export async function handleRest(rt: SandboxRuntime, ex: Exchange): Promise<void
     answer(403, `API rate limit exceeded for installation ID ${who}.`, who, body ?? null);
     return;
   }
-  // Secondary limit on content-creating requests, when the test turned it on.
-  const creates = method !== "GET" && method !== "HEAD";
+  // Secondary limit on content-generating requests.
+  const creates = createsContent(operation.operationId, method);
   const wait = creates && who !== null ? contentLimitWait(rt.state, who) : null;
   if (wait !== null) {
     sendJson(rt, ex, {
-      status: 403,
-      body: errorBody(
-        403,
-        `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${ex.requestId}.`,
-        "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-      ),
-      headers: { "retry-after": String(wait) },
+      ...secondaryLimitAnswer(ex.requestId, wait),
       rate: { who, resource: "core" },
     });
     record(rt, ex, {

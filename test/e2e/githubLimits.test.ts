@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
+import { backendsJson, waitFor } from "./helpers.js";
+
+const MAINTAINER = "maintainer-user";
+const SPEC = [
+  "## api",
+  "- [ ] routes: Add the routes",
+  "## docs",
+  "- [ ] guide: Write the guide",
+  "## web",
+  "- [ ] page: Add the page",
+  "",
+].join("\n");
+
+// GitHub's limits met head on, under the sandbox's enforcement of them: the run waits for
+// GitHub rather than failing, says so in its status comment, and loses nothing.
+describe("GitHub's rate limits", { timeout: 180_000 }, () => {
+  let h: Harness;
+  afterEach(async () => {
+    h.sandbox.assertFidelity();
+    await h.close();
+  });
+
+  async function label(): Promise<number> {
+    h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
+    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+    const issue = h.sandbox.createIssue(h.repo, {
+      title: "Three parts",
+      body: SPEC,
+      user: MAINTAINER,
+    });
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    return issue.number;
+  }
+
+  const statusOf = (issue: number) =>
+    h.sandbox.issueComments(h.repo, issue).find((c) => c.user === "orchestrate[bot]");
+
+  async function expectDone(issue: number) {
+    const snapshot = await h.run(issue);
+    expect(snapshot?.run.state).toBe("done");
+    expect(snapshot?.tasks.map((t) => [t.id, t.status, t.attempts]).sort()).toEqual([
+      ["guide", "complete", 1],
+      ["page", "complete", 1],
+      ["routes", "complete", 1],
+    ]);
+    // One PR per group, none twice, and the last word of the status comment has no wait.
+    const pulls = [...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? [])];
+    expect(pulls.map((p) => p.head).sort()).toEqual([
+      `orchestrate/${issue}-api`,
+      `orchestrate/${issue}-docs`,
+      `orchestrate/${issue}-web`,
+    ]);
+    expect(
+      h.sandbox.issueComments(h.repo, issue).filter((c) => c.user === "orchestrate[bot]"),
+    ).toHaveLength(1);
+    expect(statusOf(issue)?.body).not.toContain("Waiting for GitHub");
+  }
+
+  it("paces the writes of every process through Redis: the hour's writes spent, the status comment says so, and the run goes on when the hour allows", async () => {
+    // A shortened "hour" of 12 s, on GitHub's side and on the App's: 14 writes on GitHub,
+    // 12 in the App's budget of which 3 are kept for notices.
+    const windows = { minuteMs: 60_000, hourMs: 12_000 };
+    h = await startHarness({
+      env: {
+        ORCHESTRATE_BACKENDS: backendsJson([{ name: "review", agent: "review-agent.mjs" }]),
+        GITHUB_WRITES_PER_HOUR: "12",
+      },
+      writeWindows: windows,
+    });
+    h.sandbox.state.contentLimits = { perMinute: 80, perHour: 14, ...windows };
+    // A second machine takes events and tasks from the same Redis.
+    await h.another({ events: true, worker: true });
+    const issue = await label();
+    await waitFor("the run to end", async () => (await h.run(issue))?.run.state === "done", {
+      timeoutMs: 150_000,
+    });
+    await h.settle();
+
+    await expectDone(issue);
+    // GitHub never had to refuse a write: the budget kept both processes under its limit.
+    const refused = h.sandbox.state.requests.filter((r) => r.status === 403 || r.status === 429);
+    expect(refused.map((r) => `${r.method} ${r.operation}`)).toEqual([]);
+    // While it waited, the status comment said why and until when.
+    const said = statusOf(issue)?.history ?? [];
+    expect(
+      said.some((body) =>
+        /Waiting for GitHub:.*limit on writes.*goes on by itself at \d\d:\d\d UTC/s.test(body),
+      ),
+    ).toBe(true);
+  });
+
+  it("waits out a spent hourly request limit instead of failing, says so, and asks GitHub nothing more until the reset", async () => {
+    h = await startHarness({
+      env: { ORCHESTRATE_BACKENDS: backendsJson([{ name: "review", agent: "review-agent.mjs" }]) },
+    });
+    // An "hour" of 8 s with 30 requests: the run needs more than one such hour.
+    h.sandbox.state.restLimitPerHour = 30;
+    h.sandbox.state.restWindowMs = 8_000;
+    const issue = await label();
+    await waitFor("the run to end", async () => (await h.run(issue))?.run.state === "done", {
+      timeoutMs: 150_000,
+    });
+    await h.settle();
+
+    await expectDone(issue);
+    const said = statusOf(issue)?.history ?? [];
+    expect(said.some((body) => /Waiting for GitHub:.*hourly request limit/s.test(body))).toBe(true);
+    // The App stops asking at the limit: GitHub's "rate limit exceeded" answers stay a handful,
+    // not one per retry.
+    const spent = h.sandbox.state.requests.filter(
+      (r) => r.status === 403 && r.operation !== "graphql",
+    );
+    expect(spent.length).toBeLessThanOrEqual(3);
+  });
+
+  it("takes a fresh installation token when GitHub says the one it holds expired, and loses nothing", async () => {
+    h = await startHarness({
+      env: { ORCHESTRATE_BACKENDS: backendsJson([{ name: "review", agent: "review-agent.mjs" }]) },
+    });
+    // Tokens live 6 s here (an hour on GitHub); the App keeps its token for 59 minutes.
+    h.sandbox.state.tokenLifetimeMs = 6_000;
+    const issue = await label();
+    await h.settle();
+    const pulls = [...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? [])];
+    expect(pulls).toHaveLength(3);
+    // The App's token expires while the PRs wait for review.
+    await waitFor(
+      "every token to expire",
+      () =>
+        [...h.sandbox.state.installations.values()]
+          .flatMap((i) => [...i.tokens.values()])
+          .every((t) => t.expiresAt < Date.now()),
+      { timeoutMs: 30_000 },
+    );
+    const since = h.sandbox.state.requests.length;
+    const pull = pulls.find((p) => p.head.endsWith("-api"));
+    if (!pull) throw new Error("no pull request for the api group");
+    await h.sandbox.postReview(h.repo, pull.number, {
+      user: MAINTAINER,
+      comments: [{ path: "routes.txt", line: 1, body: "Please add a test." }],
+    });
+    await h.settle();
+
+    const later = h.sandbox.state.requests.slice(since);
+    expect(later.some((r) => r.status === 401)).toBe(true);
+    const thread = [...(h.sandbox.state.repos.get(h.repo)?.threads.values() ?? [])][0];
+    expect(thread?.isResolved).toBe(true);
+    const snapshot = await h.run(issue);
+    expect(
+      snapshot?.tasks.filter((t) => t.kind === "review-thread").map((t) => [t.status, t.attempts]),
+    ).toEqual([["complete", 1]]);
+  });
+});
