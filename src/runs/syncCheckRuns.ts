@@ -21,7 +21,7 @@ export async function syncCheckRuns(
   const repo = { owner: run.owner, repo: run.repo };
   for (const group of run.groups) {
     if (group.pull === null) continue;
-    const pull = await deps.github.findPull(repo, group.branch);
+    const pull = await deps.github.findPull(repo, group.branch, group.headRepo?.owner);
     if (!pull || pull.number !== group.pull || pull.state !== "open") continue;
     const check = checkFor(snapshot, group, deps.issueUrl);
     const said = JSON.stringify(check);
