@@ -56,6 +56,28 @@ export interface PullInfo {
   headSha: string;
   base: string;
   body: string;
+  /**
+   * Where the head branch lives: the repository itself, or the fork a PR came from; null
+   * when that fork has been deleted (GitHub's "unknown repository").
+   */
+  headRepo: HeadRepo | null;
+  /** the head owner as GitHub labels it (`owner:branch`), kept after a fork is deleted */
+  headOwner: string;
+  /** the head is in another repository than the base: a PR from a fork */
+  fromFork: boolean;
+  /**
+   * "Allow edits by maintainers": the base's writers, the App among them, may push the head.
+   * Read from `pull()`: GitHub's list of pull requests leaves it out (false here).
+   */
+  maintainerCanModify: boolean;
+}
+
+export interface HeadRepo {
+  owner: string;
+  repo: string;
+  cloneUrl: string;
+  defaultBranch: string;
+  htmlUrl: string;
 }
 
 export interface CheckRunInput {
@@ -105,8 +127,11 @@ export interface GitHubPort {
   reactToIssue(repo: RepoCoordinates, issue: number, content: ReactionContent): Promise<void>;
   reactToComment(repo: RepoCoordinates, commentId: number, content: ReactionContent): Promise<void>;
   pull(repo: RepoCoordinates, number: number): Promise<PullInfo>;
-  /** the pull request whose head is `branch` in this repo (open first, else the newest), or null */
-  findPull(repo: RepoCoordinates, branch: string): Promise<PullInfo | null>;
+  /**
+   * the pull request whose head is `branch` of this repo, or of `headOwner`'s fork (open first,
+   * else the newest), or null
+   */
+  findPull(repo: RepoCoordinates, branch: string, headOwner?: string): Promise<PullInfo | null>;
   /** throws DraftsUnsupportedError when GitHub refuses `draft: true` in this repository */
   createPull(
     repo: RepoCoordinates,
@@ -128,6 +153,8 @@ export interface GitHubPort {
   /**
    * A token for one git operation on one repository, minted for it alone: `contents: read` to
    * fetch, `contents: write` to push, nothing else. Revoke it as soon as the command ends.
+   * For a fork PR's head branch, mint it for the base repository: GitHub takes the base's
+   * write access for a maintainer's edit of the fork.
    */
   gitToken(repo: RepoCoordinates, access: "read" | "write"): Promise<MintedToken>;
   /**

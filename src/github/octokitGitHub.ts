@@ -138,11 +138,11 @@ export function octokitGitHub(
       const { data } = await rest.pulls.get({ owner, repo, pull_number: number });
       return pullInfo(data);
     },
-    async findPull({ owner, repo }, branch) {
+    async findPull({ owner, repo }, branch, headOwner) {
       const { data } = await rest.pulls.list({
         owner,
         repo,
-        head: `${owner}:${branch}`,
+        head: `${headOwner ?? owner}:${branch}`,
         state: "all",
         per_page: 100,
       });
@@ -247,12 +247,27 @@ interface RestPull {
   state: string;
   merged_at: string | null;
   draft?: boolean | undefined;
-  head: { ref: string; sha: string };
-  base: { ref: string };
+  head: {
+    ref: string;
+    sha: string;
+    label: string;
+    // null for a fork that was deleted, whatever GitHub's description says
+    repo: {
+      full_name: string;
+      name: string;
+      owner: { login: string };
+      clone_url: string;
+      default_branch: string;
+      html_url: string;
+    } | null;
+  };
+  base: { ref: string; repo: { full_name: string } };
   body: string | null;
+  maintainer_can_modify?: boolean;
 }
 
 function pullInfo(p: RestPull): PullInfo {
+  const headRepo = (p.head.repo ?? null) as RestPull["head"]["repo"];
   return {
     number: p.number,
     nodeId: p.node_id,
@@ -264,6 +279,19 @@ function pullInfo(p: RestPull): PullInfo {
     headSha: p.head.sha,
     base: p.base.ref,
     body: p.body ?? "",
+    headRepo: headRepo
+      ? {
+          owner: headRepo.owner.login,
+          repo: headRepo.name,
+          cloneUrl: headRepo.clone_url,
+          defaultBranch: headRepo.default_branch,
+          htmlUrl: headRepo.html_url,
+        }
+      : null,
+    headOwner: p.head.label.split(":")[0] || (headRepo?.owner.login ?? ""),
+    fromFork: headRepo === null || headRepo.full_name !== p.base.repo.full_name,
+    // pulls.list leaves it out; only a fork's PR can have it set
+    maintainerCanModify: p.maintainer_can_modify === true,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { GitHubPort } from "../github/githubPort.js";
+import { groupRepoUrl } from "./groupRepoUrl.js";
 import type { ReviewStore } from "./reviewStore.js";
 import type { ReviewThreadsPort } from "./reviewThreadsPort.js";
 import type { RunStore } from "./runStore.js";
@@ -43,8 +44,11 @@ export async function answerThreads(
           .slice(thread.commentCount)
           .some((c) => c.author === appLogin);
         if (detail && !alreadyReplied) {
+          // A fork's fix is a commit of the fork: linked there.
+          const group = run.groups.find((g) => g.name === task.group);
+          const commitUrl = `${group ? groupRepoUrl(info.htmlUrl, group) : info.htmlUrl}/commit/${task.commit}`;
           const body = task.commit
-            ? `Fixed in ${info.htmlUrl}/commit/${task.commit}: ${summary(task.report, task.title)}`
+            ? `Fixed in ${commitUrl}: ${summary(task.report, task.title)}`
             : explanation(task.explanation ?? task.report);
           await deps.threads.reply(thread.id, body);
         }

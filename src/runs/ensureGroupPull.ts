@@ -34,7 +34,7 @@ export async function ensureGroupPull(
   const repo = { owner: run.owner, repo: run.repo };
   const info = await deps.github.repoInfo(repo);
   const body = renderPullBody(run, group, tasks, info.htmlUrl);
-  let pull = await deps.github.findPull(repo, group.branch);
+  let pull = await deps.github.findPull(repo, group.branch, group.headRepo?.owner);
   let draftRefused = false;
   if (pull && pull.state === "open") {
     if (pull.body !== body) await deps.github.updatePull(repo, pull.number, { body });
@@ -60,7 +60,7 @@ export async function ensureGroupPull(
         pull = await create(false);
       } else {
         // Another process opened it between our look and our create: use theirs.
-        pull = await deps.github.findPull(repo, group.branch);
+        pull = await deps.github.findPull(repo, group.branch, group.headRepo?.owner);
         if (!pull) throw error;
       }
     }

@@ -47,7 +47,10 @@ export async function rebuildRun(
     });
   const groups = [];
   for (const group of meta.run.groups) {
-    const pull = group.pull === null ? await deps.github.findPull(repo, group.branch) : null;
+    const pull =
+      group.pull === null
+        ? await deps.github.findPull(repo, group.branch, group.headRepo?.owner)
+        : null;
     groups.push({ ...group, pull: group.pull ?? pull?.number ?? null, checkRun: undefined });
   }
   const snapshot: RunSnapshot = {

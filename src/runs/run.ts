@@ -76,6 +76,11 @@ export interface ReviewThreadRef {
 export interface GroupRecord {
   name: string;
   branch: string;
+  /**
+   * The repository the branch lives in when it is not the run's own: the fork of an adopted
+   * pull request from a fork. Every fetch and push of the group goes there.
+   */
+  headRepo?: { owner: string; repo: string } | undefined;
   pull: number | null;
   /** the group's `orchestrate` check run on the PR's head, and what it last said */
   checkRun?: { id: number; headSha: string; said: string } | undefined;

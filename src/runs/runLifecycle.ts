@@ -1,6 +1,7 @@
 import type { RepoConfig } from "../config/repoConfig.js";
 import type { GitHubPort } from "../github/githubPort.js";
 import { answerOnce } from "./answerOnce.js";
+import { forkRefusal } from "./forkRefusal.js";
 import { rebuildRun } from "./rebuildRun.js";
 import type { ReviewStore } from "./reviewStore.js";
 import { ACTIVE_STATES, type RunRecord, type RunSnapshot, runKey, type TaskRecord } from "./run.js";
@@ -233,7 +234,20 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
           );
           return;
         }
-        const group = { name: `pr-${pull.number}`, branch: pull.head, pull: pull.number };
+        // A PR from a fork: its branch is the fork's, pushed only as a maintainer's edit.
+        const refused = forkRefusal(sender, pull);
+        if (refused) {
+          await answerOnce(deps.github, coords(target), target.issueNumber, origin, refused);
+          return;
+        }
+        const group = {
+          name: `pr-${pull.number}`,
+          branch: pull.head,
+          pull: pull.number,
+          ...(pull.fromFork && pull.headRepo
+            ? { headRepo: { owner: pull.headRepo.owner, repo: pull.headRepo.repo } }
+            : {}),
+        };
         fresh.run = {
           ...fresh.run,
           state: "reviewing",

@@ -181,6 +181,7 @@ function compact({ run, tasks }: RunSnapshot, level: Level): Compact {
           n: g.name,
           b: g.branch,
           p: g.pull,
+          ...(g.headRepo ? { hr: [g.headRepo.owner, g.headRepo.repo] as [string, string] } : {}),
           ...(g.note !== undefined ? { no: truncateText(g.note, 200) } : {}),
           ...(g.threads
             ? {
@@ -234,6 +235,7 @@ function expand(m: Compact): StatusMetadata {
     name: g.n,
     branch: g.b,
     pull: g.p,
+    ...(g.hr ? { headRepo: { owner: g.hr[0], repo: g.hr[1] } } : {}),
     ...(g.no !== undefined ? { note: g.no } : {}),
     ...(g.th ? { threads: { open: g.th[0], resolved: g.th[1], ignored: g.th[2] } } : {}),
   }));

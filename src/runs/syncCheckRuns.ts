@@ -28,7 +28,7 @@ export async function syncCheckRuns(
     // either (every publish would cost a read per group). A push of Orchestrate's own changes
     // what the check says; one by a person gets the check with the run's next change.
     if (current && current.said === said) continue;
-    const pull = await deps.github.findPull(repo, group.branch);
+    const pull = await deps.github.findPull(repo, group.branch, group.headRepo?.owner);
     if (!pull || pull.number !== group.pull || pull.state !== "open") continue;
     let id: number;
     if (current && current.headSha === pull.headSha) {

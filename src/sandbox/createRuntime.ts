@@ -28,7 +28,7 @@ export function createRuntime(
     .toString(16)
     .toUpperCase();
 
-  const syncAndNotify = async (repo: SandboxRepo, person: string | null) => {
+  const syncOne = async (repo: SandboxRepo, person: string | null) => {
     const changes = await locks.run(`sync:${repo.id}`, () => syncPulls(state, repo));
     const wanted = person !== null ? o.outbox.target !== null : o.outbox.target?.appEvents === true;
     if (!wanted) return;
@@ -52,6 +52,17 @@ export function createRuntime(
       };
       if (person === null) o.outbox.queue("pull_request", payload);
       else await o.outbox.deliverNow("pull_request", payload);
+    }
+  };
+
+  // Refs of a fork moved: the pull requests it has open in other repositories follow too.
+  const syncAndNotify = async (repo: SandboxRepo, person: string | null) => {
+    await syncOne(repo, person);
+    for (const base of state.repos.values()) {
+      if (base.id === repo.id) continue;
+      if ([...base.pulls.values()].some((p) => p.headRepoId === repo.id && p.state === "open")) {
+        await syncOne(base, person);
+      }
     }
   };
 

@@ -1,12 +1,17 @@
 import { grantAllows, liveToken } from "./auth.js";
 import { takeFault } from "./faults.js";
+import { maintainerPushBranches } from "./forks/maintainerPushBranches.js";
 import { serveGitHttp } from "./git/gitHttp.js";
+import { pushedRefs } from "./git/pushedRefs.js";
+import { refusedPushReport } from "./git/refusedPushReport.js";
 import { WORKFLOWS_ENV } from "./git/workflowHook.js";
 import { findRepo } from "./rest/requireRepo.js";
-import { type Exchange, record, type SandboxRuntime } from "./runtime.js";
+import { type Exchange, readBody, record, type SandboxRuntime } from "./runtime.js";
 
 // Git smart HTTP at /{owner}/{repo}.git/..., authenticated like github.com: HTTP Basic with the
-// installation token as password (user `x-access-token`), or the token as user name.
+// installation token as password (user `x-access-token`), or the token as user name. A token
+// reaches its installation's repositories, any public repository to fetch, and a fork's pull
+// request branches that allow maintainer edits to push.
 
 const GIT_PATH = /^\/([^/]+)\/([^/]+)\.git(\/.*)$/;
 const SMART_PATHS = new Set(["/info/refs", "/git-upload-pack", "/git-receive-pack"]);
@@ -46,8 +51,20 @@ export async function handleGitRequest(rt: SandboxRuntime, ex: Exchange): Promis
     return;
   }
   const repo = findRepo(rt.state.repos, owner, name);
-  const scope = repo ? grantAllows(live.grant, repo.id, null, "read") : "no-repo";
-  if (!repo || repo.installationId !== installationId || !SMART_PATHS.has(rest) || scope !== "ok") {
+  if (!repo || !SMART_PATHS.has(rest)) {
+    plain(404, "Repository not found.\n");
+    record(rt, ex, { operation: "git", status: 404, installationId, cost: 0, body: null });
+    return;
+  }
+  const installed =
+    repo.installationId === installationId &&
+    grantAllows(live.grant, repo.id, null, "read") === "ok";
+  // A repository outside the token's reach: public ones can be fetched by anyone; a fork's PR
+  // head branches may be pushed as a maintainer's edit (see maintainerPushBranches).
+  const maintainer = installed
+    ? null
+    : maintainerPushBranches(rt.state, installationId, live.grant, repo);
+  if (!installed && repo.private && maintainer?.branches.size === 0) {
     plain(404, "Repository not found.\n");
     record(rt, ex, { operation: "git", status: 404, installationId, cost: 0, body: null });
     return;
@@ -55,12 +72,18 @@ export async function handleGitRequest(rt: SandboxRuntime, ex: Exchange): Promis
   // Fetching needs contents: read, pushing contents: write; GitHub answers 403 with this text.
   const pushing =
     rest === "/git-receive-pack" || ex.url.searchParams.get("service") === "git-receive-pack";
-  if (grantAllows(live.grant, repo.id, "contents", pushing ? "write" : "read") !== "ok") {
+  const denied = () => {
     plain(
       403,
       `Permission to ${repo.owner}/${repo.name}.git denied to ${rt.state.appSlug}[bot].\n`,
     );
     record(rt, ex, { operation: "git", status: 403, installationId, cost: 0, body: null });
+  };
+  const allowed = maintainer
+    ? !pushing || maintainer.branches.size > 0
+    : grantAllows(live.grant, repo.id, "contents", pushing ? "write" : "read") === "ok";
+  if (!allowed) {
+    denied();
     return;
   }
   const fault = takeFault(rt.state, "git", ex.requestId);
@@ -69,6 +92,40 @@ export async function handleGitRequest(rt: SandboxRuntime, ex: Exchange): Promis
     record(rt, ex, { operation: "git", status: fault.status, installationId, cost: 0, body: null });
     return;
   }
+  // A maintainer's push to a fork may update the PR head branches and nothing else: the
+  // command list at the start of the request says which refs it updates, and GitHub refuses
+  // the others ref by ref.
+  let body: Buffer | undefined;
+  if (maintainer && rest === "/git-receive-pack") {
+    body = await readBody(ex.req);
+    const push = pushedRefs(body, ex.req.headers["content-encoding"]);
+    if (!push) {
+      denied();
+      return;
+    }
+    const refused = (ref: string) => {
+      const command = push.commands.find((c) => c.ref === ref);
+      return (
+        command?.deletes !== false ||
+        !ref.startsWith("refs/heads/") ||
+        !maintainer.branches.has(ref.slice("refs/heads/".length))
+      );
+    };
+    if (push.commands.some((c) => refused(c.ref))) {
+      ex.res.writeHead(200, {
+        "content-type": "application/x-git-receive-pack-result",
+        "cache-control": "no-cache",
+        "x-github-request-id": ex.requestId,
+      });
+      ex.res.end(refusedPushReport(push, refused));
+      record(rt, ex, { operation: "git", status: 200, installationId, cost: 0, body: null });
+      return;
+    }
+  }
+  // An installation token pushes as the App: its workflow files need `workflows: write`.
+  const workflows = maintainer
+    ? maintainer.workflows
+    : grantAllows(live.grant, repo.id, "workflows", "write") === "ok";
   const status = await serveGitHttp(
     ex.req,
     ex.res,
@@ -78,11 +135,8 @@ export async function handleGitRequest(rt: SandboxRuntime, ex: Exchange): Promis
       pathInfo: `/${repo.owner}/${repo.name}.git${rest}`,
       query: ex.url.search.replace(/^\?/, ""),
       remoteUser: "x-access-token",
-      // An installation token pushes as the App: its workflow files need `workflows: write`.
-      hookEnv: {
-        [WORKFLOWS_ENV]:
-          grantAllows(live.grant, repo.id, "workflows", "write") === "ok" ? "write" : "none",
-      },
+      hookEnv: { [WORKFLOWS_ENV]: workflows ? "write" : "none" },
+      ...(body ? { body } : {}),
       afterReceivePack: () => rt.services.syncPulls(repo),
     },
     { "x-github-request-id": ex.requestId },

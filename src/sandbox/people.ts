@@ -101,10 +101,12 @@ export async function closePull(
   if (pull.state !== "open") throw new Error(`pull request #${pullNumber} is not open`);
   const now = timestamp(state);
   if (merged) {
+    const fromFork = pull.headRepoId !== undefined;
     const sha = await new BareRepo(repo.gitDir).merge({
       base: pull.base,
       head: pull.head,
-      message: `Merge pull request #${pull.number} from ${repo.owner}/${pull.head}\n\n${pull.title}`,
+      ...(fromFork ? { headSha: pull.headSha } : {}),
+      message: `Merge pull request #${pull.number} from ${fromFork ? pull.headOwner : repo.owner}/${pull.head}\n\n${pull.title}`,
     });
     pull.merged = true;
     pull.mergedAt = now;

@@ -9,6 +9,9 @@ import { type CreateRepoOptions, createSandboxRepo } from "./createSandboxRepo.j
 import { createState, ensureUser } from "./createState.js";
 import { dispatchRequest } from "./dispatchRequest.js";
 import { addFault } from "./faults.js";
+import { fetchForkHead } from "./forks/fetchForkHead.js";
+import { findHeadRepo } from "./forks/findHeadRepo.js";
+import { forkRepo } from "./forks/forkRepo.js";
 import { BareRepo } from "./git/bareRepo.js";
 import { closeIssue, deleteIssue, requireIssue, transferIssue } from "./issueChanges.js";
 import * as people from "./people.js";
@@ -152,11 +155,35 @@ export interface Sandbox {
   ): Promise<SandboxIssue>;
   /** closes (or merges into the base branch, with a merge commit); delivers pull_request.closed */
   closePull(repo: string, pull: number, merged?: boolean): Promise<void>;
-  /** a person opens a pull request from `head` (into the default branch unless `base`) */
+  /**
+   * a person opens a pull request from `head` (into the default branch unless `base`): a
+   * branch of `repo`, or `forkOwner:branch` of a fork in its network, with "Allow edits by
+   * maintainers" ticked unless `maintainerCanModify` is false
+   */
   openPull(
     repo: string,
-    o: { user: string; head: string; base?: string; title: string; body?: string; draft?: boolean },
+    o: {
+      user: string;
+      head: string;
+      base?: string;
+      title: string;
+      body?: string;
+      draft?: boolean;
+      maintainerCanModify?: boolean;
+    },
   ): Promise<SandboxPull>;
+  /**
+   * `owner` forks `repo`: a repository of their own sharing its history (`fork: true`, with
+   * `parent` and `source`), which no installation of the App covers unless `installationId`
+   */
+  forkRepo(
+    repo: string,
+    o: { owner: string; name?: string; installationId?: number },
+  ): Promise<SandboxRepo>;
+  /** the author of a PR from a fork ticks or unticks "Allow edits by maintainers" */
+  setMaintainerCanModify(repo: string, pull: number, allowed: boolean): void;
+  /** the owner deletes a repository: a PR from it (a deleted fork) shows `head.repo: null` */
+  deleteRepo(repo: string): Promise<void>;
   /** a person pushes a commit to `branch` (created from the default branch when missing) */
   commit(
     repo: string,
@@ -454,26 +481,48 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
     async openPull(full, o) {
       const repo = repoOf(full);
-      const git = new BareRepo(repo.gitDir);
+      const [headOwner, headBranch] = o.head.includes(":")
+        ? (o.head.split(":", 2) as [string, string])
+        : [repo.owner, o.head];
+      const headRepo = findHeadRepo(state, repo, headOwner);
+      if (!headRepo) throw new Error(`openPull: ${headOwner} has no fork of ${full}`);
       const base = o.base ?? repo.defaultBranch;
       const [headSha, baseSha] = await Promise.all([
-        git.resolve(`refs/heads/${o.head}`),
-        git.resolve(`refs/heads/${base}`),
+        new BareRepo(headRepo.gitDir).resolve(`refs/heads/${headBranch}`),
+        new BareRepo(repo.gitDir).resolve(`refs/heads/${base}`),
       ]);
       if (!headSha || !baseSha) throw new Error(`openPull: no branch ${headSha ? base : o.head}`);
       ensureUser(state, o.user);
+      const fromFork = headRepo !== repo;
       const pull = createPull(state, repo, {
         title: o.title,
         body: o.body ?? "",
         user: o.user,
-        head: o.head,
+        head: headBranch,
         base,
         headSha,
         baseSha,
         draft: o.draft ?? false,
+        ...(fromFork ? { headRepo, maintainerCanModify: o.maintainerCanModify ?? true } : {}),
       });
+      if (fromFork) await fetchForkHead(state, repo, pull, headSha);
       await emit("pull_request", "opened", { repo: full, sender: o.user, pull: pull.number });
       return pull;
+    },
+
+    forkRepo: (full, o) => forkRepo(state, projectRoot, repoOf(full), o),
+
+    setMaintainerCanModify(full, number, allowed) {
+      const pull = repoOf(full).pulls.get(number);
+      if (pull?.headRepoId === undefined) throw new Error(`${full}#${number} is not from a fork`);
+      pull.maintainerCanModify = allowed;
+      pull.updatedAt = timestamp(state);
+    },
+
+    async deleteRepo(full) {
+      const repo = repoOf(full);
+      for (const [key, r] of state.repos) if (r === repo) state.repos.delete(key);
+      await rm(repo.gitDir, { recursive: true, force: true });
     },
 
     async commit(full, o) {

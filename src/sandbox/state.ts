@@ -80,6 +80,15 @@ export interface SandboxPull {
   mergedBy?: string | null;
   /** sha of the base branch when last seen; refreshed on push */
   baseSha?: string;
+  /**
+   * Where the head branch lives when it is not this repository: a fork's id (a PR from a
+   * fork). The fork may since have been deleted: GitHub then reports `head.repo: null`.
+   */
+  headRepoId?: number;
+  /** the head repository's owner, kept for `head.label` after a fork is deleted */
+  headOwner?: string;
+  /** "Allow edits by maintainers": the base's writers (Apps included) may push the head branch */
+  maintainerCanModify?: boolean;
 }
 
 export interface SandboxReviewComment {
@@ -166,6 +175,8 @@ export interface SandboxRepo {
   checkRuns: Map<number, SandboxCheckRun>;
   createdAt?: string;
   pushedAt?: string;
+  /** set on a fork: the id of the repository it was forked from (GitHub's `parent`) */
+  forkOf?: number;
   /** files served by the contents API for branches other than git (rarely needed) */
   nextNumber: number;
 }

@@ -1,11 +1,16 @@
+import { fetchForkHead } from "./forks/fetchForkHead.js";
+import { pullHeadRepo } from "./forks/pullHeadRepo.js";
 import { BareRepo } from "./git/bareRepo.js";
-import type { SandboxRepo, SandboxState } from "./state.js";
+import type { SandboxPull, SandboxRepo, SandboxState } from "./state.js";
 import { timestamp } from "./timestamp.js";
 
 /**
  * Brings pull requests in line with the branches after refs moved (a push, or the refs API):
  * a PR follows its head branch, threads on files the new commits touched become outdated, and
- * a PR whose head branch was deleted is closed, as on GitHub. Callers serialise per repository.
+ * a PR whose head branch was deleted is closed, as on GitHub. A PR from a fork follows its
+ * branch in the fork, whose commits are fetched into `refs/pull/N/head` of the base repository
+ * (GitHub keeps that ref for every PR; the sandbox needs it where the commits live elsewhere).
+ * Callers serialise per repository.
  */
 export interface PullChanges {
   /** open pull requests whose head branch moved */
@@ -18,12 +23,26 @@ export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise
   const changes: PullChanges = { moved: [], closed: [] };
   const git = new BareRepo(repo.gitDir);
   const heads = new Map((await git.branches()).map((b) => [b.name, b.sha]));
+  const forkHeads = new Map<number, Map<string, string>>();
+  const headOf = async (pull: SandboxPull): Promise<string | null | undefined> => {
+    if (pull.headRepoId === undefined) return heads.get(pull.head);
+    const fork = pullHeadRepo(state, repo, pull);
+    // A deleted fork: the PR stays as it was, from an unknown repository.
+    if (!fork) return null;
+    let branches = forkHeads.get(fork.id);
+    if (!branches) {
+      branches = new Map((await new BareRepo(fork.gitDir).branches()).map((b) => [b.name, b.sha]));
+      forkHeads.set(fork.id, branches);
+    }
+    return branches.get(pull.head);
+  };
   repo.pushedAt = timestamp(state);
   for (const pull of repo.pulls.values()) {
     if (pull.state !== "open") continue;
     const baseSha = heads.get(pull.base);
     if (baseSha) pull.baseSha = baseSha;
-    const headSha = heads.get(pull.head);
+    const headSha = await headOf(pull);
+    if (headSha === null) continue;
     const now = timestamp(state);
     if (!headSha) {
       pull.state = "closed";
@@ -39,6 +58,7 @@ export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise
       continue;
     }
     if (headSha === pull.headSha) continue;
+    if (pull.headRepoId !== undefined) await fetchForkHead(state, repo, pull, headSha);
     const changed = new Set(await git.changedPaths(pull.headSha, headSha));
     for (const thread of repo.threads.values()) {
       if (thread.pullNumber === pull.number && changed.has(thread.path)) {

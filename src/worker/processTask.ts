@@ -13,6 +13,7 @@ import { failureReport } from "./failureReport.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { keepLastAttempt } from "./keepLastAttempt.js";
 import { renderWorkOrder } from "./prompt.js";
+import { pushTarget } from "./pushTarget.js";
 import type { GitTokens, Workspaces } from "./workspace.js";
 
 export interface TaskJobInput {
@@ -156,7 +157,10 @@ export async function processTask(
   // GitHub refusing a workflow file is one: the App lacks the permission, whatever the agent does.
   const workflow = outcome.reason === "push-rejected" ? workflowRefusal(outcome.detail) : null;
   const fatal =
-    outcome.reason === "verify-missing" || outcome.reason === "no-backend" || workflow !== null;
+    outcome.reason === "verify-missing" ||
+    outcome.reason === "no-backend" ||
+    outcome.reason === "fork-locked" ||
+    workflow !== null;
   const detail = workflow
     ? failureReport(
         "workflow-permission",
@@ -197,12 +201,19 @@ async function work(
   };
   const group = run.groups.find((g) => g.name === task.group);
   const branch = group?.branch ?? `orchestrate/${run.issueNumber}-${task.group}`;
-  const repoRef = {
-    owner: run.owner,
-    name: run.repo,
-    cloneUrl: info.cloneUrl,
-    defaultBranch: info.defaultBranch,
-  };
+  // The run's repository, or the fork an adopted PR's branch lives in (the tokens stay the
+  // base's: GitHub takes its write access for a maintainer's edit of the fork).
+  const target = await pushTarget(github, run, group, info);
+  if (!target.ok) {
+    return {
+      ok: false,
+      reason: "fork-locked",
+      detail: `${target.detail}; then \`/orchestrate retry ${task.id}\``,
+      report: "",
+      backend: "none",
+    };
+  }
+  const repoRef = target.repo;
   if (crashed) {
     const sha = await deps.workspaces.findCommit(repoRef, branch, tokens, {
       trailer: taskTrailer(run, task),

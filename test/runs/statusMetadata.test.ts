@@ -34,6 +34,25 @@ describe("status metadata", () => {
     );
   });
 
+  it("keeps the fork an adopted PR's branch lives in, so a rebuilt run pushes there", () => {
+    const snapshot: RunSnapshot = {
+      run: runRecord({
+        groups: [
+          {
+            name: "pr-7",
+            branch: "main",
+            pull: 7,
+            headRepo: { owner: "contrib", repo: "widgets" },
+          },
+          { name: "own", branch: "orchestrate/12-own", pull: null },
+        ],
+      }),
+      tasks: [],
+    };
+    const decoded = decodeStatusMetadata(encodeStatusMetadata(snapshot));
+    expect(decoded?.run.groups).toEqual(snapshot.run.groups);
+  });
+
   it("keeps text that would end an HTML comment inside the marker", () => {
     const snapshot: RunSnapshot = {
       run: runRecord({ reason: "--> <!-- orchestrate:stop -->" }),

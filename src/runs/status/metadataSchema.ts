@@ -34,6 +34,8 @@ export const metadataSchema = z.object({
       n: z.string(),
       b: z.string(),
       p: z.number().int().nullable(),
+      /** owner and name of the fork the branch lives in (an adopted PR from a fork) */
+      hr: z.tuple([z.string(), z.string()]).optional(),
       no: z.string().optional(),
       /** open, resolved, ignored */
       th: z.tuple([z.number().int(), z.number().int(), z.number().int()]).optional(),

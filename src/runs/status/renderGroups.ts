@@ -1,4 +1,5 @@
 import { codeSpan } from "../../spec/escapeMarkdown.js";
+import { groupRepoUrl } from "../groupRepoUrl.js";
 import type { RunRecord, TaskRecord } from "../run.js";
 import { capList } from "./capList.js";
 import { inlineText } from "./inlineText.js";
@@ -17,10 +18,14 @@ export function renderGroups(
   const lines = run.groups.map((group) => {
     const own = tasks.filter((t) => t.group === group.name && t.kind !== "review-thread");
     const done = own.filter((t) => t.status === "complete").length;
-    const branch = codeSpan(plainText(group.branch));
+    // A fork's branch reads as GitHub labels it, `owner:branch`, and links into the fork.
+    const label = group.headRepo ? `${group.headRepo.owner}:${group.branch}` : group.branch;
+    const branch = codeSpan(plainText(label));
     const parts = [
       `**${inlineText(group.name, 80)}**`,
-      o.repoUrl ? `[${branch}](${o.repoUrl}/tree/${encodePath(group.branch)})` : branch,
+      o.repoUrl
+        ? `[${branch}](${groupRepoUrl(o.repoUrl, group)}/tree/${encodePath(group.branch)})`
+        : branch,
       group.pull !== null ? `#${group.pull}` : "pull request not opened yet",
       `${done} of ${own.length} tasks complete`,
     ];

@@ -204,11 +204,13 @@ export class BareRepo {
   async merge(o: {
     base: string;
     head: string;
+    /** the head commit, when `head` is not a branch here (a PR from a fork) */
+    headSha?: string;
     message: string;
     author?: GitIdentity;
   }): Promise<string> {
     const baseSha = await this.resolve(`refs/heads/${o.base}`);
-    const headSha = await this.resolve(`refs/heads/${o.head}`);
+    const headSha = o.headSha ?? (await this.resolve(`refs/heads/${o.head}`));
     if (!baseSha || !headSha) throw new Error(`merge: missing branch ${o.base} or ${o.head}`);
     const run = await runGit(this.gitDir, ["merge-tree", "--write-tree", baseSha, headSha], {
       okCodes: [1],

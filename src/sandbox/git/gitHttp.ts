@@ -14,6 +14,8 @@ export interface GitHttpRequest {
   remoteUser: string;
   /** what git's hooks are told about the pusher (see workflowHook.ts) */
   hookEnv?: Record<string, string>;
+  /** the request body, when the caller already read it (to look at a push's refs first) */
+  body?: Buffer;
   /** runs after a push finished and before the response ends, so the pusher sees its effects */
   afterReceivePack?: () => Promise<void>;
 }
@@ -57,7 +59,8 @@ export function serveGitHttp(
       stderr += c.toString("utf8");
     });
     child.on("error", reject);
-    req.pipe(child.stdin);
+    if (o.body) child.stdin.end(o.body);
+    else req.pipe(child.stdin);
     child.stdin.on("error", () => {
       // http-backend may stop reading early on a bad request; its output says what happened
     });

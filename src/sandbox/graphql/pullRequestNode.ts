@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
+import { pullHeadRepo } from "../forks/pullHeadRepo.js";
 import type { SandboxPull, SandboxRepo, SandboxReviewThread } from "../state.js";
 import { actorNode } from "./actorNode.js";
 import { type ConnectionArgs, connection } from "./connection.js";
@@ -106,6 +107,17 @@ export class PullRequestNode {
   }
   get baseRefOid() {
     return this.#pull.baseSha ?? "";
+  }
+  get isCrossRepository() {
+    return this.#pull.headRepoId !== undefined;
+  }
+  get maintainerCanModify() {
+    return this.#pull.maintainerCanModify ?? false;
+  }
+  /** the fork a PR came from, or null once that fork is deleted */
+  headRepository() {
+    const head = pullHeadRepo(this.#ctx.state, this.#repo, this.#pull);
+    return head ? repositoryNode(this.#ctx, head) : null;
   }
   author() {
     return actorNode(this.#ctx, this.#pull.user);

@@ -366,10 +366,15 @@ function checkRequest(
 /**
  * Places where GitHub's description contradicts what GitHub answers, so no real answer fits:
  * list-installations types `account` as allOf(simple-user, enterprise) where get-installation
- * (rightly) says anyOf.
+ * (rightly) says anyOf; a pull request from a fork that was since deleted has `head.repo: null`
+ * where the description requires a repository (github/rest-api-description#161).
  */
 const SPEC_QUIRKS = [
   { operationId: "apps/list-installations", pointer: /^\/items\/\d+\/properties\/account\// },
+  ...["pulls/get", "pulls/list", "pulls/update"].map((operationId) => ({
+    operationId,
+    pointer: /^(\/items\/\d+\/)?properties\/head\/properties\/repo$/,
+  })),
 ];
 
 /** The sandbox's own answer must fit GitHub's documented response schema. */

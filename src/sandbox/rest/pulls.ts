@@ -1,4 +1,8 @@
+import { fetchForkHead } from "../forks/fetchForkHead.js";
+import { findHeadRepo } from "../forks/findHeadRepo.js";
+import { pullHeadRepo } from "../forks/pullHeadRepo.js";
 import { BareRepo } from "../git/bareRepo.js";
+import { runGit } from "../git/runGit.js";
 import { pullJson } from "../shapes/pullJson.js";
 import { repoUrls } from "../shapes/repoUrls.js";
 import { nextId, nodeId, type SandboxPull, type SandboxRepo, type SandboxState } from "../state.js";
@@ -65,12 +69,16 @@ export const pullRoutes: RouteTable = {
       body?: string;
       state?: "open" | "closed";
       base?: string;
+      maintainer_can_modify?: boolean;
     };
     checkBody("PullRequest", body.body ?? "", true);
     const before = { title: pull.title, body: pull.body, state: pull.state };
     const now = timestamp(ctx.state);
     if (body.state === "open" && pull.state === "closed") {
-      const head = await new BareRepo(repo.gitDir).resolve(`refs/heads/${pull.head}`);
+      const headRepo = pullHeadRepo(ctx.state, repo, pull);
+      const head = headRepo
+        ? await new BareRepo(headRepo.gitDir).resolve(`refs/heads/${pull.head}`)
+        : null;
       if (!head) {
         throw validationFailed({
           resource: "PullRequest",
@@ -79,6 +87,7 @@ export const pullRoutes: RouteTable = {
         });
       }
       pull.headSha = head;
+      if (pull.headRepoId !== undefined) await fetchForkHead(ctx.state, repo, pull, head);
     }
     if (body.base !== undefined && body.base !== pull.base) {
       const baseSha = await new BareRepo(repo.gitDir).resolve(`refs/heads/${body.base}`);
@@ -86,6 +95,10 @@ export const pullRoutes: RouteTable = {
         throw validationFailed({ resource: "PullRequest", field: "base", code: "invalid" });
       pull.base = body.base;
       pull.baseSha = baseSha;
+    }
+    // Only a fork's PR has the box; GitHub keeps it false for a PR within one repository.
+    if (body.maintainer_can_modify !== undefined && pull.headRepoId !== undefined) {
+      pull.maintainerCanModify = body.maintainer_can_modify;
     }
     if (body.title !== undefined) pull.title = body.title;
     if (body.body !== undefined) pull.body = body.body;
@@ -153,6 +166,8 @@ async function createPullFromRequest(ctx: RouteContext, repo: SandboxRepo) {
     base: string;
     draft?: boolean;
     issue?: number;
+    head_repo?: string;
+    maintainer_can_modify?: boolean;
   };
   checkBody("PullRequest", body.body ?? "", true);
   if (body.draft === true && !draftsAllowed(ctx, repo)) {
@@ -161,10 +176,12 @@ async function createPullFromRequest(ctx: RouteContext, repo: SandboxRepo) {
   const [headOwner, headBranch] = body.head.includes(":")
     ? (body.head.split(":", 2) as [string, string])
     : [repo.owner, body.head];
-  if (headOwner.toLowerCase() !== repo.owner.toLowerCase()) {
-    // the sandbox has no forks; GitHub says the same for a head it cannot find
+  // `owner:branch` from a fork in the same network; GitHub says this for a head it cannot find.
+  const headRepo = findHeadRepo(ctx.state, repo, headOwner, body.head_repo?.split("/").at(-1));
+  if (!headRepo) {
     throw validationFailed({ resource: "PullRequest", field: "head", code: "invalid" });
   }
+  const fromFork = headRepo !== repo;
   const issue = body.issue !== undefined ? repo.issues.get(body.issue) : undefined;
   if (body.issue !== undefined && (!issue || issue.isPull)) {
     throw validationFailed({ resource: "PullRequest", field: "issue", code: "invalid" });
@@ -175,18 +192,25 @@ async function createPullFromRequest(ctx: RouteContext, repo: SandboxRepo) {
   const git = new BareRepo(repo.gitDir);
   const baseSha = await git.resolve(`refs/heads/${body.base}`);
   if (!baseSha) throw validationFailed({ resource: "PullRequest", field: "base", code: "invalid" });
-  const headSha = await git.resolve(`refs/heads/${headBranch}`);
+  const headSha = await new BareRepo(headRepo.gitDir).resolve(`refs/heads/${headBranch}`);
   if (!headSha) throw validationFailed({ resource: "PullRequest", field: "head", code: "invalid" });
   const duplicate = [...repo.pulls.values()].find(
-    (p) => p.state === "open" && p.head === headBranch && p.base === body.base,
+    (p) =>
+      p.state === "open" &&
+      p.head === headBranch &&
+      p.base === body.base &&
+      (p.headRepoId ?? repo.id) === headRepo.id,
   );
   if (duplicate) {
     throw validationFailed({
       resource: "PullRequest",
       code: "custom",
-      message: `A pull request already exists for ${repo.owner}:${headBranch}.`,
+      message: `A pull request already exists for ${headRepo.owner}:${headBranch}.`,
     });
   }
+  // The fork's commits, readable from the base as GitHub's shared storage makes them.
+  if (fromFork)
+    await runGit(repo.gitDir, ["fetch", "--quiet", "--no-tags", headRepo.gitDir, headSha]);
   if ((await git.commitCount(baseSha, headSha)) === 0) {
     throw validationFailed({
       resource: "PullRequest",
@@ -204,7 +228,10 @@ async function createPullFromRequest(ctx: RouteContext, repo: SandboxRepo) {
     baseSha,
     draft: body.draft ?? false,
     issueNumber: issue?.number,
+    // GitHub ticks "Allow edits by maintainers" for a fork unless told otherwise.
+    ...(fromFork ? { headRepo, maintainerCanModify: body.maintainer_can_modify ?? true } : {}),
   });
+  if (fromFork) await fetchForkHead(ctx.state, repo, pull, headSha);
   ctx.emit("pull_request", "opened", { repo: fullName(repo), pull: pull.number });
   const out = pullJson(ctx.state, repo, pull, await pullStats(repo, pull));
   return json(201, out, { location: out.url });
@@ -225,6 +252,9 @@ export function createPull(
     draft: boolean;
     /** convert this existing issue into the pull request */
     issueNumber?: number | undefined;
+    /** the fork the head branch lives in (a PR from a fork) */
+    headRepo?: SandboxRepo;
+    maintainerCanModify?: boolean;
   },
 ): SandboxPull {
   const now = timestamp(state);
@@ -250,6 +280,13 @@ export function createPull(
     mergedAt: null,
     mergeCommitSha: null,
     mergedBy: null,
+    ...(o.headRepo && o.headRepo !== repo
+      ? {
+          headRepoId: o.headRepo.id,
+          headOwner: o.headRepo.owner,
+          maintainerCanModify: o.maintainerCanModify ?? true,
+        }
+      : {}),
   };
   repo.pulls.set(number, pull);
   const existing = repo.issues.get(number);
@@ -285,9 +322,11 @@ export function requirePull(repo: SandboxRepo, ctx: RouteContext): SandboxPull {
   return pull;
 }
 
+/** `head=user:branch`: the head repository's owner (a fork's, for a PR from a fork) and branch. */
 function headMatches(repo: SandboxRepo, pull: SandboxPull, head: string): boolean {
   const [owner, branch] = head.includes(":") ? head.split(":", 2) : [head, undefined];
-  if ((owner ?? "").toLowerCase() !== repo.owner.toLowerCase()) return false;
+  const headOwner = pull.headRepoId === undefined ? repo.owner : (pull.headOwner ?? "");
+  if ((owner ?? "").toLowerCase() !== headOwner.toLowerCase()) return false;
   return branch === undefined || pull.head === branch;
 }
 

@@ -1,3 +1,4 @@
+import { forkSource } from "../forks/forkSource.js";
 import { BareRepo } from "../git/bareRepo.js";
 import { commitJson } from "../shapes/commitJson.js";
 import { repositoryJson } from "../shapes/repositoryJson.js";
@@ -12,7 +13,20 @@ import { HttpError, json, notFound, type RouteContext, type RouteTable } from ".
 // from the bare repository that git clients push to, so the API never disagrees with a clone.
 
 export const repoRoutes: RouteTable = {
-  "repos/get": (ctx) => json(200, repositoryJson(ctx.state, requireRepo(ctx))),
+  "repos/get": (ctx) => {
+    const repo = requireRepo(ctx);
+    // The full repository names a fork's parent and the root of its network.
+    const fork = forkSource(ctx.state, repo);
+    return json(200, {
+      ...repositoryJson(ctx.state, repo),
+      ...(fork
+        ? {
+            parent: repositoryJson(ctx.state, fork.parent),
+            source: repositoryJson(ctx.state, fork.source),
+          }
+        : {}),
+    });
+  },
 
   "repos/get-content": async (ctx) => {
     const repo = requireRepo(ctx);

@@ -1,3 +1,4 @@
+import { pullHeadRepo } from "../forks/pullHeadRepo.js";
 import type { SandboxPull, SandboxRepo, SandboxState } from "../state.js";
 import { authorAssociation } from "./authorAssociation.js";
 import { labelJson } from "./labelJson.js";
@@ -36,6 +37,19 @@ export function pullJson(
     user: owner,
     repo: repository,
   });
+  // A PR from a fork: its head is the fork's branch; a deleted fork leaves `repo: null`.
+  const headRepo = pull.headRepoId === undefined ? repo : pullHeadRepo(state, repo, pull);
+  const headOwner = headRepo?.owner ?? pull.headOwner ?? "ghost";
+  const head =
+    headRepo === repo
+      ? side(pull.head, pull.headSha)
+      : {
+          label: `${headOwner}:${pull.head}`,
+          ref: pull.head,
+          sha: pull.headSha,
+          user: userJson(state, headOwner),
+          repo: headRepo ? repositoryJson(state, headRepo) : null,
+        };
   const simple = {
     url,
     id: pull.id,
@@ -70,7 +84,7 @@ export function pullJson(
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: side(pull.head, pull.headSha),
+    head,
     base: side(pull.base, pull.baseSha ?? ""),
     _links: {
       self: { href: url },
@@ -100,7 +114,7 @@ export function pullJson(
     merged_by: pull.mergedBy ? userJson(state, pull.mergedBy) : null,
     comments: comments.length,
     review_comments: reviewComments.length,
-    maintainer_can_modify: false,
+    maintainer_can_modify: pull.maintainerCanModify ?? false,
     commits: stats.commits,
     additions: stats.additions,
     deletions: stats.deletions,

@@ -9,6 +9,7 @@ export function repositoryJson(state: SandboxState, repo: SandboxRepo) {
   const host = new URL(state.baseUrl).host;
   const created = repo.createdAt ?? timestamp(state);
   const openIssues = [...repo.issues.values()].filter((i) => i.state === "open").length;
+  const forks = [...state.repos.values()].filter((r) => r.forkOf === repo.id).length;
   return {
     id: repo.id,
     node_id: repo.nodeId,
@@ -18,7 +19,7 @@ export function repositoryJson(state: SandboxState, repo: SandboxRepo) {
     owner: userJson(state, repo.owner),
     html_url: html,
     description: null,
-    fork: false,
+    fork: repo.forkOf !== undefined,
     url: api,
     archive_url: `${api}/{archive_format}{/ref}`,
     assignees_url: `${api}/assignees{/user}`,
@@ -63,8 +64,8 @@ export function repositoryJson(state: SandboxState, repo: SandboxRepo) {
     svn_url: html,
     homepage: null,
     language: null,
-    forks_count: 0,
-    forks: 0,
+    forks_count: forks,
+    forks,
     stargazers_count: 0,
     watchers_count: 0,
     watchers: 0,
