@@ -21,8 +21,8 @@ interface Failure {
 export interface RequestGateOptions {
   /** writes shared across processes; null: a GitHub without content limits */
   budget: WriteBudget | null;
-  /** requests (REST) or points (GraphQL) of the hour kept back for status notices */
-  reserve?: number;
+  /** the share of the hour's requests (REST) or points (GraphQL) kept for status notices */
+  reserveShare?: number;
   /** the longest one request waits in place; a longer wait becomes a GitHubWaitError */
   maxWaitMs?: number;
   /** how often a secondary-limit refusal is tried again in place, after GitHub's retry-after */
@@ -34,7 +34,7 @@ export interface RequestGateOptions {
  * - a content-generating request takes its turn from the installation's shared write budget,
  *   waiting in place for the spacing or the minute's window, or failing with GitHubWaitError
  *   when the hour's budget is spent (the job waits, and its run says so);
- * - the last `reserve` requests of the primary limit are kept for status notices, and a spent
+ * - the last 1% of the primary limit's requests (5 at least) is kept for status notices, and a spent
  *   limit becomes a GitHubWaitError until GitHub's reset, never a retry loop;
  * - a secondary-limit refusal (GitHub acted on nothing) is tried again after `retry-after`;
  * - a 401 (the installation token expired or was revoked under a long job) gets a fresh token
@@ -42,12 +42,12 @@ export interface RequestGateOptions {
  * A request made with `request: { orchestrateNotice: true }` is a status notice.
  */
 export function requestGate(options: RequestGateOptions) {
-  const reserve = options.reserve ?? 50;
+  const reserveShare = options.reserveShare ?? 0.01;
   const maxWaitMs = options.maxWaitMs ?? 65_000;
   const secondaryRetries = options.secondaryRetries ?? 3;
   // What GitHub last said of each installation's limits, per resource: every response carries
   // the installation's own count, whichever process sent it.
-  const seen = new Map<string, { remaining: number; reset: number }>();
+  const seen = new Map<string, { limit: number; remaining: number; reset: number }>();
 
   return function guard(octokit: Octokit, installationId: number): void {
     octokit.hook.wrap("request", async (request, raw) => {
@@ -55,8 +55,11 @@ export function requestGate(options: RequestGateOptions) {
       const notice = o.request?.orchestrateNotice === true;
       const resource = /\/graphql$/.test(o.url ?? "") ? "graphql" : "core";
       const limit = seen.get(`${installationId}:${resource}`);
-      if (!notice && limit && limit.remaining <= reserve && limit.reset * 1000 > Date.now()) {
-        throw new GitHubWaitError("requests", limit.reset * 1000);
+      const reserve = limit ? Math.max(5, Math.ceil(limit.limit * reserveShare)) : 0;
+      // A notice may spend the reserve, but nothing is sent once nothing is left.
+      const held = notice ? limit?.remaining === 0 : (limit?.remaining ?? reserve + 1) <= reserve;
+      if (limit && held && limit.reset * 1000 + 1000 > Date.now()) {
+        throw new GitHubWaitError("requests", limit.reset * 1000 + 1000);
       }
       if (options.budget && isWrite(o)) await takeTurn(options.budget, installationId, notice);
       let refreshed = false;
@@ -70,7 +73,9 @@ export function requestGate(options: RequestGateOptions) {
           const headers = failure.response?.headers;
           note(installationId, headers);
           if (isSpent(failure)) {
-            throw new GitHubWaitError("requests", Number(headers?.["x-ratelimit-reset"]) * 1000, {
+            // A second past GitHub's reset (whole seconds, on GitHub's clock, not ours).
+            const reset = Number(headers?.["x-ratelimit-reset"]) * 1000 + 1000;
+            throw new GitHubWaitError("requests", Math.max(reset, Date.now() + 1000), {
               cause: error,
             });
           }
@@ -103,12 +108,14 @@ export function requestGate(options: RequestGateOptions) {
   }
 
   function note(installationId: number, headers: Headers | undefined): void {
-    const remaining = Number(headers?.["x-ratelimit-remaining"]);
-    const reset = Number(headers?.["x-ratelimit-reset"]);
-    if (headers?.["x-ratelimit-remaining"] === undefined || !Number.isFinite(remaining)) return;
-    if (!Number.isFinite(reset)) return;
-    const resource = String(headers["x-ratelimit-resource"] ?? "core");
-    seen.set(`${installationId}:${resource}`, { remaining, reset });
+    const read = (name: string) =>
+      headers?.[name] === undefined ? Number.NaN : Number(headers[name]);
+    const [limit, remaining, reset] = ["limit", "remaining", "reset"].map((n) =>
+      read(`x-ratelimit-${n}`),
+    ) as [number, number, number];
+    if (![limit, remaining, reset].every(Number.isFinite)) return;
+    const resource = String(headers?.["x-ratelimit-resource"] ?? "core");
+    seen.set(`${installationId}:${resource}`, { limit, remaining, reset });
   }
 }
 

@@ -6,6 +6,8 @@ export interface Backoff {
   blockedUntil(scope: string): Promise<number | null>;
   /** records a refusal; the wait doubles with each one in a row. Returns how long it is. */
   refused(scope: string): Promise<number>;
+  /** GitHub's limits hold the scope back until `until` (ms since epoch): no refusal counted */
+  waitUntil(scope: string, until: number): Promise<void>;
   /** the scope answered again: forget its refusals */
   cleared(scope: string): Promise<void>;
 }
@@ -39,6 +41,12 @@ export function redisBackoff(redis: Redis, prefix: string, now = () => Date.now(
         wait + 86_400_000,
       );
       return wait;
+    },
+    async waitUntil(scope, until) {
+      const raw = await redis.get(key(scope));
+      const refusals = raw ? (JSON.parse(raw) as { refusals: number }).refusals : 0;
+      const ttl = Math.max(1, until - now()) + 86_400_000;
+      await redis.set(key(scope), JSON.stringify({ until, refusals }), "PX", ttl);
     },
     async cleared(scope) {
       await redis.del(key(scope));

@@ -61,7 +61,9 @@ export class RateLimits {
     const now = this.state.now().getTime();
     let w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
-      w = { used: 0, resetAt: now + (resource === "core" ? this.state.restWindowMs : WINDOW_MS) };
+      // GitHub resets on a whole second, the one its x-ratelimit-reset names.
+      const length = resource === "core" ? this.state.restWindowMs : WINDOW_MS;
+      w = { used: 0, resetAt: Math.ceil((now + length) / 1000) * 1000 };
       this.windows.set(key, w);
     }
     return w;

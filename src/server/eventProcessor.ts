@@ -369,6 +369,15 @@ export function eventProcessor(deps: EventProcessorDeps) {
       await backoff?.cleared(scope);
       return;
     } catch (error) {
+      if (error instanceof GitHubWaitError && backoff) {
+        // The installation's hour is spent: no poll asks GitHub again before it says to.
+        await backoff.waitUntil(scope, error.retryAt);
+        deps.log?.info(
+          { installationId, retryAt: new Date(error.retryAt).toISOString() },
+          "GitHub's limits hold this installation's review polling back until then",
+        );
+        return;
+      }
       if (!backoff || !isAccessRefusal(error)) throw error;
       if (byRepo.size <= 1) {
         await refuse(scope, installationId, error);

@@ -108,11 +108,12 @@ describe("GitHub's rate limits", { timeout: 180_000 }, () => {
     const said = statusOf(issue)?.history ?? [];
     expect(said.some((body) => /Waiting for GitHub:.*hourly request limit/s.test(body))).toBe(true);
     // The App stops asking at the limit: GitHub's "rate limit exceeded" answers stay a handful,
-    // not one per retry.
+    // not one per retry (without the gate: over a hundred).
     const spent = h.sandbox.state.requests.filter(
       (r) => r.status === 403 && r.operation !== "graphql",
     );
-    expect(spent.length).toBeLessThanOrEqual(3);
+    // At most requests already on their way when the last ones went (the App keeps 5 back).
+    expect(spent.length).toBeLessThanOrEqual(5);
   });
 
   it("takes a fresh installation token when GitHub says the one it holds expired, and loses nothing", async () => {
