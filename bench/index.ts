@@ -1,8 +1,9 @@
-// `npm run bench [-- [--json] [plan|poll|worker|webhook ...]]`: runs the benches (all by
+// `npm run bench [-- [--json] [plan|poll|worker|sandbox|webhook|budget ...]]`: runs the benches (all by
 // default) and prints their figures — a table per bench, or one JSON document with --json.
 // Figures only: nothing passes or fails, and nothing is written into the repository. The exit
 // code is non-zero only when a bench could not run at all.
 import { performance } from "node:perf_hooks";
+import { BUDGET, budgetBench } from "./budgetBench.js";
 import { planBench } from "./planBench.js";
 import { pollBench } from "./pollBench.js";
 import { type BenchResult, loadAverage, machine, renderText } from "./report.js";
@@ -58,6 +59,20 @@ const BENCHES: Bench[] = [
     title: "Webhook → task enqueued / status comment (bench/webhookBench.ts)",
     method: `Signed issues.labeled for an issue with a two-task yaml spec, sent to the real server + events worker (no task worker) against the sandbox GitHub; ms from the POST to the 2xx (ack), to the ready task in the queue, to the status comment; median of ${WEBHOOK.runs} after ${WEBHOOK.warmup} warm-up, polled every 2 ms. GitHub throttling off (production adds ~1 s per write).`,
     run: webhookBench,
+  },
+  {
+    name: "budget",
+    title: "GitHub budgets of one installation at 1 and 50 runs (bench/budgetBench.ts)",
+    method: [
+      `The real app in-process (server, events worker, one task worker at WORKER_CONCURRENCY ${BUDGET.workerConcurrency}, agents under bubblewrap; embedded redis-server; the in-process sandbox GitHub, which also delivers the webhooks of the app's own writes) with a node agent that appends a line and writes its report.`,
+      `Per case, N runs (N = ${BUDGET.runs.join(", ")}; BENCH_BUDGET_RUNS) in one installation and one repository: N issues, each a yaml spec of ${BUDGET.groups} groups (one task each — kept small so 50 runs finish in minutes on 2 cores; with two tasks in two groups they took over 15), labelled \`orchestrate\` by a maintainer (signed webhooks); each run plans, runs its tasks and opens ${BUDGET.groups} PRs; a reviewer with write access leaves one thread on each PR; the fix is pushed, the thread answered and resolved; the run ends done. The sandbox's primary REST limit is lifted (50 runs pass 5,000 requests within minutes and would fail on its 403s): counts, not behaviour at the limit.`,
+      `Then the poller starts (its own instance, POLL_INTERVAL_SECONDS=${BUDGET.pollSeconds}) for 1 + ${BUDGET.pollCycles} cycles over the runs' 5N PRs; the first (cold) cycle is shown apart, the others averaged; requestsOutsideCycles = the quiet spell's other requests (a status refresh a cycle's finding caused). Polling is off during the lifetimes (webhooks drive review follow-up) so no short-interval cycle is counted there.`,
+      `working = what one more run (one task, its agent held ${BUDGET.workingSeconds} s; BENCH_BUDGET_WORKING_SECONDS) spends a minute while its agent works, measured in the first case: the status comment is refreshed every 30 s while a task runs (its running time changes), which the lifetimes above, with agents done in milliseconds, barely show. withWork adds 60 such minutes to every run's hour: real agents work most of a run's hour.`,
+      "Counted from the sandbox's request log, for the installation: rest = REST requests answered other than 304 (a 304 is free); writes = REST POST/PATCH/PUT/DELETE other than token revocation (minting uses the App's JWT) plus GraphQL mutations; graphqlPoints = points by GitHub's cost formula; git requests, token mints and what the sandbox's own secondary limit counts (accepted REST writes, revocations included, mutations not) apart.",
+      `perActiveRunHour = (lifetime + 120 cycles, an hour at the production 30 s) / N, as if every run's lifetime fell within its hour; hour = N x that, next to GitHub's 5,000 REST requests, 500 writes (80 a minute) and 5,000 points an hour. The hour of polling is an upper bound: per the design a done run's PR stops being polled once it has been quiet 5 minutes (about 10 cycles), and the 30-45 min safety sweep relisting each PR is not in these few cycles.`,
+      `busiestMinute = most writes in any 60 s of the whole case, on the bench's compressed timeline (agents finish in milliseconds here). Sandbox secondary limits ${BUDGET.contentLimits ? "on (80/min, 500/h)" : "off (its default; BENCH_BUDGET_CONTENT_LIMITS=on)"}; GitHub throttling ${BUDGET.throttle ? "on" : "off (BENCH_BUDGET_THROTTLE=on)"} — throttling and pacing change the timing, not the counts.`,
+    ].join(" "),
+    run: budgetBench,
   },
 ];
 
