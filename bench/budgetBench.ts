@@ -102,7 +102,6 @@ function caseFigures(runs: number, m: BudgetCase, working: Budget | null): Recor
     [`${at}.perRunLifetime.writes`]: perRun(lifetime.writes),
     [`${at}.perRunLifetime.writes.graphqlMutations`]: perRun(lifetime.mutations),
     [`${at}.perRunLifetime.writes.failed`]: perRun(lifetime.failedWrites),
-    [`${at}.perRunLifetime.sandboxCountedWrites`]: perRun(lifetime.sandboxWrites),
     [`${at}.perRunLifetime.graphqlPoints`]: perRun(lifetime.points),
     [`${at}.perRunLifetime.graphqlCalls`]: perRun(lifetime.graphqlCalls),
     [`${at}.perRunLifetime.git`]: perRun(lifetime.git),

@@ -100,6 +100,9 @@ export async function budgetCase(o: BudgetCaseOptions): Promise<BudgetCase> {
       POLL_INTERVAL_SECONDS: String(o.pollSeconds),
       LOG_LEVEL: "fatal",
       GITHUB_THROTTLE: o.throttle ? "on" : "off",
+      // Pacing changes when requests go, not how many: off, unless GitHub's limits are on.
+      GITHUB_WRITES_PER_MINUTE: o.contentLimits ? "70" : "0",
+      GITHUB_WRITE_SPACING_MS: "0",
     });
     // Server, events and task workers; the poller starts in its own instance after the runs, so
     // the lifetimes hold no poll cycles at the bench's short interval (the hour adds them).

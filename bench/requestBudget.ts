@@ -11,9 +11,7 @@ import type { RecordedRequest } from "../src/sandbox/state.js";
 //             all), plus GraphQL mutations;
 //   points    GraphQL points as the sandbox charges them (GitHub's cost formula);
 //   git       git HTTP requests (fetch, push), which have no documented API budget.
-// `sandboxWrites` is what the sandbox's own secondary limit counts (src/sandbox/contentLimits.ts
-// via handleRest.ts): accepted REST writes with an installation token, revocations included,
-// GraphQL mutations not.
+// The sandbox's own secondary limit (src/sandbox/contentLimits.ts) counts `writes` the same way.
 
 export interface Budget {
   rest: number;
@@ -21,7 +19,6 @@ export interface Budget {
   writes: number;
   /** writes GitHub did not accept (any status ≥ 300) */
   failedWrites: number;
-  sandboxWrites: number;
   points: number;
   graphqlCalls: number;
   mutations: number;
@@ -44,7 +41,6 @@ export function requestBudget(
     rest304: 0,
     writes: 0,
     failedWrites: 0,
-    sandboxWrites: 0,
     points: 0,
     graphqlCalls: 0,
     mutations: 0,
@@ -72,7 +68,6 @@ export function requestBudget(
     if (r.status === 304) b.rest304 += 1;
     else b.rest += 1;
     if (!WRITE_METHODS.has(r.method)) continue;
-    if (r.status < 300) b.sandboxWrites += 1;
     if (r.operation === REVOKE) {
       b.tokenRevocations += 1;
       continue;
