@@ -224,7 +224,12 @@ async function driveRuns(
       const snapshot = await store.get(runKey(OWNER, NAME, issue));
       const run = snapshot?.run;
       if (run && ["failed", "stopped", "needs-input"].includes(run.state)) {
-        throw new Error(`run #${issue} ended ${run.state}: ${run.reason ?? "no reason given"}`);
+        const why = (snapshot?.tasks ?? [])
+          .filter((t) => t.status === "failed")
+          .map((t) => `${t.id}: ${(t.report ?? "").split("\n")[0]}`);
+        throw new Error(
+          `run #${issue} ended ${run.state}: ${run.reason ?? "no reason given"}${why.length ? ` (${why.join("; ")})` : ""}`,
+        );
       }
       const pulls = groups.map((g) => run?.groups.find((r) => r.name === g.name)?.pull ?? null);
       if (!reviewed.has(issue) && pulls.every((p) => p !== null)) {
