@@ -54,7 +54,8 @@ export function octokitGitHub(
       }
     },
     async repoInfo({ owner, repo }): Promise<RepoInfo> {
-      const key = `${owner}/${repo}`.toLowerCase();
+      // Keyed by the GitHub too: one process may speak to more than one (tests, simulate).
+      const key = `${octokit.request.endpoint.DEFAULTS.baseUrl} ${owner}/${repo}`.toLowerCase();
       const cached = repoInfos.get(key);
       if (cached && cached.until > Date.now()) return cached.info;
       const { data } = await rest.repos.get({ owner, repo });

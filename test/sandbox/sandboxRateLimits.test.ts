@@ -43,7 +43,12 @@ describe("rate limits", () => {
       ),
       response: { headers: { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "3" } },
     });
-    clock += 60 * 60 * 1000;
+    // Refused until the reset it named (a whole second, an hour on), answered from then on.
+    const reset = Number(answers[0]?.headers["x-ratelimit-reset"]) * 1000;
+    expect(reset - Date.now()).toBeGreaterThan(59 * 60 * 1000);
+    clock = reset - 1;
+    await expect(octokit.rest.repos.get(repo)).rejects.toMatchObject({ status: 403 });
+    clock = reset;
     await expect(octokit.rest.repos.get(repo)).resolves.toMatchObject({ status: 200 });
   });
 
