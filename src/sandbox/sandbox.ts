@@ -15,6 +15,7 @@ import { forkRepo } from "./forks/forkRepo.js";
 import { BareRepo } from "./git/bareRepo.js";
 import { closeIssue, deleteIssue, requireIssue, transferIssue } from "./issueChanges.js";
 import * as people from "./people.js";
+import type { RateResource } from "./rateLimits.js";
 import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
 import { createPull } from "./rest/pulls.js";
 import { findRepo } from "./rest/requireRepo.js";
@@ -202,6 +203,11 @@ export interface Sandbox {
   setWebhookTarget(target: WebhookTarget | null): void;
   /** waits for every queued webhook to be answered; throws listing app events the app refused */
   webhooksSettled(): Promise<void>;
+  /** an installation's primary limit now, as its x-ratelimit-* headers report it */
+  rateLimit(
+    installationId: number,
+    resource: RateResource,
+  ): { limit: number; used: number; remaining: number; reset: number };
   /** throws listing every fidelity failure recorded since the last call, and forgets them */
   assertFidelity(): void;
   close(): Promise<void>;
@@ -578,6 +584,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
     webhooksSettled: () => outbox.settled(),
 
+    rateLimit(installationId, resource) {
+      return rt.services.rateLimits.snapshot(installationId, resource);
+    },
     assertFidelity() {
       const failures = state.fidelityFailures.splice(0);
       if (failures.length > 0) throw new Error(describe(failures));

@@ -153,4 +153,42 @@ describe("GitHub's rate limits", { timeout: 180_000 }, () => {
       snapshot?.tasks.filter((t) => t.kind === "review-thread").map((t) => [t.status, t.attempts]),
     ).toEqual([["complete", 1]]);
   });
+
+  it("leaves an installation whose request limit is spent out of review polling until GitHub's reset, then polls it again", async () => {
+    h = await startHarness({
+      roles: { poller: true },
+      env: {
+        ORCHESTRATE_BACKENDS: backendsJson([{ name: "review", agent: "review-agent.mjs" }]),
+        POLL_INTERVAL_SECONDS: "1",
+      },
+    });
+    h.sandbox.state.restWindowMs = 15_000;
+    const issue = await label();
+    await h.settle();
+    expect((await h.run(issue))?.run.state).toBe("done");
+    const installation = h.sandbox.state.repos.get(h.repo)?.installationId ?? 0;
+    const polls = () =>
+      h.sandbox.state.requests.filter(
+        (r) => r.installationId === installation && r.operation !== "git",
+      );
+    // The hour's requests spent: what GitHub answered so far is all it allows.
+    const meter = h.sandbox.rateLimit(installation, "core");
+    h.sandbox.state.restLimitPerHour = meter.used;
+    const spentAt = polls().length;
+    const resetMs = meter.reset * 1000;
+    await waitFor("GitHub's reset", () => Date.now() > resetMs + 1500, { timeoutMs: 30_000 });
+    const during = polls()
+      .slice(spentAt)
+      .filter((r) => r.answeredAt < resetMs);
+    // The poller met the spent limit, and asked no more than once or twice, not once a second.
+    const said = during.map((r) => `${r.method} ${r.operation} ${r.status}`);
+    expect(
+      said.some((r) => r.endsWith(" 403")),
+      said.join("\n"),
+    ).toBe(true);
+    expect(said.length, said.join("\n")).toBeLessThanOrEqual(2);
+    // After the reset the installation is polled again.
+    const after = polls().length;
+    await waitFor("a poll after the reset", () => polls().length > after, { timeoutMs: 30_000 });
+  });
 });
