@@ -25,10 +25,18 @@ export function retryAtOf(error: unknown): number | null {
   return error instanceof GitHubWaitError ? error.retryAt : null;
 }
 
-/** What a run records of the wait, for its status comment. */
-export function waitNoteOf(error: GitHubWaitError): {
-  limit: "requests" | "writes";
-  until: string;
-} {
+type WaitNote = { limit: "requests" | "writes"; until: string };
+
+/**
+ * What a run records of the wait, for its status comment; null while the wait it already
+ * shows lasts. One note per wait, never moved later: each new note is a write of its own, and
+ * notes that kept following a receding end would keep the hour's budget full themselves.
+ */
+export function waitNoteOf(
+  error: GitHubWaitError,
+  shown: WaitNote | undefined,
+  now = Date.now(),
+): WaitNote | null {
+  if (shown && Date.parse(shown.until) > now) return null;
   return { limit: error.limit, until: new Date(error.retryAt).toISOString() };
 }

@@ -151,10 +151,10 @@ export function eventProcessor(deps: EventProcessorDeps) {
   async function noteWait(event: EventJob, error: GitHubWaitError): Promise<void> {
     const key = await eventRunKey(event);
     if (!key) return;
-    const note = waitNoteOf(error);
-    const updated = await store.updateRun(key, (run) =>
-      run.githubWait && run.githubWait.until >= note.until ? null : { ...run, githubWait: note },
-    );
+    const updated = await store.updateRun(key, (run) => {
+      const note = waitNoteOf(error, run.githubWait);
+      return note ? { ...run, githubWait: note } : null;
+    });
     if (!updated) return;
     const github = await deps.github(event.installationId);
     await store.exclusive(key, "publish", () => publish(github, key, event.installationId));

@@ -104,7 +104,10 @@ export async function processTask(
         t.status === "in_progress" && t.attempts === job.attempt ? { ...t, status: "ready" } : null,
       );
       await deps.store
-        .updateRun(job.runKey, (run) => ({ ...run, githubWait: waitNoteOf(error) }))
+        .updateRun(job.runKey, (run) => {
+          const note = waitNoteOf(error, run.githubWait);
+          return note ? { ...run, githubWait: note } : null;
+        })
         .catch(() => undefined);
       await deps.afterChange(job.runKey, job.installationId, task.group).catch(() => undefined);
       throw error;
