@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { ensureUser } from "./createState.js";
+import { emptyRepoContents } from "./emptyRepoContents.js";
 import { BareRepo } from "./git/bareRepo.js";
 import { findRepo } from "./rest/requireRepo.js";
 import { nextId, nodeId, type SandboxRepo, type SandboxState } from "./state.js";
@@ -57,16 +58,7 @@ export async function createSandboxRepo(
     private: o.private ?? false,
     installationId,
     collaborators: new Map([[o.owner, "admin"]]),
-    labels: new Map(),
-    issues: new Map(),
-    pulls: new Map(),
-    issueComments: new Map(),
-    reviewComments: new Map(),
-    reviews: new Map(),
-    threads: new Map(),
-    reactions: [],
-    checkRuns: new Map(),
-    nextNumber: 1,
+    ...emptyRepoContents(),
     createdAt: now,
     pushedAt: now,
   };

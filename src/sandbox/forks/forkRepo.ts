@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { ensureUser } from "../createState.js";
+import { emptyRepoContents } from "../emptyRepoContents.js";
 import { BareRepo } from "../git/bareRepo.js";
 import { runGit } from "../git/runGit.js";
 import { findRepo } from "../rest/requireRepo.js";
@@ -44,16 +45,7 @@ export async function forkRepo(
     // by default an id no installation has: the fork's owner never installed the App
     installationId: o.installationId ?? nextId(state),
     collaborators: new Map([[o.owner, "admin"]]),
-    labels: new Map(),
-    issues: new Map(),
-    pulls: new Map(),
-    issueComments: new Map(),
-    reviewComments: new Map(),
-    reviews: new Map(),
-    threads: new Map(),
-    reactions: [],
-    checkRuns: new Map(),
-    nextNumber: 1,
+    ...emptyRepoContents(),
     createdAt: now,
     pushedAt: now,
     forkOf: parent.id,
