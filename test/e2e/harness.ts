@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { loadOperatorConfig } from "../../src/config/env.js";
@@ -122,8 +123,15 @@ export async function startHarness(
       return deliver({ url: webhookUrl, secret: WEBHOOK_SECRET, event, payload, deliveryId });
     },
     settle: async () => {
-      await app.settle();
-      for (const other of others) await other.app.settle();
+      // A settle that takes long says what it waits for: a test that then times out is
+      // explained by the jobs still pending, not only by the timeout.
+      const report = setInterval(() => void reportPending(redis, prefix), 60_000);
+      try {
+        await app.settle();
+        for (const other of others) await other.app.settle();
+      } finally {
+        clearInterval(report);
+      }
     },
     async another(roles) {
       // Another machine: its own data folder, the same Redis, App and GitHub.
@@ -148,4 +156,19 @@ export async function startHarness(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function reportPending(redis: Redis, prefix: string): Promise<void> {
+  const lines: string[] = [];
+  for (const name of ["events", "tasks"]) {
+    const queue = new Queue(name, { connection: redis, prefix });
+    const jobs = await queue.getJobs(["waiting", "active", "delayed", "prioritized"]);
+    for (const job of jobs) {
+      const state = await job.getState();
+      const due = job.delay ? ` due in ${job.timestamp + job.delay - Date.now()} ms` : "";
+      lines.push(`${name} ${job.id} ${state}${due} attempts ${job.attemptsMade}`);
+    }
+    await queue.close();
+  }
+  console.error(`settle still waiting on:\n${lines.join("\n")}`);
 }
