@@ -62,7 +62,7 @@ export function renderStatus(
   }
   // Only a run whose own lists are enormous even when capped gets here: say so, keep the data.
   const fallback = [
-    renderHeader(snapshot, now),
+    renderHeader(snapshot),
     "_This run is too large to show in one comment; its state is kept below for Orchestrate._",
     renderCommandsFooter(),
   ].join("\n\n");
@@ -80,7 +80,7 @@ function renderBody(
   const { run } = snapshot;
   const ended = run.state === "done" || run.state === "failed" || run.state === "stopped";
   const top = [
-    renderHeader(snapshot, now),
+    renderHeader(snapshot),
     renderStateSection(snapshot, detail.listCap),
     ended && tasks.length > 0 ? renderSummary(snapshot, now) : "",
     renderFailedTasks(tasks, {

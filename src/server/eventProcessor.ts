@@ -86,7 +86,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
     // While GitHub's limits hold the run back, its comment says so with the writes kept for
     // that; its check runs wait for the limit (their writes fail with a GitHubWaitError, and
     // the job is run again when the limit allows).
-    const waiting = Date.parse(snapshot.run.githubWait?.until ?? "") > Date.now();
+    const waiting = snapshot.run.githubWait !== undefined;
     const info = await github.repoInfo({ owner, repo });
     // A deleted or moved issue took its status comment along; the PRs' check runs stay here.
     if (!snapshot.run.unreachable) {
@@ -105,6 +105,12 @@ export function eventProcessor(deps: EventProcessorDeps) {
       github,
       issueUrl: `${info.htmlUrl}/issues/${issueNumber}`,
     });
+    const cleared = await store.updateRun(runKey, (run) =>
+      run.githubWait && Date.parse(run.githubWait.until) <= Date.now()
+        ? { ...run, githubWait: undefined }
+        : null,
+    );
+    if (cleared) await events.requestPublish(runKey, installationId);
     if ((await events.publishVersion(runKey)) !== version) {
       await events.requeuePublish(runKey, installationId, version);
     }

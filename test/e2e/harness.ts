@@ -125,7 +125,7 @@ export async function startHarness(
     settle: async () => {
       // A settle that takes long says what it waits for: a test that then times out is
       // explained by the jobs still pending, not only by the timeout.
-      const report = setInterval(() => void reportPending(redis, prefix), 60_000);
+      const report = setInterval(() => void reportPending(redis, prefix, sandbox), 60_000);
       try {
         await app.settle();
         for (const other of others) await other.app.settle();
@@ -158,7 +158,7 @@ export async function startHarness(
   };
 }
 
-async function reportPending(redis: Redis, prefix: string): Promise<void> {
+async function reportPending(redis: Redis, prefix: string, sandbox: Sandbox): Promise<void> {
   const lines: string[] = [];
   for (const name of ["events", "tasks"]) {
     const queue = new Queue(name, { connection: redis, prefix });
@@ -170,5 +170,10 @@ async function reportPending(redis: Redis, prefix: string): Promise<void> {
     }
     await queue.close();
   }
-  console.error(`settle still waiting on:\n${lines.join("\n")}`);
+  // What GitHub was asked in the last half minute: what the pending jobs keep doing.
+  const since = Date.now() - 30_000;
+  const asked = sandbox.state.requests
+    .filter((r) => r.at > since)
+    .map((r) => `${new Date(r.at).toISOString()} ${r.method} ${r.operation} ${r.status}`);
+  console.error(`settle still waiting on:\n${[...lines, ...asked].join("\n")}`);
 }

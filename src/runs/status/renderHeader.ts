@@ -4,7 +4,7 @@ import { mention } from "./mention.js";
 import { runStateLabel } from "./runStateLabel.js";
 
 /** The first lines: the state, who started the run, how far it got and why it is where it is. */
-export function renderHeader({ run, tasks }: RunSnapshot, now: Date): string {
+export function renderHeader({ run, tasks }: RunSnapshot): string {
   const facts = [`Started by ${mention(run.startedBy)}`];
   if (tasks.length > 0) {
     const count = (status: string) => tasks.filter((t) => t.status === status).length;
@@ -21,8 +21,11 @@ export function renderHeader({ run, tasks }: RunSnapshot, now: Date): string {
       `> [!WARNING]\n> **Unsandboxed:** ${unsandboxed === 1 ? "1 task" : `${unsandboxed} tasks`} ran on a worker whose operator turned the agent sandbox off (\`ORCHESTRATE_UNSAFE_NO_SANDBOX\`): those agents could read the worker's files and the tokens it uses.`,
     );
   }
+  // Shown until a publish got every held-back write through (see the publish job), not only
+  // until the time: a note that went away at the time would be one more write just then,
+  // taking the slot the held-back writes wait for.
   const wait = run.githubWait;
-  if (wait && Date.parse(wait.until) > now.getTime()) {
+  if (wait) {
     const limit =
       wait.limit === "writes"
         ? "Orchestrate reached GitHub's limit on writes (comments, PRs, replies) for this installation: 500 an hour, shared by every run and every Orchestrate process"
