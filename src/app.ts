@@ -11,6 +11,8 @@ export interface AppDeps {
   events: EventQueue;
   /** does this issue have a run waiting for its author's answer? (cheap Redis read) */
   awaitsAnswer(owner: string, repo: string, issue: number): Promise<boolean>;
+  /** does this issue have a run that is not over? (cheap Redis read) */
+  hasActiveRun(owner: string, repo: string, issue: number): Promise<boolean>;
 }
 
 type LoadedConfig = { config: RepoConfig; errors: null } | { config: RepoConfig; errors: string[] };
@@ -134,6 +136,28 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       });
     });
 
+    // The spec of an active run was edited: it is planned again (the processor checks that
+    // whoever edited it may change the run).
+    app.on("issues.edited", async (context) => {
+      const { payload } = context;
+      if (payload.issue.pull_request || payload.changes.body === undefined) return;
+      if (payload.sender.type === "Bot") return;
+      const { owner, repo } = context.repo();
+      if (!(await deps.hasActiveRun(owner, repo, payload.issue.number))) return;
+      const loaded = await loadConfig(context);
+      await deps.events.add(
+        commandJob(context, loaded, {
+          issueNumber: payload.issue.number,
+          isPullRequest: false,
+          via: "edit",
+          commentId: null,
+          command: "replan",
+          argument: null,
+          text: null,
+        }),
+      );
+    });
+
     // The run's issue went away or was closed: its run stops (the processor says so where it
     // still can, in the status comment).
     app.on(["issues.closed", "issues.deleted", "issues.transferred"], async (context) => {
@@ -161,6 +185,23 @@ export function createApp(deps: AppDeps): ApplicationFunction {
           moved?.new_repository?.full_name && moved.new_issue?.number
             ? `${moved.new_repository.full_name}#${moved.new_issue.number}`
             : null,
+      });
+    });
+
+    // A push to a followed PR's branch: the App's own pushes are told apart in the processor,
+    // which knows the App's login.
+    app.on("pull_request.synchronize", async (context) => {
+      const { owner, repo } = context.repo();
+      const installationId = context.payload.installation?.id;
+      if (!installationId) return;
+      await deps.events.add({
+        type: "pushed",
+        deliveryId: context.id,
+        installationId,
+        owner,
+        repo,
+        pullNumber: context.payload.pull_request.number,
+        sender: context.payload.sender.login,
       });
     });
 
@@ -205,7 +246,9 @@ async function loadConfig(context: Context): Promise<LoadedConfig> {
 }
 
 function commandJob(
-  context: Context<"issues.labeled" | "issue_comment.created" | "issue_comment.edited">,
+  context: Context<
+    "issues.labeled" | "issues.edited" | "issue_comment.created" | "issue_comment.edited"
+  >,
   loaded: LoadedConfig,
   fields: Pick<
     CommandJob,

@@ -87,6 +87,8 @@ const envSchema = z.object({
   GITHUB_WRITE_SPACING_MS: z.coerce.number().int().min(0).default(1000),
   /** how often the review poller asks GitHub about every followed pull request */
   POLL_INTERVAL_SECONDS: z.coerce.number().min(1).default(30),
+  /** how long Redis keeps an ended run (its status comment still allows a rebuild after) */
+  RUN_RETENTION_DAYS: z.coerce.number().positive().default(14),
   LOG_FORMAT: z.enum(["json", "pretty"]).default("pretty"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   /** the queue dashboard at /admin/queues: both set to serve it behind basic auth, neither for off */

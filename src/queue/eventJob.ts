@@ -1,6 +1,14 @@
 import { z } from "zod";
 
-export const commandNames = ["start", "stop", "status", "retry", "approve", "answer"] as const;
+export const commandNames = [
+  "start",
+  "stop",
+  "status",
+  "retry",
+  "approve",
+  "answer",
+  "replan",
+] as const;
 export type CommandName = (typeof commandNames)[number];
 
 // Job payloads are read back from Redis, possibly by another version of the code: checked again.
@@ -14,7 +22,8 @@ export const eventJobSchema = z.discriminatedUnion("type", [
     issueNumber: z.number().int().positive(),
     isPullRequest: z.boolean(),
     sender: z.string().min(1),
-    via: z.enum(["label", "comment", "checkbox"]),
+    /** `edit`: the issue's body was edited (a re-plan) */
+    via: z.enum(["label", "comment", "checkbox", "edit"]),
     commentId: z.number().int().positive().nullable(),
     command: z.enum(commandNames),
     argument: z.string().max(200).nullable(),
@@ -56,6 +65,16 @@ export const eventJobSchema = z.discriminatedUnion("type", [
     action: z.enum(["deleted", "suspend", "unsuspend", "removed"]),
     /** `owner/name` of the repositories taken out, for `removed` */
     repos: z.array(z.string().min(1)),
+  }),
+  z.object({
+    /** someone pushed to a followed PR's branch (pull_request.synchronize) */
+    type: z.literal("pushed"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    pullNumber: z.number().int().positive(),
+    sender: z.string().min(1),
   }),
   z.object({
     type: z.literal("review"),

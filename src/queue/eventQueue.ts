@@ -1,6 +1,7 @@
-import { Queue, Worker } from "bullmq";
+import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { type EventJob, eventJobSchema } from "./eventJob.js";
+import { failedForGood } from "./failedForGood.js";
 import { waitForRetryAt } from "./waitForRetryAt.js";
 
 export interface EventQueue {
@@ -112,6 +113,8 @@ export function startEventWorker(
   onError: (error: Error) => void,
   concurrency = 8,
   lockDurationMs = 30_000,
+  /** a job BullMQ will not run again: what it was for must not be left waiting silently */
+  onFailedForGood?: (event: EventJob, error: Error) => void,
 ): EventWorkerHandle {
   const workerConnection = connection.duplicate();
   workerConnection.on("error", onError);
@@ -135,6 +138,11 @@ export function startEventWorker(
     },
   );
   worker.on("error", onError);
+  worker.on("failed", (job: Job | undefined, error: Error) => {
+    if (!job || !failedForGood(job, error)) return;
+    const parsed = eventJobSchema.safeParse(job.data);
+    if (parsed.success) onFailedForGood?.(parsed.data, error);
+  });
   return {
     async close() {
       await worker.close();

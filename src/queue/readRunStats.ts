@@ -13,9 +13,10 @@ export interface RunStats {
 // record carries its repo config; a task its description). Keys follow redisRunStore.ts:
 // `<prefix>:run:<key>` holds the run, `<prefix>:run:<key>:tasks` a hash of its tasks.
 const COUNT_RUNS = `
-local runs, tasks, attempts = {}, {}, 0
+local runs, tasks, attempts, gone = {}, {}, 0, {}
 for i = 1, #KEYS, 2 do
   local json = redis.call('GET', KEYS[i])
+  if not json then table.insert(gone, (i + 1) / 2) end
   if json then
     local ok, run = pcall(cjson.decode, json)
     if ok and type(run) == 'table' and type(run.state) == 'string' then
@@ -30,7 +31,7 @@ for i = 1, #KEYS, 2 do
     end
   end
 end
-return cjson.encode({ runs = runs, tasks = tasks, attempts = attempts })`;
+return cjson.encode({ runs = runs, tasks = tasks, attempts = attempts, gone = gone })`;
 
 /** Runs per script call: small enough that no single call holds Redis up for long. */
 const BATCH = 100;
@@ -49,7 +50,12 @@ export async function readRunStats(redis: Redis, prefix: string): Promise<RunSta
     if (keys.length === 0) continue;
     const redisKeys = keys.flatMap((key) => [`${prefix}:run:${key}`, `${prefix}:run:${key}:tasks`]);
     const json = (await redis.eval(COUNT_RUNS, redisKeys.length, ...redisKeys)) as string;
-    const batch = JSON.parse(json) as Partial<RunStats>;
+    const batch = JSON.parse(json) as Partial<RunStats> & { gone?: unknown };
+    // Runs whose keys expired (ended, past the retention) leave the index here.
+    const gone = Array.isArray(batch.gone)
+      ? batch.gone.map((n) => keys[Number(n) - 1]).filter((k): k is string => k !== undefined)
+      : [];
+    if (gone.length > 0) await redis.srem(`${prefix}:runs`, ...gone);
     add(stats.runs, batch.runs);
     add(stats.tasks, batch.tasks);
     stats.attempts += typeof batch.attempts === "number" ? batch.attempts : 0;

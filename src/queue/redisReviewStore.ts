@@ -1,12 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { RepoSeen } from "../github/reviewThreads.js";
+import { z } from "zod";
+import { repoSeenSchema } from "../github/reviewThreads.js";
 import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
+import { parseStored } from "../runs/runSchema.js";
+import { trackedPullSchema } from "../runs/trackedPullSchema.js";
+import { DEFAULT_RETENTION_MS } from "./redisRunStore.js";
 
+// KEEPTTL: a parked record's expiry (see park) outlives the updates made to it.
 const CAS = `
 local cur = redis.call('GET', KEYS[1])
 if (cur or '') ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1`;
 
 const UNLOCK = `
@@ -14,8 +19,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 const LOCK_MS = 120_000;
 
-export function redisReviewStore(redis: Redis, prefix: string): ReviewStore {
+export function redisReviewStore(
+  redis: Redis,
+  prefix: string,
+  options: { retentionMs?: number } = {},
+): ReviewStore {
+  const retention = options.retentionMs ?? DEFAULT_RETENTION_MS;
   const name = (owner: string, repo: string, number: number) => `${owner}/${repo}#${number}`;
+  const read = (id: string, json: string) => parseStored(trackedPullSchema, pullKey(id), json);
   const pullKey = (id: string) => `${prefix}:review:pull:${id}`;
   const polledKey = `${prefix}:review:polled`;
   const reposKey = (installationId: number) => `${prefix}:review:repos:${installationId}`;
@@ -30,7 +41,7 @@ export function redisReviewStore(redis: Redis, prefix: string): ReviewStore {
     for (let i = 0; i < 50; i++) {
       const current = await redis.get(key);
       if (!current) return null;
-      const next = change(JSON.parse(current) as TrackedPullRecord);
+      const next = change(read(name(owner, repo, number), current));
       if (!next) return null;
       if ((await redis.eval(CAS, 1, key, current, JSON.stringify(next))) === 1) return next;
     }
@@ -58,21 +69,27 @@ export function redisReviewStore(redis: Redis, prefix: string): ReviewStore {
         polled: true,
         lastActivityAt: r.polled ? r.lastActivityAt : new Date().toISOString(),
       }));
+      await redis.persist(pullKey(id));
       await redis.sadd(polledKey, id);
       return record ?? fresh;
     },
     async get(owner, repo, number) {
-      const json = await redis.get(pullKey(name(owner, repo, number)));
-      return json ? (JSON.parse(json) as TrackedPullRecord) : null;
+      const id = name(owner, repo, number);
+      const json = await redis.get(pullKey(id));
+      return json ? read(id, json) : null;
     },
     async polled() {
       const ids = await redis.smembers(polledKey);
       const byInstallation = new Map<number, TrackedPullRecord[]>();
       if (ids.length === 0) return byInstallation;
       const values = await redis.mget(ids.map(pullKey));
-      for (const json of values) {
-        if (!json) continue;
-        const record = JSON.parse(json) as TrackedPullRecord;
+      for (const [i, json] of values.entries()) {
+        // Expired with its run: no longer followed.
+        if (!json) {
+          await redis.srem(polledKey, ids[i] ?? "");
+          continue;
+        }
+        const record = read(ids[i] ?? "", json);
         const list = byInstallation.get(record.installationId) ?? [];
         list.push(record);
         byInstallation.set(record.installationId, list);
@@ -83,6 +100,8 @@ export function redisReviewStore(redis: Redis, prefix: string): ReviewStore {
     async park(owner, repo, number) {
       await update(owner, repo, number, (r) => ({ ...r, polled: false }));
       await redis.srem(polledKey, name(owner, repo, number));
+      // Kept for a webhook to wake as long as its run is kept, then gone with it.
+      await redis.pexpire(pullKey(name(owner, repo, number)), retention);
     },
     async exclusive(owner, repo, number, fn) {
       const key = `${prefix}:review:lock:${name(owner, repo, number)}`;
@@ -99,10 +118,21 @@ export function redisReviewStore(redis: Redis, prefix: string): ReviewStore {
     },
     async reposSeen(installationId) {
       const json = await redis.get(reposKey(installationId));
-      return json ? (JSON.parse(json) as Record<string, RepoSeen>) : {};
+      if (!json) return {};
+      // A cache of ETags: one that does not parse is dropped (every repository listed again).
+      const parsed = z.record(z.string(), repoSeenSchema).safeParse(safeJson(json));
+      return parsed.success ? parsed.data : {};
     },
     async saveReposSeen(installationId, repos) {
       await redis.set(reposKey(installationId), JSON.stringify(repos));
     },
   };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

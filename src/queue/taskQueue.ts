@@ -1,13 +1,22 @@
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { JobLockLostError, type TaskJob, taskJobId, taskJobSchema } from "./taskJob.js";
+import { failedForGood } from "./failedForGood.js";
+import {
+  JobLockLostError,
+  type TaskJob,
+  type TaskJobRequest,
+  taskJobId,
+  taskJobSchema,
+} from "./taskJob.js";
 import { waitForRetryAt } from "./waitForRetryAt.js";
 
 export interface TaskQueue {
   /** Queues the jobs (highest priority first); ones already queued are left as they are. */
-  enqueue(jobs: Array<TaskJob & { priority: number }>): Promise<number>;
+  enqueue(jobs: Array<TaskJobRequest & { priority: number }>): Promise<number>;
   /** Removes every queued (not yet running) job of the run; running ones are told to stop. */
   cancelRun(runKey: string): Promise<void>;
+  /** The same for some tasks of the run only. */
+  cancelTasks(runKey: string, taskIds: string[]): Promise<void>;
   pending(): Promise<number>;
   /** Caps tasks running at once across every worker on this Redis (BullMQ's global concurrency). */
   setGlobalConcurrency(limit: number): Promise<void>;
@@ -48,6 +57,13 @@ export function taskQueue(connection: Redis, prefix: string): TaskQueue {
       await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)));
       await connection.publish(cancelChannel, runKey);
     },
+    async cancelTasks(runKey, taskIds) {
+      if (taskIds.length === 0) return;
+      const ids = await connection.smembers(jobsKey(runKey));
+      const mine = ids.filter((id) => taskIds.some((task) => isJobOf(id, runKey, task)));
+      await Promise.all(mine.map((id) => queue.remove(id).catch(() => 0)));
+      for (const task of taskIds) await connection.publish(cancelChannel, `${runKey}\n${task}`);
+    },
     async pending() {
       const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
       return Object.values(counts).reduce((a, b) => a + b, 0);
@@ -57,6 +73,17 @@ export function taskQueue(connection: Redis, prefix: string): TaskQueue {
     },
     close: () => queue.close(),
   };
+}
+
+/** Whether a job id (see taskJobId) is one of the task's, whatever its generation and attempt. */
+function isJobOf(jobId: string, runKey: string, taskId: string): boolean {
+  const head = `task-${runKey}-g`;
+  if (!jobId.startsWith(head)) return false;
+  return new RegExp(`^\\d+-${escapeRegExp(taskId)}-a\\d+$`).test(jobId.slice(head.length));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 export interface TaskWorkerHandle {
@@ -72,6 +99,8 @@ export interface TaskWorkerOptions {
   lockDurationMs?: number;
   onInvalid(errors: string): void;
   onError(error: Error): void;
+  /** a job BullMQ will not run again (stalled past its limit, or it threw): its task must move */
+  onFailedForGood?(job: TaskJob, error: Error): void;
 }
 
 /**
@@ -85,13 +114,18 @@ export function startTaskWorker(
   process: (job: TaskJob, signal: AbortSignal) => Promise<void>,
   options: TaskWorkerOptions,
 ): TaskWorkerHandle {
-  const running = new Map<string, Set<AbortController>>();
+  const running = new Map<string, Set<{ controller: AbortController; taskId: string }>>();
   const byJobId = new Map<string, AbortController>();
   const subscriber = connection.duplicate();
   subscriber.on("error", options.onError);
   void subscriber.subscribe(`${prefix}:cancel`);
-  subscriber.on("message", (_channel: string, runKey: string) => {
-    for (const controller of running.get(runKey) ?? []) controller.abort(new Error("run stopped"));
+  // "<run>" stops every job of the run; "<run>\n<task>" that task's only.
+  subscriber.on("message", (_channel: string, message: string) => {
+    const [runKey = "", taskId] = message.split("\n");
+    for (const job of running.get(runKey) ?? []) {
+      if (taskId === undefined) job.controller.abort(new Error("run stopped"));
+      else if (job.taskId === taskId) job.controller.abort(new Error("task re-planned"));
+    }
   });
   const lockMs = options.lockDurationMs ?? 30_000;
   const workerConnection = connection.duplicate();
@@ -105,14 +139,15 @@ export function startTaskWorker(
         throw new UnrecoverableError("invalid task job payload");
       }
       const controller = new AbortController();
+      const entry = { controller, taskId: parsed.data.taskId };
       const set = running.get(parsed.data.runKey) ?? new Set();
-      set.add(controller);
+      set.add(entry);
       running.set(parsed.data.runKey, set);
       if (job.id) byJobId.set(job.id, controller);
       try {
         await waitForRetryAt(job, token, () => process(parsed.data, controller.signal));
       } finally {
-        set.delete(controller);
+        set.delete(entry);
         if (set.size === 0) running.delete(parsed.data.runKey);
         if (job.id) byJobId.delete(job.id);
       }
@@ -128,6 +163,11 @@ export function startTaskWorker(
     },
   );
   worker.on("error", options.onError);
+  worker.on("failed", (job: Job | undefined, error: Error) => {
+    if (!job || !failedForGood(job, error)) return;
+    const parsed = taskJobSchema.safeParse(job.data);
+    if (parsed.success) options.onFailedForGood?.(parsed.data, error);
+  });
   worker.on("lockRenewalFailed", (jobIds: string[]) => {
     for (const id of jobIds) byJobId.get(id)?.abort(new JobLockLostError(id));
   });

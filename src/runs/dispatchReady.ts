@@ -1,4 +1,5 @@
 import type { TaskRecord } from "./run.js";
+import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
 
 export interface ReadyJob {
@@ -6,6 +7,7 @@ export interface ReadyJob {
   taskId: string;
   attempt: number;
   installationId: number;
+  generation: number;
   priority: number;
 }
 
@@ -23,7 +25,7 @@ export async function dispatchReady(
   const snapshot = await store.get(key);
   if (!snapshot) return 0;
   const { run, tasks } = snapshot;
-  if (run.state !== "running" && run.state !== "reviewing") return 0;
+  if (!isLive(run.state)) return 0;
   const complete = new Set(tasks.filter((t) => t.status === "complete").map((t) => t.id));
   // The repo's `limits.concurrency` caps how many tasks of the run are queued or running at once;
   // each completion dispatches again, so the rest follow as slots free up.
@@ -44,6 +46,7 @@ export async function dispatchReady(
         taskId: task.id,
         attempt: moved.attempts + 1,
         installationId: run.installationId,
+        generation: run.generation ?? 1,
         priority: task.priority,
       });
     }
@@ -56,6 +59,7 @@ export async function dispatchReady(
       taskId: task.id,
       attempt: task.attempts + 1,
       installationId: run.installationId,
+      generation: run.generation ?? 1,
       priority: task.priority,
     });
   }

@@ -1,15 +1,26 @@
+import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
+import { blockedTasks } from "./settleRun.js";
 
 /**
  * Stops a run that has spent its budget: `limits.agent_minutes` of agent time, or
- * `limits.run_attempts` agent attempts over all its tasks. Returns true when it stopped the run
- * (the caller cancels its jobs). The reason says what was spent and how to go on.
+ * `limits.run_attempts` agent attempts over all its tasks, while work is still waiting for an
+ * attempt (a budget spent by the last attempt it allowed stops nothing: the work is done).
+ * Returns true when it stopped the run (the caller cancels its jobs). The reason says what was
+ * spent and how to go on.
  */
 export async function enforceBudget(key: string, store: RunStore): Promise<boolean> {
   const snapshot = await store.get(key);
   if (!snapshot) return false;
   const { run, tasks } = snapshot;
-  if (run.state !== "running" && run.state !== "reviewing") return false;
+  if (!isLive(run.state)) return false;
+  // Only work that would need another attempt can be stopped by the budget (work blocked by a
+  // failed task never gets one: the run fails for that instead).
+  const blocked = blockedTasks(tasks);
+  const waiting = tasks.filter(
+    (t) => (t.status === "pending" || t.status === "ready") && !blocked.has(t.id),
+  );
+  if (waiting.length === 0) return false;
   const minutes = tasks.reduce((sum, t) => sum + (t.durationMs ?? 0), 0) / 60_000;
   // Attempts still running are not spent yet: the attempt the budget allowed may finish.
   const running = tasks.filter((t) => t.status === "in_progress").length;
@@ -23,9 +34,7 @@ export async function enforceBudget(key: string, store: RunStore): Promise<boole
   }
   if (!reason) return false;
   const stopped = await store.updateRun(key, (r) =>
-    r.state === "running" || r.state === "reviewing"
-      ? { ...r, state: "stopped", reason: `stopped: ${reason}` }
-      : null,
+    isLive(r.state) ? { ...r, state: "stopped", reason: `stopped: ${reason}` } : null,
   );
   if (!stopped) return false;
   for (const task of tasks.filter((t) => t.status === "pending" || t.status === "ready")) {

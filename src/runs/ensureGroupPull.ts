@@ -3,6 +3,7 @@ import type { GitHubPort } from "../github/githubPort.js";
 import { isPullStateNote, pullStateNote } from "./pullStateNote.js";
 import { renderPullBody } from "./renderPullBody.js";
 import type { ReviewStore } from "./reviewStore.js";
+import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
 import { orderTasks } from "./status/orderTasks.js";
 
@@ -23,6 +24,8 @@ export async function ensureGroupPull(
   const snapshot = await deps.store.get(key);
   if (!snapshot) return null;
   const { run } = snapshot;
+  // Nothing is opened for a run that was stopped or ended (read again right before the create).
+  if (!isLive(run.state)) return null;
   const group = run.groups.find((g) => g.name === groupName);
   if (!group) return null;
   // In dependency order, as the status comment lists them (Redis keeps no order).
@@ -41,6 +44,8 @@ export async function ensureGroupPull(
     if (groupDone && pull.draft) await deps.github.markReadyForReview(pull.nodeId);
   } else if (!pull) {
     const issue = await deps.github.issue(repo, run.issueNumber);
+    const state = await deps.store.stateOf(key);
+    if (state === null || !isLive(state)) return null;
     const create = (asDraft: boolean) =>
       deps.github.createPull(repo, {
         head: group.branch,

@@ -25,6 +25,13 @@ export async function handleCommand(job: CommandJob, deps: CommandDeps): Promise
   const permission = await deps.github.permissionOf(repo, job.sender);
   if (!WRITE_PERMISSIONS.has(permission)) {
     if (job.command === "answer") return; // an ordinary comment from a reader: not ours to answer
+    if (job.via === "edit") {
+      // The issue's author may edit it without being allowed to steer the run.
+      await answer(
+        `@${job.sender}, you edited this issue's spec, but only people with write access to the repository can change a run's plan, so the run goes on with the plan it has. A maintainer can comment \`/orchestrate replan\` to plan the edited spec.`,
+      );
+      return;
+    }
     await answer(refusalMessage(job.sender, permission));
     return;
   }
@@ -35,7 +42,10 @@ export async function handleCommand(job: CommandJob, deps: CommandDeps): Promise
     return;
   }
   const needsConfig =
-    job.command === "start" || job.command === "answer" || job.command === "approve";
+    job.command === "start" ||
+    job.command === "answer" ||
+    job.command === "approve" ||
+    job.command === "replan";
   let config: RepoConfig | null = job.configErrors ? null : parseRepoConfig(job.config);
   if (needsConfig && job.configErrors) {
     const reread = await rereadConfig(deps.github, repo);
@@ -80,6 +90,9 @@ export async function handleCommand(job: CommandJob, deps: CommandDeps): Promise
       return;
     case "status":
       await deps.lifecycle.refresh(target);
+      return;
+    case "replan":
+      await deps.lifecycle.replan(target, job.sender, job.via === "edit", job.deliveryId);
       return;
   }
 }

@@ -13,6 +13,7 @@ const words: Record<string, CommandName> = {
   status: "status",
   retry: "retry",
   approve: "approve",
+  replan: "replan",
 };
 
 /**
@@ -40,4 +41,5 @@ export const commandHelp = [
   "`/orchestrate stop` — stop the run and cancel every job",
   "`/orchestrate retry <task-id>` — run a failed task again",
   "`/orchestrate approve` — start a plan that waits for approval",
+  "`/orchestrate replan` — plan the spec again: changed tasks are redone, new ones added, removed ones cancelled",
 ].join("\n");

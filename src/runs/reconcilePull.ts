@@ -6,6 +6,7 @@ import { isPullStateNote, pullStateNote } from "./pullStateNote.js";
 import type { ReviewStore, TrackedPullRecord } from "./reviewStore.js";
 import type { ReviewThreadsPort } from "./reviewThreadsPort.js";
 import type { GroupRecord, ReviewThreadRef, TaskRecord } from "./run.js";
+import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
 
 export interface ReconcileDeps {
@@ -96,7 +97,7 @@ export async function reconcilePull(
   if (added.length > 0) {
     await deps.store.addTasks(record.runKey, added);
     await deps.store.updateRun(record.runKey, (r) =>
-      r.state === "done" || r.state === "running" || r.state === "reviewing"
+      r.state === "done" || isLive(r.state)
         ? {
             ...r,
             state: r.state === "running" ? "running" : "reviewing",

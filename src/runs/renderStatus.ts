@@ -1,6 +1,7 @@
 import { READABLE_NODES } from "../spec/mermaidLimits.js";
 import { GITHUB_COMMENT_LIMIT } from "../spec/renderPlan.js";
-import { ACTIVE_STATES, type RunSnapshot, type TaskRecord } from "./run.js";
+import type { RunSnapshot, TaskRecord } from "./run.js";
+import { isActive, isEnded } from "./runMachine.js";
 import { checkboxLine } from "./status/checkboxLine.js";
 import { orderTasks } from "./status/orderTasks.js";
 import { renderAttention } from "./status/renderAttention.js";
@@ -78,7 +79,7 @@ function renderBody(
   repoUrl: string | undefined,
 ): string | null {
   const { run } = snapshot;
-  const ended = run.state === "done" || run.state === "failed" || run.state === "stopped";
+  const ended = isEnded(run.state);
   const top = [
     renderHeader(snapshot),
     renderStateSection(snapshot, detail.listCap),
@@ -88,7 +89,11 @@ function renderBody(
       cap: detail.listCap,
       tailLines: detail.reportChars >= 200 ? 15 : 0,
     }),
-    ACTIVE_STATES.has(run.state) ? checkboxLine("stop", null, "Stop this run") : "",
+    isActive(run.state) ? checkboxLine("stop", null, "Stop this run") : "",
+    // A run that ended short of done can be run again from the box; finished work is kept.
+    (run.state === "failed" || run.state === "stopped") && !run.unreachable
+      ? checkboxLine("start", null, "Run again (finished tasks are kept; changed ones are redone)")
+      : "",
     renderGroups(run, tasks, { repoUrl, cap: detail.listCap }),
   ].filter((part) => part !== "");
   const footer = renderCommandsFooter();

@@ -1,6 +1,7 @@
 import type { PollResult, RepoSeen, TrackedPull } from "../github/reviewThreads.js";
 import { type ReconcileDeps, reconcilePull } from "./reconcilePull.js";
 import type { TrackedPullRecord } from "./reviewStore.js";
+import { isEnded } from "./runMachine.js";
 
 export interface ReviewPassDeps extends ReconcileDeps {
   poll(
@@ -14,6 +15,8 @@ export interface ReviewPassDeps extends ReconcileDeps {
 
 /** How long a finished run's PR is still polled after its last new thread. */
 export const QUIET_MS = 5 * 60_000;
+/** ...and at most this long after the app's last push to it, however busy its threads. */
+export const PUSH_CAP_MS = 15 * 60_000;
 
 /**
  * One pass over some tracked PRs of one installation — all of them every poll cycle, or the one
@@ -65,11 +68,13 @@ export async function reviewPass(
       await deps.changed(record.runKey, record.group);
       continue;
     }
-    // Nothing changed: stop polling a finished run's PR once it has been quiet for a while; a
-    // review webhook wakes it.
+    // Nothing changed: stop polling an ended run's PR once it has been quiet for a while, or
+    // long enough after the last push; a review webhook wakes it.
     const state = await deps.store.stateOf(record.runKey);
     const quiet = now.getTime() - Date.parse(record.lastActivityAt) >= QUIET_MS;
-    if (state === null || state === "stopped" || (state === "done" && quiet)) {
+    const pushedLongAgo =
+      record.lastPushAt !== null && now.getTime() - Date.parse(record.lastPushAt) >= PUSH_CAP_MS;
+    if (state === null || state === "stopped" || (isEnded(state) && (quiet || pushedLongAgo))) {
       await deps.reviews.park(record.owner, record.repo, record.number);
     }
   }

@@ -11,14 +11,6 @@ export const runStates = [
 ] as const;
 export type RunState = (typeof runStates)[number];
 
-/** States in which a second trigger refreshes the run instead of starting another. */
-export const ACTIVE_STATES: ReadonlySet<RunState> = new Set([
-  "planning",
-  "needs-input",
-  "running",
-  "reviewing",
-]);
-
 export type TaskStatus = "pending" | "ready" | "in_progress" | "complete" | "failed" | "cancelled";
 export type TaskKind = "implement" | "review-thread";
 
@@ -57,6 +49,8 @@ export interface TaskRecord {
   durationMs?: number | undefined;
   /** an attempt ran on a worker whose operator turned the agent sandbox off */
   unsandboxed?: boolean | undefined;
+  /** what the last re-plan did to the task, for the status comment */
+  changes?: "added" | "changed" | undefined;
 }
 
 /** A review thread a `review-thread` task answers; only trusted authors' comments are kept. */
@@ -86,6 +80,11 @@ export interface GroupRecord {
   checkRun?: { id: number; headSha: string; said: string } | undefined;
   /** a line for the status comment when something outside the run changed the group */
   note?: string | undefined;
+  /**
+   * People (and other apps) who pushed to the group's branch: their commits are never rewritten,
+   * later tasks build on top of them (the status comment says so)
+   */
+  editedBy?: string[] | undefined;
   /** review threads on the group's pull request, as the last reconcile counted them */
   threads?: { open: number; resolved: number; ignored: number } | undefined;
 }
@@ -97,6 +96,11 @@ export interface RunRecord {
   repo: string;
   issueNumber: number;
   installationId: number;
+  /**
+   * 1 for a run's first start; each re-run of an ended run (labelled again, `/orchestrate`)
+   * is the next. Task job ids carry it, so a re-run's jobs are never taken for the last one's.
+   */
+  generation?: number | undefined;
   state: RunState;
   /** why the run is in its state, in one line: "waiting for /orchestrate approve", an error… */
   reason: string | null;
@@ -129,6 +133,14 @@ export interface RunRecord {
   githubWait?: { limit: "requests" | "writes"; until: string } | undefined;
   /** GitHub refused a draft here once: the run's other PRs are opened ready, without asking */
   draftsUnsupported?: boolean | undefined;
+  /**
+   * Tasks a re-plan removed, as they were, by id: one that comes back unchanged is what it
+   * was; one that comes back changed counts its attempts on from there, so its jobs never take
+   * the id of a finished job the queue still keeps.
+   */
+  retired?: Record<string, TaskRecord> | undefined;
+  /** what the last re-plan (edited spec, re-run, `/orchestrate replan`) changed, by task id */
+  replanned?: { added: string[]; changed: string[]; removed: string[]; kept: number } | undefined;
 }
 
 export interface RunSnapshot {

@@ -2,10 +2,13 @@ import type { RepoConfig } from "../config/repoConfig.js";
 import type { GitHubPort } from "../github/githubPort.js";
 import { answerOnce } from "./answerOnce.js";
 import { forkRefusal } from "./forkRefusal.js";
+import { mergePlan } from "./mergePlan.js";
 import { rebuildRun } from "./rebuildRun.js";
 import type { ReviewStore } from "./reviewStore.js";
-import { ACTIVE_STATES, type RunRecord, type RunSnapshot, runKey, type TaskRecord } from "./run.js";
+import { type RunRecord, type RunSnapshot, runKey, type TaskRecord } from "./run.js";
+import { isActive, isEnded, isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
+import { settleRun } from "./settleRun.js";
 import type { StatusComments } from "./statusComments.js";
 
 export interface RunTarget {
@@ -38,6 +41,10 @@ export interface SpecPlanner {
 export interface Dispatcher {
   dispatchReady(key: string): Promise<void>;
   cancelRun(key: string): Promise<void>;
+  /** Stops the queued or running attempts of some tasks of a run (a re-plan changed them). */
+  cancelTasks(key: string, taskIds: string[]): Promise<void>;
+  /** Runs the steps that follow a task's change for each group (its PR, the run's state). */
+  settleGroups(key: string, installationId: number, groups: string[]): Promise<void>;
 }
 
 export interface RunLifecycle {
@@ -55,6 +62,13 @@ export interface RunLifecycle {
   /** `origin`: the delivery that asked, so an answer to it is posted once */
   retry(target: RunTarget, sender: string, taskId: string | null, origin: string): Promise<void>;
   refresh(target: RunTarget): Promise<void>;
+  /**
+   * Plans the spec again over a run that is not over (its body was edited, or
+   * `/orchestrate replan`): changed tasks are redone, new ones added, removed ones cancelled,
+   * unchanged work kept. `edited`: the edit itself asked, so nothing is answered when there
+   * is no run to re-plan.
+   */
+  replan(target: RunTarget, sender: string, edited: boolean, origin: string): Promise<void>;
   /**
    * The issue was closed, deleted or moved away: an active run stops, and the status comment
    * says why when it is still there to edit (a deleted or moved issue took it along).
@@ -106,10 +120,18 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     });
   }
 
-  async function plan(target: RunTarget, conversation: string[]): Promise<void> {
+  /**
+   * Asks the planner for the issue's spec and lays the plan over the run's work (see mergePlan).
+   * `replan`: the run is live and goes on while the planner works; otherwise it is planning.
+   * The plan is written only if the run is still where it was when the planner was asked: a
+   * stop (or a newer trigger) in between wins over it.
+   */
+  async function plan(target: RunTarget, conversation: string[], replan = false): Promise<void> {
     const key = runKey(target.owner, target.repo, target.issueNumber);
     const snapshot = await deps.store.get(key);
     if (!snapshot) return;
+    const generation = snapshot.run.generation ?? 1;
+    const asked = snapshot.run.state;
     const issue = await deps.github.issue(coords(target), target.issueNumber);
     const outcome = await deps.planner.plan({
       issueNumber: target.issueNumber,
@@ -119,37 +141,90 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
       readFile: (path) => deps.github.fileContent(coords(target), path),
       conversation,
     });
-    const run: RunRecord = { ...snapshot.run, updatedAt: now() };
-    if (outcome.kind === "invalid") {
-      await deps.store.put({
-        run: { ...run, state: "failed", reason: "the spec is invalid", errors: outcome.errors },
-        tasks: [],
+    const still = (run: RunRecord) =>
+      (run.generation ?? 1) === generation &&
+      (replan ? isLive(run.state) : run.state === "planning" && asked === "planning");
+    let stop: string[] = [];
+    const written = await deps.store.updateSnapshot(key, ({ run, tasks }) => {
+      if (!still(run)) return null;
+      const at = { ...run, updatedAt: now() };
+      if (outcome.kind === "invalid") {
+        // An edit that breaks the spec does not throw the run's work away: it goes on as planned.
+        return replan
+          ? {
+              run: {
+                ...at,
+                errors: outcome.errors,
+                reason:
+                  "the edited spec is invalid, so the run goes on with the plan it had: fix the spec and it is planned again",
+              },
+              tasks: [],
+              remove: [],
+            }
+          : {
+              run: {
+                ...at,
+                state: "failed",
+                reason: "the spec is invalid",
+                errors: outcome.errors,
+              },
+              tasks: [],
+              remove: [],
+            };
+      }
+      if (outcome.kind === "questions") {
+        return {
+          run: {
+            ...at,
+            state: replan ? at.state : "needs-input",
+            reason: replan
+              ? "the planner has questions about the edited spec, so the run goes on with the plan it had: answer them in the spec and it is planned again"
+              : "the planner needs answers",
+            questions: outcome.questions,
+          },
+          tasks: [],
+          remove: [],
+        };
+      }
+      const merged = mergePlan({ tasks, groups: run.groups, retired: run.retired }, outcome, {
+        retryEnded: !replan,
       });
-    } else if (outcome.kind === "questions") {
-      await deps.store.put({
+      stop = merged.stop;
+      const waiting = !replan && run.config.approval === "required";
+      const nextState = replan ? run.state : waiting ? "needs-input" : "running";
+      const changed =
+        merged.replanned.added.length + merged.replanned.changed.length + merged.removed.length;
+      return {
         run: {
-          ...run,
-          state: "needs-input",
-          reason: "the planner needs answers",
-          questions: outcome.questions,
-        },
-        tasks: [],
-      });
-    } else {
-      const waiting = run.config.approval === "required";
-      await deps.store.put({
-        run: {
-          ...run,
-          state: waiting ? "needs-input" : "running",
-          reason: waiting ? "waiting for `/orchestrate approve`" : null,
+          ...at,
+          state: nextState,
+          reason: waiting
+            ? "waiting for `/orchestrate approve`"
+            : replan
+              ? changed > 0
+                ? "re-planned after the spec changed"
+                : at.reason
+              : null,
           awaitingApproval: waiting,
           errors: [],
           questions: [],
-          groups: outcome.groups.map((g) => ({ ...g, pull: null })),
+          groups: merged.groups,
+          retired: Object.keys(merged.retired).length > 0 ? merged.retired : undefined,
+          // What a re-plan changed is shown; a first plan changes nothing worth showing.
+          replanned: tasks.length > 0 ? merged.replanned : undefined,
         },
-        tasks: outcome.tasks,
-      });
-      if (!waiting) await deps.dispatcher.dispatchReady(key);
+        tasks: merged.tasks.filter((t) => !sameRecord(t, tasks)),
+        remove: merged.removed,
+      };
+    });
+    if (written && stop.length > 0) await deps.dispatcher.cancelTasks(key, stop);
+    if (written && isLive(written.run.state)) {
+      await deps.dispatcher.dispatchReady(key);
+      // Groups whose work is all there already (kept from an earlier run) get their PR now;
+      // a plan left with no group at all is through at once.
+      const groups = written.run.groups.map((g) => g.name);
+      if (groups.length > 0) await deps.dispatcher.settleGroups(key, target.installationId, groups);
+      else await settleRun(key, deps.store);
     }
     await publish(key);
   }
@@ -165,7 +240,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     extra: Partial<RunRecord> = {},
   ): Promise<boolean> {
     const updated = await deps.store.updateRun(key, (run) =>
-      ACTIVE_STATES.has(run.state)
+      isActive(run.state)
         ? { ...run, ...extra, state: "stopped", reason, awaitingApproval: false }
         : null,
     );
@@ -183,6 +258,10 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     return true;
   }
 
+  /**
+   * A run in `planning`; after an ended one, its next generation, which keeps the last one's
+   * work (tasks, groups and their PRs) for the new plan to be laid over.
+   */
   function newRun(
     target: RunTarget,
     sender: string,
@@ -191,6 +270,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     previous: RunSnapshot | null,
   ): RunSnapshot {
     const at = now();
+    const ended = previous !== null && isEnded(previous.run.state);
     return {
       run: {
         key: runKey(target.owner, target.repo, target.issueNumber),
@@ -198,6 +278,7 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
         repo: target.repo,
         issueNumber: target.issueNumber,
         installationId: target.installationId,
+        generation: (previous?.run.generation ?? 1) + (ended ? 1 : 0),
         state: "planning",
         reason: null,
         statusCommentId: previous?.run.statusCommentId ?? null,
@@ -210,9 +291,9 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
         errors: [],
         awaitingApproval: false,
         config,
-        groups: [],
+        groups: ended ? previous.run.groups : [],
       },
-      tasks: [],
+      tasks: ended ? previous.tasks : [],
     };
   }
 
@@ -357,17 +438,53 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
           ? { ...t, status: "pending", report: `retry asked by @${sender}`, retryBase: t.attempts }
           : null,
       );
-      await deps.store.updateRun(key, (run) =>
-        run.state === "failed" || run.state === "done" || run.state === "stopped"
+      const reopened = await deps.store.updateRun(key, (run) =>
+        isEnded(run.state)
           ? { ...run, state: "running", reason: `retry of ${task.id} asked by @${sender}` }
-          : run,
+          : null,
       );
+      // The run goes on: what its stop or budget cancelled is waiting again (else the run would
+      // stay `running` with work nobody queues).
+      if (reopened) {
+        for (const t of snapshot.tasks.filter((t) => t.status === "cancelled")) {
+          await deps.store.updateTask(key, t.id, (current) =>
+            current.status === "cancelled"
+              ? { ...current, status: "pending", report: `run again by @${sender}'s retry` }
+              : null,
+          );
+        }
+      }
       await deps.dispatcher.dispatchReady(key);
       await publish(key);
     },
 
     async refresh(target) {
       await publish(runKey(target.owner, target.repo, target.issueNumber));
+    },
+
+    async replan(target, sender, edited, origin) {
+      const key = runKey(target.owner, target.repo, target.issueNumber);
+      const snapshot = await deps.store.get(key);
+      const state = snapshot?.run.state ?? null;
+      if (state === "planning") {
+        // The planner is at work: its plan is of the body it read, so ask it once more after.
+        await plan(target, snapshot?.run.conversation ?? []);
+        return;
+      }
+      if (state === null || !isLive(state)) {
+        if (edited) return;
+        await answerOnce(
+          deps.github,
+          coords(target),
+          target.issueNumber,
+          origin,
+          state === "needs-input"
+            ? `@${sender}, this run is waiting for answers or an approval, so there is no plan to change yet; it is planned from the spec as it is then.`
+            : `@${sender}, there is no Orchestrate run going on this issue to re-plan. Comment \`/orchestrate\` to start one from the spec as it is.`,
+        );
+        return;
+      }
+      await plan(target, snapshot?.run.conversation ?? [], true);
     },
 
     async accessLost(target, why) {
@@ -397,11 +514,17 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
       if (await deps.store.stateOf(key)) return false;
       const rebuilt = await rebuildRun(target, config, deps);
       if (!rebuilt) return false;
-      if (rebuilt.run.state === "running" || rebuilt.run.state === "reviewing") {
+      if (isLive(rebuilt.run.state)) {
         await deps.dispatcher.dispatchReady(key);
       }
       await publish(key);
       return true;
     },
   };
+}
+
+/** Whether `task` is already stored as it is, so writing it again can be left out. */
+function sameRecord(task: TaskRecord, stored: TaskRecord[]): boolean {
+  const old = stored.find((t) => t.id === task.id);
+  return old !== undefined && JSON.stringify(old) === JSON.stringify(task);
 }

@@ -1,5 +1,13 @@
 import type { RunRecord, RunSnapshot, RunState, TaskRecord } from "./run.js";
 
+export interface SnapshotChange {
+  run: RunRecord;
+  /** tasks written (added or replaced) */
+  tasks: TaskRecord[];
+  /** ids of tasks removed */
+  remove: string[];
+}
+
 /**
  * Where a run's working state lives (Redis in production: src/queue/redisRunStore.ts).
  * Every write is atomic; `update*` functions retry on concurrent change and may be called again,
@@ -19,6 +27,16 @@ export interface RunStore {
     change: (task: TaskRecord, run: RunRecord) => TaskRecord | null,
   ): Promise<TaskRecord | null>;
   addTasks(key: string, tasks: TaskRecord[]): Promise<void>;
+  /**
+   * Changes the run and any of its tasks in one step: `change` sees the whole run and returns
+   * the run as it is to be, the tasks it writes and the ids of tasks it removes. Written only
+   * if neither the run nor any task it writes or removes changed meanwhile (else `change` is
+   * called again on what is there now); null from `change` writes nothing.
+   */
+  updateSnapshot(
+    key: string,
+    change: (snapshot: RunSnapshot) => SnapshotChange | null,
+  ): Promise<RunSnapshot | null>;
   /**
    * Runs `fn` holding the run's lock for `purpose`, across processes — e.g. two status
    * publishes of one run at once would both create its check runs. `leaseMs`: how long a

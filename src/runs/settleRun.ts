@@ -1,4 +1,5 @@
 import type { RunRecord, RunSnapshot, TaskRecord } from "./run.js";
+import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
 
 /**
@@ -14,7 +15,7 @@ export async function settleRun(key: string, store: RunStore): Promise<RunRecord
   if (!verdict) return snapshot.run;
   return (
     (await store.updateRun(key, (run) =>
-      run.state === "running" || run.state === "reviewing"
+      isLive(run.state)
         ? run.state === verdict.state && run.reason === verdict.reason
           ? null
           : { ...run, state: verdict.state, reason: verdict.reason }
@@ -27,7 +28,7 @@ function verdictOf({
   run,
   tasks,
 }: RunSnapshot): { state: "done" | "failed" | "reviewing"; reason: string } | null {
-  if (run.state !== "running" && run.state !== "reviewing") return null;
+  if (!isLive(run.state)) return null;
   const blocked = blockedTasks(tasks);
   const live = tasks.filter(
     (t) =>
@@ -41,6 +42,15 @@ function verdictOf({
     return {
       state: "failed",
       reason: `${failed.length === 1 ? "task" : "tasks"} ${names} failed; \`/orchestrate retry <task-id>\` runs one again`,
+    };
+  }
+  // Work cancelled while the run was stopped, that nothing will queue again: said, not waited
+  // for (the retry checkbox and a re-run both take it up again).
+  const cancelled = tasks.filter((t) => t.status === "cancelled" && !blocked.has(t.id));
+  if (cancelled.length > 0) {
+    return {
+      state: "failed",
+      reason: `${cancelled.length === 1 ? "task" : "tasks"} ${cancelled.map((t) => t.id).join(", ")} ${cancelled.length === 1 ? "was" : "were"} cancelled; run the issue again (\`/orchestrate\`) to finish them`,
     };
   }
   if (tasks.every((t) => t.status === "complete") && run.groups.every((g) => g.pull !== null)) {

@@ -84,7 +84,8 @@ export function specPlanner(ask: ((prompt: string) => Promise<string>) | null): 
   };
 }
 
-function planned(
+/** A parsed task list as the run's work: tasks (all pending) and the groups' branches. */
+export function planned(
   tasks: readonly Task[],
   groups: readonly string[] | undefined,
   issue: number,

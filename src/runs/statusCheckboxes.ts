@@ -1,5 +1,5 @@
 export interface TickedCommand {
-  command: "retry" | "stop";
+  command: "retry" | "stop" | "start";
   argument: string | null;
 }
 
@@ -9,7 +9,7 @@ export interface TickedCommand {
  * with the same words, or a task title quoting the words, is never taken for ours.
  */
 const item =
-  /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+<!-- orchestrate:(stop|retry:([A-Za-z0-9][A-Za-z0-9._-]*)) -->/;
+  /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+<!-- orchestrate:(stop|rerun|retry:([A-Za-z0-9][A-Za-z0-9._-]*)) -->/;
 
 /**
  * The commands a maintainer asked for by ticking boxes in the status comment, from the body
@@ -50,7 +50,9 @@ function boxes(body: string): Map<string, BoxState> {
       command:
         key === "stop"
           ? { command: "stop", argument: null }
-          : { command: "retry", argument: match[3] ?? null },
+          : key === "rerun"
+            ? { command: "start", argument: null }
+            : { command: "retry", argument: match[3] ?? null },
       checked: 0,
       unchecked: 0,
     };

@@ -145,6 +145,13 @@ export interface Sandbox {
     user: string,
     reason?: "completed" | "not_planned",
   ): Promise<void>;
+  /** a person edits an issue's title or body; delivers issues.edited with what changed */
+  editIssue(
+    repo: string,
+    issueNumber: number,
+    user: string,
+    o: { title?: string; body?: string },
+  ): Promise<void>;
   /** a person deletes an issue, its comments with it; delivers issues.deleted */
   deleteIssue(repo: string, issueNumber: number, user: string): Promise<void>;
   /** a person moves an issue to another repository; delivers issues.transferred */
@@ -446,6 +453,30 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       ensureUser(state, user);
       closeIssue(state, repo, issueNumber, reason);
       await emit("issues", "closed", { repo: full, sender: user, issue: issueNumber });
+    },
+
+    async editIssue(full, issueNumber, user, o) {
+      const repo = repoOf(full);
+      ensureUser(state, user);
+      const issue = requireIssue(repo, issueNumber);
+      const changes: Record<string, { from: string }> = {};
+      if (o.title !== undefined && o.title !== issue.title) {
+        changes["title"] = { from: issue.title };
+        issue.title = o.title;
+      }
+      if (o.body !== undefined && o.body !== issue.body) {
+        changes["body"] = { from: issue.body };
+        issue.body = o.body;
+      }
+      issue.updatedAt = timestamp(state);
+      if (Object.keys(changes).length === 0 || !outbox.target) return;
+      const payload = buildEvent({ state }, "issues", "edited", {
+        repo: full,
+        sender: user,
+        issue: issueNumber,
+      });
+      payload["changes"] = changes;
+      await outbox.deliverNow("issues", payload);
     },
 
     async deleteIssue(full, issueNumber, user) {

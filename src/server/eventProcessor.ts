@@ -6,16 +6,16 @@ import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
 import type { EventQueue } from "../queue/eventQueue.js";
 import type { Backoff } from "../queue/redisBackoff.js";
-import { answerThreads } from "../runs/answerThreads.js";
-import { enforceBudget } from "../runs/enforceBudget.js";
-import { ensureGroupPull } from "../runs/ensureGroupPull.js";
 import { handleCommand } from "../runs/handleCommand.js";
+import { noteBranchEdit } from "../runs/noteBranchEdit.js";
 import { renderStatus } from "../runs/renderStatus.js";
 import { reviewPass } from "../runs/reviewPass.js";
 import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
 import { runKey as runKeyOf } from "../runs/run.js";
 import { type Dispatcher, runLifecycle, type SpecPlanner } from "../runs/runLifecycle.js";
+import { isLive } from "../runs/runMachine.js";
 import type { RunStore } from "../runs/runStore.js";
+import { settleAfterChange } from "../runs/settleAfterChange.js";
 import { settleRun } from "../runs/settleRun.js";
 import { statusComments } from "../runs/statusComments.js";
 import { syncCheckRuns } from "../runs/syncCheckRuns.js";
@@ -105,6 +105,8 @@ export function eventProcessor(deps: EventProcessorDeps) {
       github,
       issueUrl: `${info.htmlUrl}/issues/${issueNumber}`,
     });
+    // Every write of the publish went through after the wait's end: the note can go (by the
+    // next publish, one edit).
     const cleared = await store.updateRun(runKey, (run) =>
       run.githubWait && Date.parse(run.githubWait.until) <= Date.now()
         ? { ...run, githubWait: undefined }
@@ -166,6 +168,42 @@ export function eventProcessor(deps: EventProcessorDeps) {
     await store.exclusive(key, "publish", () => publish(github, key, event.installationId));
   }
 
+  /**
+   * A job the queue gave up on: what it was for is failed where people look, never left
+   * waiting. A run still planning fails with why (the planner kept failing); a settle that
+   * could not open a group's PR or answer its threads fails the run; both say how to go on
+   * (run again: finished work is kept). Other jobs are only logged: a publish that cannot
+   * write has no place to say so, and a review or poll is asked again by the next cycle.
+   */
+  async function failedForGood(event: EventJob, error: Error): Promise<void> {
+    deps.log?.child(jobFields(event)).error({ err: error }, "event job failed for good");
+    const key = await eventRunKey(event);
+    if (!key) return;
+    const why = error.message.split("\n")[0]?.slice(0, 300) ?? "unknown error";
+    const again =
+      "tick **Run again** below or comment `/orchestrate` to go on (finished work is kept)";
+    const failed = await store.updateRun(key, (run) => {
+      if (run.state === "planning") {
+        return {
+          ...run,
+          state: "failed",
+          reason: `planning failed, several times: ${why}; ${again}`,
+        };
+      }
+      if (event.type === "settle" && isLive(run.state)) {
+        return {
+          ...run,
+          state: "failed",
+          reason: `the steps after a change of group ${event.group} (its pull request, its review threads) failed, several times: ${why}; ${again}`,
+        };
+      }
+      return null;
+    });
+    if (!failed) return;
+    await deps.dispatcher.cancelRun(key);
+    await events.requestPublish(key, event.installationId);
+  }
+
   async function eventRunKey(event: EventJob): Promise<string | null> {
     switch (event.type) {
       case "settle":
@@ -175,6 +213,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
       case "issue":
         return runKeyOf(event.owner, event.repo, event.issueNumber);
       case "review":
+      case "pushed":
         return (await reviews.get(event.owner, event.repo, event.pullNumber))?.runKey ?? null;
       case "installation":
         return null;
@@ -289,6 +328,15 @@ export function eventProcessor(deps: EventProcessorDeps) {
         await installationChanged(event);
         return;
       }
+      case "pushed": {
+        const record = await reviews.get(event.owner, event.repo, event.pullNumber);
+        if (!record) return;
+        const github = await deps.github(event.installationId);
+        if (await noteBranchEdit(record, event.sender, { store, appLogin: github.appLogin })) {
+          await events.requestPublish(record.runKey, event.installationId);
+        }
+        return;
+      }
       case "review": {
         // The webhook fast path: a review on a followed PR is reconciled at once.
         const record = await reviews.get(event.owner, event.repo, event.pullNumber);
@@ -298,34 +346,16 @@ export function eventProcessor(deps: EventProcessorDeps) {
         return;
       }
       case "settle": {
-        // What follows a task's change, in order: dependants, the group's PR, answers in the
-        // review threads a finished task dealt with, the run's state.
-        if (await enforceBudget(event.runKey, store)) await deps.dispatcher.cancelRun(event.runKey);
-        await deps.dispatcher.dispatchReady(event.runKey);
-        // One run's PRs are opened one at a time: two settles of a group would both create its
-        // PR (one 422 "already exists"), and two groups would both learn drafts are refused.
-        // A short lease: a process killed while holding it must not hold up the run for long
-        // (and a slower holder that loses it meets the same race the lookup-then-create
-        // already survives).
-        await store.exclusive(
-          event.runKey,
-          "group-pull",
-          () => ensureGroupPull(event.runKey, event.group, { store, github, reviews }),
-          { leaseMs: 10_000 },
-        );
         const threads = await deps.reviewThreads(event.installationId);
-        if ((await answerThreads(event.runKey, { store, reviews, threads, github })) > 0) {
-          const snapshot = await store.get(event.runKey);
-          const records: TrackedPullRecord[] = [];
-          for (const group of snapshot?.run.groups ?? []) {
-            if (group.pull === null || !snapshot) continue;
-            const record = await reviews.get(snapshot.run.owner, snapshot.run.repo, group.pull);
-            if (record) records.push(record);
-          }
-          await followReviews(event.installationId, records, true);
-        }
-        await settleRun(event.runKey, store);
-        await events.requestPublish(event.runKey, event.installationId);
+        await settleAfterChange(event.runKey, event.group, {
+          store,
+          reviews,
+          github,
+          threads,
+          dispatcher: deps.dispatcher,
+          followReviews: (records) => followReviews(event.installationId, records, true),
+          requestPublish: (key) => events.requestPublish(key, event.installationId),
+        });
         return;
       }
       case "publish": {
@@ -413,7 +443,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
     );
   }
 
-  return { process, pollCycle };
+  return { process, pollCycle, failedForGood };
 }
 
 /** What a job's log lines carry: ids to find the run and the delivery by, never a payload. */
@@ -441,6 +471,7 @@ function jobFields(event: EventJob): Record<string, string | number> {
         action: event.action,
       };
     case "review":
+    case "pushed":
       return {
         job: event.type,
         deliveryId: event.deliveryId,

@@ -18,6 +18,7 @@ import { startTaskWorker, taskQueue } from "../queue/taskQueue.js";
 import { dispatchReady } from "../runs/dispatchReady.js";
 import { runKey } from "../runs/run.js";
 import type { Dispatcher } from "../runs/runLifecycle.js";
+import { isActive } from "../runs/runMachine.js";
 import { specPlanner } from "../runs/specPlanner.js";
 import { parseBackends } from "../worker/backends.js";
 import { chooseIsolation, IsolationUnavailableError } from "../worker/isolation/chooseIsolation.js";
@@ -25,6 +26,7 @@ import { closeInheritedFds } from "../worker/isolation/closeInheritedFds.js";
 import { type Isolation, noIsolation } from "../worker/isolation/isolation.js";
 import { plannerAsk } from "../worker/plannerAsk.js";
 import { processTask } from "../worker/processTask.js";
+import { taskJobFailed } from "../worker/taskJobFailed.js";
 import { Workspaces } from "../worker/workspace.js";
 import { eventProcessor } from "./eventProcessor.js";
 import { githubApp, productionOctokit } from "./githubApp.js";
@@ -85,8 +87,16 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   if (isolation.sandboxed) closeInheritedFds();
   const redis = redisConnection(options.redisUrl);
   const prefix = config.ORCHESTRATE_PREFIX;
-  const store = redisRunStore(redis, prefix);
-  const reviews = redisReviewStore(redis, prefix);
+  const retentionMs = config.RUN_RETENTION_DAYS * 24 * 3600 * 1000;
+  const store = redisRunStore(redis, prefix, {
+    retentionMs,
+    onRefused: (refusal) =>
+      app.probot.log.warn(
+        refusal,
+        "refused a state change the run's state machine has no move for",
+      ),
+  });
+  const reviews = redisReviewStore(redis, prefix, { retentionMs });
   const events = eventQueue(redis, prefix);
   const tasks = taskQueue(redis, prefix);
   const rateLimits = redisRateLimits(redis, prefix);
@@ -131,6 +141,10 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       await dispatchReady(key, store, (jobs) => tasks.enqueue(jobs));
     },
     cancelRun: (key) => tasks.cancelRun(key),
+    cancelTasks: (key, ids) => tasks.cancelTasks(key, ids),
+    settleGroups: async (key, installationId, groups) => {
+      for (const group of groups) await afterChange(key, installationId, group);
+    },
   };
 
   /** A task changed: what follows it runs as its own retried job (see EventQueue.settle). */
@@ -175,6 +189,10 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
         events,
         awaitsAnswer: async (owner, repo, issue) =>
           (await store.stateOf(runKey(owner, repo, issue))) === "needs-input",
+        hasActiveRun: async (owner, repo, issue) => {
+          const state = await store.stateOf(runKey(owner, repo, issue));
+          return state !== null && isActive(state);
+        },
       })(probot, appOptions);
     });
     const http = await server.start();
@@ -248,6 +266,11 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       (error) => log.error({ err: error }, "events worker error"),
       8,
       config.WORKER_LOCK_SECONDS * 1000,
+      (event, error) => {
+        processor.failedForGood(event, error).catch((failure: unknown) => {
+          log.error({ err: failure }, "could not record an event job that failed for good");
+        });
+      },
     );
     closers.push(() => worker.close());
   }
@@ -281,6 +304,19 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
         onInvalid: (errors) =>
           log.warn({ errors }, "dropped a task job whose payload did not validate"),
         onError: (error) => log.error({ err: error }, "task worker error"),
+        onFailedForGood: (job, error) => {
+          log.error(
+            { err: error, runKey: job.runKey, taskId: job.taskId },
+            "task job failed for good",
+          );
+          void taskJobFailed(job, error.message.split("\n")[0] ?? "unknown error", store)
+            .then((task) =>
+              task ? afterChange(job.runKey, job.installationId, task.group) : undefined,
+            )
+            .catch((failure: unknown) => {
+              log.error({ err: failure }, "could not record a task job that failed for good");
+            });
+        },
       },
     );
     closers.push(() => worker.close());

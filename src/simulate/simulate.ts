@@ -8,7 +8,8 @@ import { loadOperatorConfig } from "../config/env.js";
 import { freePort, startEmbeddedRedis } from "../queue/embeddedRedis.js";
 import { redisConnection } from "../queue/redisConnection.js";
 import { redisRunStore } from "../queue/redisRunStore.js";
-import { ACTIVE_STATES, type RunSnapshot, runKey } from "../runs/run.js";
+import { type RunSnapshot, runKey } from "../runs/run.js";
+import { isEnded } from "../runs/runMachine.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { startOrchestrate } from "../server/startOrchestrate.js";
 import { parseSpec } from "../spec/parseSpec.js";
@@ -152,7 +153,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
       if (state !== last)
         o.progress(`run: ${state}${snapshot?.run.reason ? ` — ${snapshot.run.reason}` : ""}`);
       last = state;
-      if (snapshot && !ACTIVE_STATES.has(snapshot.run.state)) break;
+      if (snapshot && isEnded(snapshot.run.state)) break;
       if (snapshot?.run.state === "needs-input") break;
       await Promise.race([new Promise((r) => setTimeout(r, 100)), stopped]);
     }

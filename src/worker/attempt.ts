@@ -86,6 +86,12 @@ export interface AttemptOptions {
    * first to claim may push; false means another racer won and this attempt ends "aborted".
    */
   claim?: () => boolean;
+  /**
+   * Asked right before each push: false when the run no longer wants this attempt's change
+   * (stopped, ended, re-planned) — the stop is read from the run store, so a worker that missed
+   * the stop message still does not push. The attempt then ends "aborted".
+   */
+  mayPush?: () => Promise<boolean>;
   /** SIGTERM→SIGKILL grace for agent and verify; tests shorten it. */
   killGraceMs?: number;
 }
@@ -183,6 +189,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     }
     if (o.signal?.aborted) return fail("aborted", "stopped before push");
     if (o.claim && !o.claim()) return fail("aborted", "another backend finished this task first");
+    if (o.mayPush && !(await o.mayPush())) return fail("aborted", "the run no longer wants it");
     if (sha === null) {
       // For a review thread, "no change" is an answer: the report explains it to the reviewer.
       return {
@@ -199,6 +206,10 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
     const pushed = await o.workspaces.push(ws, sha, o.tokens, async () => {
       const again = await verifyOnce();
       if (again !== "ok") reverifyFailure = again;
+      if (again === "ok" && o.mayPush && !(await o.mayPush())) {
+        reverifyFailure = "aborted";
+        return false;
+      }
       return again === "ok" && !o.signal?.aborted;
     });
     if (!pushed.ok) {

@@ -3,8 +3,20 @@ import { GitHubWaitError, waitNoteOf } from "../github/githubWaitError.js";
 import { workflowRefusal } from "../github/workflowRefusal.js";
 import { JobLockLostError } from "../queue/taskJob.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
+import { isLive } from "../runs/runMachine.js";
 import type { RunStore } from "../runs/runStore.js";
 import { plainText } from "../runs/status/plainText.js";
+import {
+  cancelAttempt,
+  cancelForEndedRun,
+  claimAttempt,
+  completeAttempt,
+  failedAttempt,
+  giveBackAttempt,
+  isThisAttempt,
+  isThisGeneration,
+  mayPush,
+} from "../runs/taskAttempt.js";
 import { runAttempt } from "./attempt.js";
 import { attemptLogDir, lastAttemptLogPath } from "./attemptLogDir.js";
 import type { BackendConfig } from "./backends.js";
@@ -21,6 +33,8 @@ export interface TaskJobInput {
   taskId: string;
   attempt: number;
   installationId: number;
+  /** the run generation the job was queued for; an older one's job does nothing */
+  generation?: number | undefined;
 }
 
 export interface ProcessTaskDeps {
@@ -58,28 +72,20 @@ export async function processTask(
   const task = snapshot?.tasks.find((t) => t.id === job.taskId);
   if (!snapshot || !task) return;
   const { run } = snapshot;
-  if (!isLive(run)) {
-    await finish(job, deps, (t) =>
-      isOpen(t) ? { ...t, status: "cancelled", report: `run ${run.state}` } : null,
-    );
+  // A job of the run's last generation (BullMQ keeps them for days) is not this run's work.
+  if (!isThisGeneration(run, job)) return;
+  if (!isLive(run.state)) {
+    await finish(job, deps, (t) => cancelForEndedRun(t, run));
     return;
   }
   // The attempt a crashed worker left in progress, when this delivery takes it over.
   const crashed: { task: TaskRecord | null } = { task: null };
   const claimed = await deps.store.updateTask(job.runKey, job.taskId, (t, current) => {
-    if (!isLive(current)) return null;
-    // ready → in_progress; in_progress of this same attempt is a takeover after a crash.
-    const takeover = t.status === "in_progress" && t.attempts === job.attempt;
-    if (t.status !== "ready" && !takeover) return null;
-    crashed.task = takeover ? t : null;
-    return {
-      ...t,
-      status: "in_progress",
-      attempts: job.attempt,
-      startedAt: new Date().toISOString(),
-      // The status comment warns about work done outside the agent sandbox.
-      ...(deps.isolation.sandboxed ? {} : { unsandboxed: true }),
-    };
+    crashed.task = isThisAttempt(t, job) ? t : null;
+    return claimAttempt(t, current, job, {
+      now: new Date().toISOString(),
+      unsandboxed: !deps.isolation.sandboxed,
+    });
   });
   if (!claimed) return;
   // Time spent on the task over every attempt (a crashed one's included); the status comment
@@ -100,9 +106,7 @@ export async function processTask(
     if (error instanceof GitHubWaitError) {
       // GitHub's limits: the same attempt waits until GitHub takes requests again (the queue
       // delays the job), ready to be claimed again then; it is not a failure of the task.
-      await deps.store.updateTask(job.runKey, job.taskId, (t) =>
-        t.status === "in_progress" && t.attempts === job.attempt ? { ...t, status: "ready" } : null,
-      );
+      await deps.store.updateTask(job.runKey, job.taskId, (t) => giveBackAttempt(t, job));
       await deps.store
         .updateRun(job.runKey, (run) => {
           const note = waitNoteOf(error, run.githubWait);
@@ -123,36 +127,25 @@ export async function processTask(
 
   if (outcome.ok) {
     await finish(job, deps, (t) =>
-      t.status === "in_progress"
-        ? {
-            ...t,
-            status: "complete",
-            commit: outcome.sha ?? undefined,
-            lastBackend: outcome.backend,
-            report: lastLine(outcome.report),
-            // A review thread answered without a change keeps the agent's whole explanation
-            // for the reply.
-            explanation: outcome.noChange ? outcome.report.slice(0, 4000) : undefined,
-            finishedAt: new Date().toISOString(),
-            durationMs: spent(t),
-          }
-        : null,
+      completeAttempt(t, job, {
+        commit: outcome.sha ?? undefined,
+        lastBackend: outcome.backend,
+        report: lastLine(outcome.report),
+        // A review thread answered without a change keeps the agent's whole explanation for
+        // the reply.
+        explanation: outcome.noChange ? outcome.report.slice(0, 4000) : undefined,
+        durationMs: spent(t),
+        now: new Date().toISOString(),
+      }),
     );
     return;
   }
   // Another worker holds the job now and records what becomes of the task.
   if (signal.reason instanceof JobLockLostError) return;
   if (signal.aborted || outcome.reason === "aborted") {
+    // A re-plan that changed or removed the task has already put it where it belongs.
     await finish(job, deps, (t) =>
-      isOpen(t)
-        ? {
-            ...t,
-            status: "cancelled",
-            report: "stopped",
-            finishedAt: new Date().toISOString(),
-            durationMs: spent(t),
-          }
-        : null,
+      cancelAttempt(t, job, { now: new Date().toISOString(), durationMs: spent(t) }),
     );
     return;
   }
@@ -224,16 +217,12 @@ async function work(
     });
     if (sha) {
       await finish(job, deps, (t) =>
-        t.status === "in_progress"
-          ? {
-              ...t,
-              status: "complete",
-              commit: sha,
-              report: `pushed ${sha.slice(0, 12)} before its worker stopped; taken over without running the agent again`,
-              finishedAt: new Date().toISOString(),
-              durationMs: spent(t),
-            }
-          : null,
+        completeAttempt(t, job, {
+          commit: sha,
+          report: `pushed ${sha.slice(0, 12)} before its worker stopped; taken over without running the agent again`,
+          durationMs: spent(t),
+          now: new Date().toISOString(),
+        }),
       );
       return "taken-over";
     }
@@ -310,6 +299,7 @@ async function work(
       signal: raceSignal,
       commitMessage: commitMessage(run, task),
       claim,
+      mayPush: async () => mayPush(await deps.store.get(job.runKey), job),
     });
     if (result.ok || result.reason !== "aborted") {
       await keepLastAttempt(lastAttemptLogPath(deps.logsDir, run.key, task.id), attemptDir, {
@@ -347,22 +337,16 @@ async function fail(
   fatal: boolean,
   spent: (t: TaskRecord) => number,
 ): Promise<void> {
-  await finish(job, deps, (t, run: RunRecord) => {
-    if (t.status !== "in_progress") return null;
-    // `/orchestrate retry` gives a failed task a fresh budget of attempts from where it was.
-    const retry = !fatal && job.attempt - (t.retryBase ?? 0) < run.config.limits.attempts;
-    // A retry goes back to pending with the failure kept: dispatch queues attempt n+1, whose
-    // work order carries this output, on the next backend.
-    return {
-      ...t,
-      status: retry ? "pending" : "failed",
-      lastBackend: backend,
-      report: detail,
-      lastFailure: detail,
-      finishedAt: retry ? undefined : new Date().toISOString(),
-      durationMs: spent(t),
-    };
-  });
+  // A retry goes back to pending with the failure kept: dispatch queues attempt n+1, whose
+  // work order carries this output, on the next backend.
+  await finish(job, deps, (t, run: RunRecord) =>
+    isThisAttempt(t, job)
+      ? {
+          ...failedAttempt(t, run, { attempt: job.attempt, detail, backend, fatal }),
+          durationMs: spent(t),
+        }
+      : null,
+  );
 }
 
 async function finish(
@@ -428,14 +412,6 @@ function taskTrailer(run: RunRecord, task: TaskRecord): string {
 function elapsedSince(iso: string | undefined): number {
   const start = iso ? Date.parse(iso) : Number.NaN;
   return Number.isFinite(start) ? Math.max(0, Date.now() - start) : 0;
-}
-
-function isLive(run: RunRecord): boolean {
-  return run.state === "running" || run.state === "reviewing";
-}
-
-function isOpen(t: TaskRecord): boolean {
-  return t.status === "pending" || t.status === "ready" || t.status === "in_progress";
 }
 
 function lastLine(text: string): string {

@@ -3,7 +3,8 @@
 //   hold-<task>    while it exists, the agent waits (after announcing itself)
 //   fail-<task>    the agent exits 1 instead of editing
 //   target-<task>  the file to append to (default "<task>.txt"), e.g. one file for two tasks
-// It appends one line per start to started.log — {task, backend, id, child} as JSON, id being
+// It appends one line per start to started.log (and the task's id to finished.log when its
+// edit is made) — {task, backend, id, child} as JSON, id being
 // unique to the start — and keeps its work order as prompt-<task>-<id>.md, so a test can tell
 // how often a task ran and with what feedback. (Its own pid is its sandbox's, the same for
 // every agent; a test finds which worker ran it from the host's /proc, by its environment.)
@@ -47,3 +48,4 @@ const file = existsSync(marker("target"))
 appendFileSync(file, `done by ${task}\n`);
 writeFileSync(env.ORCHESTRATE_OUTPUT_FILE, `scripted-agent: appended to ${file}\n`);
 child?.kill("SIGKILL");
+appendFileSync(join(dir, "finished.log"), `${task}\n`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,7 +56,7 @@ describe("Redis stopped and restarted in the middle of a run", () => {
     rmSync(agentDir, { recursive: true, force: true });
   });
 
-  it("loses nothing queued before the stop, and records what a worker pushed while it was down", async () => {
+  it("loses nothing queued before the stop, and a worker whose agent finished while Redis was down pushes once it can read the run again", async () => {
     writeFileSync(join(agentDir, "hold-schema"), "");
     const issue = await startRun(h, SPEC, "Saved searches");
     await waitFor("schema's agent to start", () =>
@@ -66,13 +66,18 @@ describe("Redis stopped and restarted in the middle of a run", () => {
 
     // Stopped the way an operator or a container runtime stops it (SIGTERM: AOF flushed).
     await redis.stop();
-    // The agent finishes while Redis is down: its push reaches GitHub, its result waits.
+    // The agent finishes while Redis is down. Its push waits: a push is made only after the
+    // worker read that the run still wants it (a stop is a state in Redis).
     unlinkSync(join(agentDir, "hold-schema"));
+    await waitFor("schema's agent to finish", () =>
+      readFileSync(join(agentDir, "finished.log"), { flag: "a+", encoding: "utf8" }).includes(
+        "schema",
+      ),
+    );
+    redis = await startEmbeddedRedis(redisDir, port);
     await waitFor("schema's push to reach GitHub", async () =>
       (await h.sandbox.branches(h.repo)).some((b) => b.name === `orchestrate/${issue}-db`),
     );
-
-    redis = await startEmbeddedRedis(redisDir, port);
     const run = await waitFor(
       "the run to end",
       async () => {

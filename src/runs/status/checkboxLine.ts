@@ -4,10 +4,15 @@
  * freely; task ids are limited to `[A-Za-z0-9._-]`, which cannot end the HTML comment.
  */
 export function checkboxLine(
-  command: "retry" | "stop",
+  command: "retry" | "stop" | "start",
   taskId: string | null,
   text: string,
 ): string {
-  const marker = command === "retry" ? `orchestrate:retry:${taskId ?? ""}` : "orchestrate:stop";
+  const marker =
+    command === "retry"
+      ? `orchestrate:retry:${taskId ?? ""}`
+      : command === "stop"
+        ? "orchestrate:stop"
+        : "orchestrate:rerun";
   return `- [ ] <!-- ${marker} --> ${text}`;
 }

@@ -34,6 +34,12 @@ export function renderGroups(
       parts.push(`review threads: ${open} open, ${resolved} resolved, ${ignored} ignored`);
     }
     if (group.note) parts.push(`_${inlineText(group.note, 200)}_`);
+    if (group.editedBy?.length) {
+      const who = group.editedBy.map((login) => codeSpan(plainText(login))).join(", ");
+      parts.push(
+        `_${who} pushed to this branch: their commits are kept, and later tasks build on top of them_`,
+      );
+    }
     return `- ${parts.join(" · ")}`;
   });
   return [

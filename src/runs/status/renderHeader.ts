@@ -14,6 +14,8 @@ export function renderHeader({ run, tasks }: RunSnapshot): string {
   }
   const lines = [`### ${runStateLabel(run.state)} · Orchestrate run`, facts.join(" · ")];
   if (run.reason) lines.push("", `_${inlineText(run.reason, 300)}_`);
+  const changed = run.replanned ? replannedLine(run.replanned) : null;
+  if (changed) lines.push("", changed);
   const unsandboxed = tasks.filter((t) => t.unsandboxed).length;
   if (unsandboxed > 0) {
     lines.push(
@@ -36,4 +38,19 @@ export function renderHeader({ run, tasks }: RunSnapshot): string {
     );
   }
   return lines.join("\n");
+}
+
+/** What the last re-plan changed, in one line; null when it changed nothing. */
+function replannedLine(r: NonNullable<RunSnapshot["run"]["replanned"]>): string | null {
+  const ids = (list: string[]) => {
+    const shown = list.slice(0, 10).map((id) => `\`${inlineText(id, 60)}\``);
+    return list.length > 10 ? `${shown.join(", ")} and ${list.length - 10} more` : shown.join(", ");
+  };
+  const parts = [
+    r.added.length > 0 ? `added ${ids(r.added)}` : "",
+    r.changed.length > 0 ? `redone ${ids(r.changed)} (changed)` : "",
+    r.removed.length > 0 ? `removed ${ids(r.removed)}` : "",
+  ].filter((p) => p !== "");
+  if (parts.length === 0) return null;
+  return `**Re-planned** from the spec as it is now: ${parts.join("; ")}; ${r.kept} kept as ${r.kept === 1 ? "it was" : "they were"}.`;
 }
