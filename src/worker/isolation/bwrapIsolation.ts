@@ -66,7 +66,10 @@ export function bwrapIsolation(options: BwrapOptions = {}): Isolation {
         "--unshare-all",
         ...(c.network ? ["--share-net"] : []),
         "--die-with-parent",
-        "--new-session",
+        // No --new-session: the command already leads a session of its own with no terminal
+        // (runCommand starts it detached), so there is no terminal to inject into; a second
+        // session would take the sandbox out of the process group a stop kills, and a stop
+        // during bwrap's start-up (before --die-with-parent is armed) left it running for good.
         // As root, bwrap drops every capability of the sandbox unless told otherwise; as
         // another user, the user namespace leaves none outside it.
         "--cap-drop",
