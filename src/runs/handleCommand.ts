@@ -65,9 +65,14 @@ export async function handleCommand(job: CommandJob, deps: CommandDeps): Promise
   }
   config ??= parseRepoConfig(job.config);
   const target = { ...repo, issueNumber: job.issueNumber, installationId: job.installationId };
-  if (job.via === "comment" && job.commentId && job.command !== "answer") {
-    await deps.github.reactToComment(repo, job.commentId, "eyes");
-  }
+  const acknowledge = async () => {
+    if (job.via === "comment" && job.commentId && job.command !== "answer") {
+      await deps.github.reactToComment(repo, job.commentId, "eyes");
+    }
+  };
+  // A stop acts first: the 👀 is a write, and when GitHub's write budget is spent it waits
+  // (up to a minute), which a stop must not.
+  if (job.command !== "stop") await acknowledge();
   // Redis may have lost the run: any command first rebuilds it from GitHub (a trigger on a
   // rebuilt run that is still active then only refreshes it, as for any active run).
   await deps.lifecycle.recover(target, config);
@@ -84,6 +89,7 @@ export async function handleCommand(job: CommandJob, deps: CommandDeps): Promise
       return;
     case "stop":
       await deps.lifecycle.stop(target, job.sender, job.deliveryId);
+      await acknowledge();
       return;
     case "retry":
       await deps.lifecycle.retry(target, job.sender, job.argument, job.deliveryId);

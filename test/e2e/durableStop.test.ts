@@ -127,4 +127,33 @@ describe("a durable stop", { timeout: 120_000 }, () => {
     expect(body).toMatch(/planning failed, several times: .*503 Service Unavailable/);
     expect(body).toMatch(/- \[ \] <!-- orchestrate:rerun --> Run again/);
   });
+
+  it("a stop acts at once, even while GitHub holds back the 👀 that acknowledges it", async () => {
+    await start();
+    writeFileSync(join(dir, "hold-schema"), "");
+    writeFileSync(join(dir, "hold-routes"), "");
+    const issue = await startRun(h, SPEC);
+    await waitFor("both agents to start", () => agentStarts(dir).length === 2);
+    // GitHub's secondary limit refuses the reaction and asks for an hour's wait.
+    h.sandbox.fail("reactions/create-for-issue-comment", 5, "secondary-rate-limit", 3600);
+    await h.sandbox.comment(h.repo, issue, MAINTAINER, "/orchestrate stop");
+    const redis = new Redis(h.redisUrl, { maxRetriesPerRequest: null });
+    const store = redisRunStore(redis, h.prefix);
+    try {
+      const stopped = await waitFor("the run to be stopped and its tasks cancelled", async () => {
+        const snapshot = await store.get(`${h.repo}#${issue}`);
+        return snapshot?.run.state === "stopped" &&
+          snapshot.tasks.every((t) => t.status === "cancelled")
+          ? snapshot
+          : undefined;
+      });
+      expect(stopped.run.reason).toBe(`stopped by @${MAINTAINER}`);
+    } finally {
+      redis.disconnect();
+    }
+    const refused = h.sandbox.state.requests.filter(
+      (r) => r.operation === "reactions/create-for-issue-comment",
+    );
+    expect(refused.map((r) => r.status)).toEqual([403]);
+  });
 });
