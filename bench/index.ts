@@ -1,14 +1,16 @@
-// `npm run bench [-- [--json] [plan|poll|worker|sandbox|webhook|budget ...]]`: runs the benches (all by
+// `npm run bench [-- [--json] [plan|poll|worker|sandbox|webhook|memory|stop|budget ...]]`: runs the benches (all by
 // default) and prints their figures — a table per bench, or one JSON document with --json.
 // Figures only: nothing passes or fails, and nothing is written into the repository. The exit
 // code is non-zero only when a bench could not run at all.
 import { performance } from "node:perf_hooks";
 import { BUDGET, budgetBench } from "./budgetBench.js";
+import { MEMORY, memoryBench } from "./memoryBench.js";
 import { planBench } from "./planBench.js";
 import { pollBench } from "./pollBench.js";
 import { type BenchResult, loadAverage, machine, renderText } from "./report.js";
 import { SANDBOX, sandboxBench } from "./sandboxBench.js";
 import { round } from "./stats.js";
+import { STOP, stopBench } from "./stopBench.js";
 import { WEBHOOK, webhookBench } from "./webhookBench.js";
 import { workerBench } from "./workerBench.js";
 import { LATENCY } from "./workerLatency.js";
@@ -59,6 +61,18 @@ const BENCHES: Bench[] = [
     title: "Webhook → task enqueued / status comment (bench/webhookBench.ts)",
     method: `Signed issues.labeled for an issue with a two-task yaml spec, sent to the real server + events worker (no task worker) against the sandbox GitHub; ms from the POST to the 2xx (ack), to the ready task in the queue, to the status comment; median of ${WEBHOOK.runs} after ${WEBHOOK.warmup} warm-up, polled every 2 ms. GitHub throttling off (production adds ~1 s per write).`,
     run: webhookBench,
+  },
+  {
+    name: "memory",
+    title: "Redis memory of one run of 10, 100 and 1,000 tasks (bench/memoryBench.ts)",
+    method: `A private redis-server; the project's run store, review store and task queue write one run of N tasks (a generated spec of about 10 tasks a group, planned by the spec planner). active = planned, its ready tasks queued; ended = done: every task's job run and finished (kept by the queue for 7 days), every task complete with a ${MEMORY.reportChars}-character report, each group's PR tracked and parked. KiB by MEMORY USAGE (SAMPLES 0) of every key under the run's prefix, by owner: run = run record, tasks, job-id set (expire RUN_RETENTION_DAYS after the run ended); queue = BullMQ's keys; reviews = tracked PRs.`,
+    run: memoryBench,
+  },
+  {
+    name: "stop",
+    title: "/orchestrate stop on a working run (bench/stopBench.ts)",
+    method: `The real app in-process (server, events worker, one task worker, agents under bubblewrap; embedded redis-server; the sandbox GitHub, throttling off). A one-task run whose agent works for 10 minutes; half a second after its task is in progress, a maintainer comments /orchestrate stop (signed webhook). ms from sending that comment to: the run recorded stopped (runStopped), its task recorded cancelled after the worker killed the agent's process group (taskCancelled), the status comment saying Stopped (statusSaysStopped); store and comments polled every 2 ms. ${STOP.stops} stops after ${STOP.warmup} warm-up; p50, p99 (nearest rank) and max.`,
+    run: stopBench,
   },
   {
     name: "budget",

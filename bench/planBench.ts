@@ -58,12 +58,12 @@ function median(run: () => unknown): number {
  * from a few foundation tasks), some tasks that join several (fan-in), and about one in seven
  * dependencies crossing to an earlier group. Seeded, so every run measures the same spec.
  */
-function generateTasks(count: number): Task[] {
+export function generateTasks(count: number, groups = GROUPS): Task[] {
   const random = mulberry32(count);
-  const byGroup: string[][] = Array.from({ length: GROUPS }, () => []);
+  const byGroup: string[][] = Array.from({ length: groups }, () => []);
   const tasks: Task[] = [];
   for (let i = 0; i < count; i++) {
-    const group = i % GROUPS;
+    const group = i % groups;
     const own = byGroup[group] ?? [];
     const id = `g${group}-t${own.length}`;
     const deps = new Set<string>();
