@@ -1,10 +1,9 @@
 import type { GitHubPort, RepoCoordinates } from "../github/githubPort.js";
+import { ensureComment } from "./ensureComment.js";
 
 /**
  * Posts the app's answer to one delivery (a refusal, a list of commands, a config error) once.
- * The comment carries the delivery id in a hidden marker, and is looked for before it is
- * posted: a job retried after GitHub applied the comment but lost its answer (a 5xx) finds it
- * instead of posting it again.
+ * The comment carries the delivery id in a hidden marker, by which a retried job finds it.
  */
 export async function answerOnce(
   github: GitHubPort,
@@ -14,7 +13,9 @@ export async function answerOnce(
   body: string,
 ): Promise<void> {
   const marker = `<!-- orchestrate:answer ${deliveryId.replace(/[^A-Za-z0-9_-]/g, "")} -->`;
-  const comments = await github.listComments(repo, issue);
-  if (comments.some((c) => c.author === github.appLogin && c.body.includes(marker))) return;
-  await github.createComment(repo, issue, `${body}\n\n${marker}`);
+  await ensureComment(github, repo, issue, {
+    mine: (text) => text.includes(marker),
+    body: `${body}\n\n${marker}`,
+    edit: false,
+  });
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { GitHubPort, NoticeOption } from "../github/githubPort.js";
+import { ensureComment } from "./ensureComment.js";
 import type { RunSnapshot } from "./run.js";
 import { isStatusComment } from "./statusMetadata.js";
 
@@ -41,14 +42,13 @@ export function statusComments(
         }
       }
       // The id may not have been saved (a crash after posting): find our comment before posting.
-      const existing = (await github.listComments(repo, run.issueNumber, o)).find(
-        (c) => c.author === github.appLogin && isStatusComment(c.body),
-      );
-      if (existing) {
-        await github.updateComment(repo, existing.id, body, o);
-        return { id: existing.id, digest };
-      }
-      return { id: (await github.createComment(repo, run.issueNumber, body, o)).id, digest };
+      const { id } = await ensureComment(github, repo, run.issueNumber, {
+        ...o,
+        mine: isStatusComment,
+        body,
+        edit: true,
+      });
+      return { id, digest };
     },
   };
 }
