@@ -134,6 +134,16 @@ export function redisRunStore(
       const json = await redis.get(runKey(key));
       return json ? readRun(key, json).state : null;
     },
+    async keys() {
+      const keys: string[] = [];
+      let cursor = "0";
+      do {
+        const [next, batch] = await redis.sscan(indexKey, cursor, "COUNT", 500);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== "0");
+      return keys;
+    },
     async put(snapshot) {
       for (let i = 0; i < MAX_RETRIES; i++) {
         const current = (await redis.get(runKey(snapshot.run.key))) ?? "";

@@ -16,6 +16,8 @@ export interface SnapshotChange {
 export interface RunStore {
   get(key: string): Promise<RunSnapshot | null>;
   stateOf(key: string): Promise<RunState | null>;
+  /** Keys of every run the store holds (a run whose keys expired may still be listed). */
+  keys(): Promise<string[]>;
   /** Writes a whole run (run and tasks) in one transaction, replacing any previous one. */
   put(snapshot: RunSnapshot): Promise<void>;
   /** Creates the run only if there is none, or the existing one is finished. */

@@ -13,7 +13,7 @@ import { reviewPass } from "../runs/reviewPass.js";
 import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
 import { runKey as runKeyOf } from "../runs/run.js";
 import { type Dispatcher, runLifecycle, type SpecPlanner } from "../runs/runLifecycle.js";
-import { isLive } from "../runs/runMachine.js";
+import { isActive, isLive } from "../runs/runMachine.js";
 import type { RunStore } from "../runs/runStore.js";
 import { settleAfterChange } from "../runs/settleAfterChange.js";
 import { settleRun } from "../runs/settleRun.js";
@@ -238,13 +238,24 @@ export function eventProcessor(deps: EventProcessorDeps) {
       return;
     }
     const wanted = new Set(event.repos.map((r) => r.toLowerCase()));
+    const lost = (owner: string, repo: string) =>
+      event.action !== "removed" || wanted.has(`${owner}/${repo}`.toLowerCase());
     const records = (await reviews.polled()).get(event.installationId) ?? [];
     const runs = new Set<string>();
     for (const record of records) {
-      const repo = `${record.owner}/${record.repo}`.toLowerCase();
-      if (event.action === "removed" && !wanted.has(repo)) continue;
+      if (!lost(record.owner, record.repo)) continue;
       await reviews.park(record.owner, record.repo, record.number);
       runs.add(record.runKey);
+    }
+    // Also the active runs with no PR polled: not opened yet, or parked by a poll that met the
+    // lost access before this webhook came.
+    for (const key of await store.keys()) {
+      if (runs.has(key)) continue;
+      // A record that does not read is reported where it is used; here it is not one to stop.
+      const run = (await store.get(key).catch(() => null))?.run;
+      if (!run || run.installationId !== event.installationId || !lost(run.owner, run.repo))
+        continue;
+      if (isActive(run.state)) runs.add(key);
     }
     for (const key of runs) await stopUnreachable(key, event.installationId);
   }

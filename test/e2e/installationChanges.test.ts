@@ -1,9 +1,21 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { redisRunStore } from "../../src/queue/redisRunStore.js";
 import type { SandboxPull } from "../../src/sandbox/state.js";
 import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
-import { appComments, backendsJson, waitFor } from "./helpers.js";
+import {
+  agentStarts,
+  appComments,
+  backendsJson,
+  coordinationDir,
+  releaseHolds,
+  sharedWith,
+  specOf,
+  startRun,
+  waitFor,
+} from "./helpers.js";
 
 const MAINTAINER = "maintainer-user";
 
@@ -125,9 +137,13 @@ describe("installation changes", { timeout: 120_000 }, () => {
     const redis = new Redis(h.redisUrl, { maxRetriesPerRequest: null });
     const store = redisRunStore(redis, h.prefix);
     for (const [i, repo] of [b, c].entries()) {
+      // An adopted PR with no open thread may already be done (its first poll settled it):
+      // then it stays done; one still following its threads is stopped, saying why.
       const snapshot = await store.get(`${repo}#${pulls[i + 1]?.number ?? 0}`);
-      expect(snapshot?.run.state, repo).toBe("stopped");
-      expect(snapshot?.run.reason, repo).toContain(`GitHub no longer lets the App reach ${repo}`);
+      expect(["stopped", "done"], repo).toContain(snapshot?.run.state);
+      if (snapshot?.run.state === "stopped") {
+        expect(snapshot.run.reason, repo).toContain(`GitHub no longer lets the App reach ${repo}`);
+      }
     }
     redis.disconnect();
     // A poll that began before the webhooks were through may still meet the lost access once
@@ -152,5 +168,54 @@ describe("installation changes", { timeout: 120_000 }, () => {
     expect(
       after.filter((r) => r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`),
     ).toEqual([]);
+  });
+
+  it("a run at work in a repository taken out of the installation stops on the webhook alone, though it has no PR yet", async () => {
+    const dir = coordinationDir();
+    try {
+      h = await startHarness({
+        env: {
+          ...sharedWith(dir),
+          ORCHESTRATE_BACKENDS: backendsJson([
+            { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
+          ]),
+        },
+      });
+      h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
+      h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+      writeFileSync(join(dir, "hold-work"), "");
+      const issue = await startRun(
+        h,
+        specOf(["  - { id: work, group: docs, title: Work, description: Some work. }"]),
+      );
+      await waitFor("the agent to start", () => agentStarts(dir).length === 1);
+      await waitFor("the status comment to show the task at work", () =>
+        appComments(h, issue)[0]?.includes("🟡 in progress"),
+      );
+      const since = h.sandbox.state.requests.length;
+      await h.sandbox.removeFromInstallation(h.repo);
+      const redis = new Redis(h.redisUrl, { maxRetriesPerRequest: null });
+      try {
+        const snapshot = await waitFor("the run to stop", async () => {
+          const s = await redisRunStore(redis, h.prefix).get(`${h.repo}#${issue}`);
+          return s?.run.state === "stopped" ? s : undefined;
+        });
+        expect(snapshot.run.reason).toContain(`GitHub no longer lets the App reach ${h.repo}`);
+      } finally {
+        redis.disconnect();
+      }
+      releaseHolds(dir);
+      await h.settle();
+      // Told by the webhook, the App stopped without asking GitHub and being refused.
+      expect(
+        h.sandbox.state.requests.slice(since).map((r) => `${r.method} ${r.path} ${r.status}`),
+      ).toEqual([]);
+      // The agent's work went nowhere: no branch, no PR.
+      expect((await h.sandbox.branches(h.repo)).map((b) => b.name)).toEqual(["main"]);
+      expect([...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? [])]).toEqual([]);
+    } finally {
+      releaseHolds(dir);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
