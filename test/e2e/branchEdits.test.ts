@@ -1,16 +1,15 @@
 import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
+import type { Harness } from "./harness.js";
 import {
   agentStarts,
   appComments,
-  backendsJson,
   botIdentity,
   branchLog,
   coordinationDir,
   releaseHolds,
-  sharedWith,
+  scriptedHarness,
   specOf,
   startRun,
   taskCommits,
@@ -27,17 +26,7 @@ describe("a person pushes to a group's branch mid-run", () => {
 
   beforeAll(async () => {
     dir = coordinationDir();
-    h = await startHarness({
-      files: { "README.md": "# demo\n", ".github/orchestrate.yml": "draft: true\n" },
-      env: {
-        ...sharedWith(dir),
-        ORCHESTRATE_BACKENDS: backendsJson([
-          { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
-        ]),
-      },
-    });
-    h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
-    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+    h = await scriptedHarness(dir, { files: { ".github/orchestrate.yml": "draft: true\n" } });
   });
   afterAll(async () => {
     releaseHolds(dir);

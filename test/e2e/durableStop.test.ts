@@ -3,13 +3,12 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { redisRunStore } from "../../src/queue/redisRunStore.js";
-import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
+import type { Harness } from "./harness.js";
 import {
   agentStarts,
-  backendsJson,
   coordinationDir,
   releaseHolds,
-  sharedWith,
+  scriptedHarness,
   specOf,
   startRun,
   waitFor,
@@ -34,24 +33,19 @@ describe("a durable stop", { timeout: 120_000 }, () => {
 
   async function start(env: Record<string, string> = {}) {
     dir = coordinationDir();
-    h = await startHarness({
-      files: { "README.md": "# demo\n", ".github/orchestrate.yml": "backends: [scripted]\n" },
-      env: {
-        ...sharedWith(dir),
-        ORCHESTRATE_BACKENDS: backendsJson([
-          { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
-          {
-            name: "planner",
-            agent: "../fixtures/planners/held.mjs",
-            env: { HELD_PLANNER_HOLD: join(dir, "planner-hold") },
-          },
-          { name: "crashing-planner", agent: "../fixtures/planners/crashes.mjs" },
-        ]),
-        ...env,
-      },
+    h = await scriptedHarness(dir, {
+      files: { ".github/orchestrate.yml": "backends: [scripted]\n" },
+      backends: [
+        {
+          name: "planner",
+          agent: "../fixtures/planners/held.mjs",
+          env: { HELD_PLANNER_HOLD: join(dir, "planner-hold") },
+        },
+        { name: "crashing-planner", agent: "../fixtures/planners/crashes.mjs" },
+      ],
+      env,
+      role: "maintain",
     });
-    h.sandbox.setPermission(h.repo, MAINTAINER, "maintain");
-    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
   }
 
   const branches = async () => (await h.sandbox.branches(h.repo)).map((b) => b.name);

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Harness, WEBHOOK_SECRET } from "./harness.js";
+import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
 
 /**
  * Polls `probe` until it returns something truthy; after `timeoutMs` fails naming `what`, with
@@ -49,6 +49,36 @@ export function backendsJson(
       ...(b.timeoutMs ? { timeoutMs: b.timeoutMs } : {}),
     })),
   );
+}
+
+/**
+ * The app with the scripted agent (steered through `dir`, see test/agents/scripted-agent.mjs)
+ * as its backend, besides `backends`; a maintainer with `role` on the repository; and GitHub's
+ * webhooks sent to the app, as a person's actions would send them.
+ */
+export async function scriptedHarness(
+  dir: string,
+  o: {
+    files?: Record<string, string>;
+    env?: Record<string, string>;
+    backends?: Parameters<typeof backendsJson>[0];
+    role?: "admin" | "maintain";
+  } = {},
+): Promise<Harness> {
+  const h = await startHarness({
+    ...(o.files ? { files: { "README.md": "# demo\n", ...o.files } } : {}),
+    env: {
+      ...sharedWith(dir),
+      ORCHESTRATE_BACKENDS: backendsJson([
+        { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
+        ...(o.backends ?? []),
+      ]),
+      ...o.env,
+    },
+  });
+  h.sandbox.setPermission(h.repo, "maintainer-user", o.role ?? "admin");
+  h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+  return h;
 }
 
 export interface Commit {

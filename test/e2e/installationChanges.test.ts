@@ -11,7 +11,7 @@ import {
   backendsJson,
   coordinationDir,
   releaseHolds,
-  sharedWith,
+  scriptedHarness,
   specOf,
   startRun,
   waitFor,
@@ -173,16 +173,7 @@ describe("installation changes", { timeout: 120_000 }, () => {
   it("a run at work in a repository taken out of the installation stops on the webhook alone, though it has no PR yet", async () => {
     const dir = coordinationDir();
     try {
-      h = await startHarness({
-        env: {
-          ...sharedWith(dir),
-          ORCHESTRATE_BACKENDS: backendsJson([
-            { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
-          ]),
-        },
-      });
-      h.sandbox.setPermission(h.repo, MAINTAINER, "admin");
-      h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+      h = await scriptedHarness(dir);
       writeFileSync(join(dir, "hold-work"), "");
       const issue = await startRun(
         h,

@@ -1,13 +1,12 @@
 import { readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
+import type { Harness } from "./harness.js";
 import {
   agentStarts,
-  backendsJson,
   coordinationDir,
   releaseHolds,
-  sharedWith,
+  scriptedHarness,
   specOf,
   startRun,
   waitFor,
@@ -27,16 +26,7 @@ describe("re-planning a run when its spec changes", { timeout: 120_000 }, () => 
   let dir: string;
   beforeEach(async () => {
     dir = coordinationDir();
-    h = await startHarness({
-      env: {
-        ...sharedWith(dir),
-        ORCHESTRATE_BACKENDS: backendsJson([
-          { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
-        ]),
-      },
-    });
-    h.sandbox.setPermission(h.repo, MAINTAINER, "maintain");
-    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+    h = await scriptedHarness(dir, { role: "maintain" });
   });
   afterEach(async () => {
     releaseHolds(dir);

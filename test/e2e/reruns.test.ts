@@ -1,13 +1,12 @@
 import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness, WEBHOOK_SECRET } from "./harness.js";
+import type { Harness } from "./harness.js";
 import {
   agentStarts,
-  backendsJson,
   coordinationDir,
   releaseHolds,
-  sharedWith,
+  scriptedHarness,
   specOf,
   startRun,
   waitFor,
@@ -33,17 +32,7 @@ describe("runs started again on the same issue", { timeout: 120_000 }, () => {
 
   async function start(files: Record<string, string> = {}) {
     dir = coordinationDir();
-    h = await startHarness({
-      files: { "README.md": "# demo\n", ...files },
-      env: {
-        ...sharedWith(dir),
-        ORCHESTRATE_BACKENDS: backendsJson([
-          { name: "scripted", agent: "scripted-agent.mjs", env: { SCRIPTED_AGENT_DIR: dir } },
-        ]),
-      },
-    });
-    h.sandbox.setPermission(h.repo, MAINTAINER, "maintain");
-    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+    h = await scriptedHarness(dir, { files, role: "maintain" });
   }
 
   const starts = (task: string) => agentStarts(dir).filter((s) => s.task === task).length;
