@@ -343,7 +343,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
         const record = await reviews.get(event.owner, event.repo, event.pullNumber);
         if (!record) return;
         const github = await deps.github(event.installationId);
-        if (await noteBranchEdit(record, event.sender, { store, appLogin: github.appLogin })) {
+        if (await noteBranchEdit(record, [event.sender], { store, appLogin: github.appLogin })) {
           await events.requestPublish(record.runKey, event.installationId);
         }
         return;

@@ -41,6 +41,8 @@ export type AttemptResult =
       durationMs: number;
       /** The push was rebased onto work another task pushed meanwhile. */
       rebased: boolean;
+      /** Authors other than the App of commits on the group's branch (see othersOnBranch). */
+      othersOnBranch: string[];
     }
   | {
       ok: false;
@@ -199,6 +201,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         report,
         durationMs: Date.now() - started,
         rebased: false,
+        othersOnBranch: [],
       };
     }
 
@@ -225,6 +228,10 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       report,
       durationMs: Date.now() - started,
       rebased: pushed.rebased,
+      // A note for the status comment, not a condition of the push: a failed read says nothing.
+      othersOnBranch: o.identity
+        ? await o.workspaces.othersOnBranch(ws, pushed.sha, o.identity).catch(() => [])
+        : [],
     };
   } finally {
     // A folder left behind (remove failed) is deleted by the next worker start's cleanup.

@@ -2,6 +2,7 @@ import type { GitHubPort } from "../github/githubPort.js";
 import { GitHubWaitError, waitNoteOf } from "../github/githubWaitError.js";
 import { workflowRefusal } from "../github/workflowRefusal.js";
 import { JobLockLostError } from "../queue/taskJob.js";
+import { noteBranchEdit } from "../runs/noteBranchEdit.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import { isLive } from "../runs/runMachine.js";
 import type { RunStore } from "../runs/runStore.js";
@@ -54,7 +55,14 @@ export interface ProcessTaskDeps {
 }
 
 type Outcome =
-  | { ok: true; sha: string | null; noChange: boolean; report: string; backend: string }
+  | {
+      ok: true;
+      sha: string | null;
+      noChange: boolean;
+      report: string;
+      backend: string;
+      othersOnBranch: string[];
+    }
   | { ok: false; reason: string; detail: string; report: string; backend: string };
 
 /**
@@ -126,6 +134,14 @@ export async function processTask(
   }
 
   if (outcome.ok) {
+    if (outcome.othersOnBranch.length > 0) {
+      // Said before the settle that follows, so the status comment it publishes names them.
+      const github = await deps.github(job.installationId);
+      await noteBranchEdit({ runKey: job.runKey, group: claimed.group }, outcome.othersOnBranch, {
+        store: deps.store,
+        appLogin: github.appLogin,
+      }).catch(() => undefined);
+    }
     await finish(job, deps, (t) =>
       completeAttempt(t, job, {
         commit: outcome.sha ?? undefined,
@@ -318,6 +334,7 @@ async function work(
           noChange: result.noChange,
           report: result.report,
           backend: backend.name,
+          othersOnBranch: result.othersOnBranch,
         }
       : {
           ok: false,

@@ -303,6 +303,27 @@ export class Workspaces {
     };
   }
 
+  /**
+   * Who else committed to the group's branch: the authors (names) of the commits on `head` that
+   * are not on the default branch and not by `ours` — people, or other apps, who pushed to it.
+   * Read from the cache the push just used, so it asks GitHub nothing.
+   */
+  async othersOnBranch(ws: Workspace, head: string, ours: GitIdentity): Promise<string[]> {
+    const cache = this.cacheDir(ws.repo);
+    if (ws.branch === ws.repo.defaultBranch) return [];
+    const base = await this.remoteTip(cache, ws.repo.defaultBranch);
+    const out = await this.run(
+      ["log", "--format=%an%x1f%ae", head, ...(base ? [`^${base}`] : [])],
+      { gitDir: cache },
+    );
+    const names = new Set<string>();
+    for (const line of out.split("\n")) {
+      const [name = "", email = ""] = line.split("\x1f");
+      if (name && email.toLowerCase() !== ours.email.toLowerCase()) names.add(name);
+    }
+    return [...names];
+  }
+
   /** Removes the attempt's folders; a directory the agent already emptied is fine. */
   async remove(ws: Workspace): Promise<void> {
     await rm(ws.root, { recursive: true, force: true });
