@@ -6,6 +6,7 @@ import type { EventQueue } from "./queue/eventQueue.js";
 import { parseCommand } from "./runs/parseCommand.js";
 import { tickedCommands } from "./runs/statusCheckboxes.js";
 import { isStatusComment } from "./runs/statusMetadata.js";
+import { sameSpec } from "./spec/sameSpec.js";
 
 export interface AppDeps {
   events: EventQueue;
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       const { payload } = context;
       if (payload.issue.pull_request || payload.changes.body === undefined) return;
       if (payload.sender.type === "Bot") return;
+      if (sameSpec(payload.changes.body.from, payload.issue.body ?? "")) return;
       const { owner, repo } = context.repo();
       if (!(await deps.hasActiveRun(owner, repo, payload.issue.number))) return;
       const loaded = await loadConfig(context);
