@@ -5,6 +5,7 @@ import { RedisNotInstalledError, startEmbeddedRedis } from "../queue/embeddedRed
 import { startOrchestrate } from "../server/startOrchestrate.js";
 import { setupWebhookUrl } from "./setupWebhookUrl.js";
 import { waitForStop } from "./waitForStop.js";
+import { serveWebhookAddressPage, WEBHOOK_ADDRESS_NEEDED } from "./webhookAddressPage.js";
 
 /** `orchestrate server` / `npm start`: everything in one process, Redis embedded by default. */
 export async function serverCommand(): Promise<number> {
@@ -15,10 +16,15 @@ export async function serverCommand(): Promise<number> {
     // this one counts).
     const hook = setupWebhookUrl(config);
     if (!hook) {
-      process.stderr.write(
-        "orchestrate: set where GitHub sends webhooks before registering the App: PUBLIC_URL=https://your.host (production: the webhook URL becomes PUBLIC_URL + WEBHOOK_PATH), or WEBHOOK_PROXY_URL=<a channel from https://smee.io/new> (development: the server forwards from it).\n",
+      const page = await serveWebhookAddressPage(config.PORT, config.HOST);
+      const stop = waitForStop();
+      process.stdout.write(
+        `${WEBHOOK_ADDRESS_NEEDED} (Also at http://localhost:${config.PORT}/.)\n`,
       );
-      return 1;
+      const signal = await stop;
+      process.stdout.write(`${signal}: stopping.\n`);
+      page.close();
+      return 0;
     }
     process.env.WEBHOOK_PROXY_URL = hook;
     process.env.NO_SMEE_SETUP ??= "true";

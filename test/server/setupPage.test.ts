@@ -89,9 +89,20 @@ describe("the setup page's App manifest", () => {
     },
   );
 
-  it("refuses to register with an address GitHub cannot reach, saying what to set", async () => {
-    started = startServer({ PORT: String(await freePort()) });
-    expect(await started.exit).toBe(1);
-    expect(started.output()).toMatch(/PUBLIC_URL=https:\/\/your\.host.*WEBHOOK_PROXY_URL=/s);
+  it("without a webhook address, offers no registration GitHub could not deliver to: it says what to set, and stops cleanly", async () => {
+    const port = await freePort();
+    started = startServer({ PORT: String(port) });
+    const s = started;
+    await waitFor("the line saying what to set", () => s.output().includes("not registered"), {
+      explain: () => s.output(),
+    });
+    expect(s.output()).toMatch(/PUBLIC_URL=https:\/\/your\.host.*WEBHOOK_PROXY_URL=/s);
+    const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    expect(page).toContain("PUBLIC_URL=https://your.host npm start");
+    expect(page).toContain("WEBHOOK_PROXY_URL=https://smee.io/");
+    // No manifest: nothing on the page would register the App.
+    expect(page).not.toMatch(/manifest/i);
+    s.child.kill("SIGTERM");
+    expect(await s.exit).toBe(0);
   });
 });
