@@ -61,6 +61,9 @@ export const presets: Record<PresetName, BackendConfig> = {
   // can reach; the root-refusing `--dangerously-skip-permissions` is not needed. Claude Code
   // will not write outside its working directory, so ORCHESTRATE_OUTPUT_FILE is out of its
   // reach: the appended system prompt tells it to make the report its final message instead.
+  // `--setting-sources user` reads settings from its own (sandbox) HOME only: a repository's
+  // `.claude/settings.json` could otherwise set ANTHROPIC_BASE_URL and send the operator's API
+  // key to an address of its choosing, or add hooks and MCP servers.
   claude: {
     name: "claude",
     command: [
@@ -72,6 +75,8 @@ export const presets: Record<PresetName, BackendConfig> = {
       "Bash",
       "--append-system-prompt",
       CLAUDE_REPORT_RULE,
+      "--setting-sources",
+      "user",
       "--output-format",
       "text",
     ],
