@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -91,7 +92,6 @@ describe("the claude preset", () => {
     expect(await h.sandbox.fileAt(h.repo, branch, "greeting.txt")).toBe("hello from claude\n");
     const [commit] = branchLog(h, branch);
     const gitDir = h.sandbox.state.repos.get(h.repo)?.gitDir ?? "";
-    const { execFileSync } = await import("node:child_process");
     const files = execFileSync(
       "git",
       ["--git-dir", gitDir, "show", "--name-only", "--format=", commit?.sha ?? ""],
