@@ -22,11 +22,19 @@ export interface BackendConfig {
 
 export type PresetName = "codex" | "claude" | "gemini" | "opencode";
 
+/** Appended to Claude Code's system prompt: where its report goes, since it cannot write the file. */
+export const CLAUDE_REPORT_RULE =
+  "You run unattended for Orchestrate: nobody will answer a question. The work order asks for " +
+  "a report in the file named by ORCHESTRATE_OUTPUT_FILE; that file is outside your working " +
+  "directory, so do not try to write it. Make the report your final message instead: " +
+  "Orchestrate takes your final message as the report.";
+
 /**
  * Presets use each CLI's documented non-interactive mode. Each edits files in its working
- * directory (the task's worktree) without asking, because nobody is there to answer; none is
- * given more than that by default. Operators who isolate workers (container/VM) and want the
- * agent to run shell commands or reach the network declare their own command in JSON.
+ * directory (the task's worktree) without asking, because nobody is there to answer. Every
+ * agent runs in the worker's sandbox, so a preset may also let its CLI run shell commands
+ * (claude does, to run the verify command); network is the operator's choice
+ * (ORCHESTRATE_SANDBOX_NETWORK names the backends that need their model API).
  */
 export const presets: Record<PresetName, BackendConfig> = {
   // `codex exec` is the scripted mode; `-` reads the prompt from stdin. `--sandbox
@@ -45,13 +53,33 @@ export const presets: Record<PresetName, BackendConfig> = {
     ],
     promptVia: "stdin",
   },
-  // `claude -p` (print mode) takes the prompt on stdin and prints the final answer on stdout.
-  // `--permission-mode acceptEdits` approves file edits; print mode cannot ask, so other tools
-  // that are not pre-approved are refused rather than hanging (and the root-refusing
-  // `--dangerously-skip-permissions` is avoided).
+  // `claude -p` (print mode) takes the prompt on stdin and prints its final message on stdout
+  // (`--output-format text`: the message alone, which is what becomes the report). Print mode
+  // cannot ask, so only what is pre-approved runs: `--permission-mode acceptEdits` approves
+  // file edits in the working directory, `--allowedTools Bash` any shell command (the verify
+  // command, builds, tests) — safe because the sandbox, not Claude Code, bounds what a command
+  // can reach; the root-refusing `--dangerously-skip-permissions` is not needed. Claude Code
+  // will not write outside its working directory, so ORCHESTRATE_OUTPUT_FILE is out of its
+  // reach: the appended system prompt tells it to make the report its final message instead.
+  // `--setting-sources user` reads settings from its own (sandbox) HOME only: a repository's
+  // `.claude/settings.json` could otherwise set ANTHROPIC_BASE_URL and send the operator's API
+  // key to an address of its choosing, or add hooks and MCP servers.
   claude: {
     name: "claude",
-    command: ["claude", "-p", "--permission-mode", "acceptEdits", "--output-format", "text"],
+    command: [
+      "claude",
+      "-p",
+      "--permission-mode",
+      "acceptEdits",
+      "--allowedTools",
+      "Bash",
+      "--append-system-prompt",
+      CLAUDE_REPORT_RULE,
+      "--setting-sources",
+      "user",
+      "--output-format",
+      "text",
+    ],
     promptVia: "stdin",
   },
   // `gemini -p` is headless mode; its text is appended to what arrives on stdin, so the work
@@ -252,6 +280,12 @@ const BASE_NAMES = new Set([
   "GOPATH",
   "CARGO_HOME",
   "RUSTUP_HOME",
+  // Claude Code's own settings without a prefix: its request timeout and retries, its shell
+  // tool's time limits, its thinking budget.
+  "API_TIMEOUT_MS",
+  "BASH_DEFAULT_TIMEOUT_MS",
+  "BASH_MAX_TIMEOUT_MS",
+  "MAX_THINKING_TOKENS",
 ]);
 
 /** The coding agents' own settings and keys (OPENAI_API_KEY, ANTHROPIC_BASE_URL, …). */

@@ -124,6 +124,8 @@ describe("scrubbedEnv", () => {
       MY_AGENT_SETTING: "kept on request",
       OPENAI_API_KEY: "sk-openai",
       ANTHROPIC_API_KEY: "sk-ant",
+      API_TIMEOUT_MS: "120000",
+      CLAUDE_CODE_MAX_RETRIES: "3",
       GEMINI_API_KEY: "g",
       PRIVATE_KEY: "-----BEGIN",
       PRIVATE_KEY_PATH: "/keys/app.pem",
@@ -146,6 +148,8 @@ describe("scrubbedEnv", () => {
       MY_AGENT_SETTING: "kept on request",
       OPENAI_API_KEY: "sk-openai",
       ANTHROPIC_API_KEY: "sk-ant",
+      API_TIMEOUT_MS: "120000",
+      CLAUDE_CODE_MAX_RETRIES: "3",
       GEMINI_API_KEY: "g",
       GIT_TERMINAL_PROMPT: "0",
     });
