@@ -111,12 +111,14 @@ export async function simulateCommand(argv: string[], cwd = process.cwd()): Prom
   process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : renderSimulation(result));
   if (result.run.stopped === "timeout") {
     process.stderr.write(
-      `orchestrate simulate: stopped after --timeout ${timeoutSeconds} s; the run was ${result.run.state} and its agents were killed\n`,
+      `orchestrate simulate: stopped after --timeout ${timeoutSeconds} s: the run is ${result.run.state}, its agents killed\n`,
     );
     return 1;
   }
   if (result.run.stopped === "aborted") {
-    process.stderr.write("orchestrate simulate: interrupted; the run's agents were killed\n");
+    process.stderr.write(
+      `orchestrate simulate: interrupted: the run is ${result.run.state}, its agents killed\n`,
+    );
     return 1;
   }
   return result.run.state === "done" ? 0 : 1;

@@ -39,6 +39,8 @@ const OWNER = "octo-org";
 const NAME = "demo";
 const REPO = `${OWNER}/${NAME}`;
 const MAINTAINER = "simulated-maintainer";
+/** How long a timed-out or interrupted run is given to be through its stop. */
+const STOP_WAIT_MS = 10_000;
 
 export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
   const specText = await readFile(o.specFile, "utf8");
@@ -156,6 +158,21 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
       if (snapshot && isEnded(snapshot.run.state)) break;
       if (snapshot?.run.state === "needs-input") break;
       await Promise.race([new Promise((r) => setTimeout(r, 100)), stopped]);
+    }
+    if (ended !== null && snapshot && !isEnded(snapshot.run.state)) {
+      // Stopped the way a maintainer stops a run, so what is reported is the stopped run: its
+      // agents killed by their workers and its tasks cancelled (bounded: Ctrl-C must not wait).
+      await sandbox.comment(REPO, issue.number, MAINTAINER, "/orchestrate stop").catch(() => {});
+      const until = Date.now() + STOP_WAIT_MS;
+      for (;;) {
+        snapshot = (await store.get(key).catch(() => null)) ?? snapshot;
+        const through =
+          snapshot !== null &&
+          isEnded(snapshot.run.state) &&
+          !snapshot.tasks.some((t) => t.status === "in_progress");
+        if (through || Date.now() > until) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
     const result = await collect(sandbox, snapshot);
     result.run.stopped = ended;

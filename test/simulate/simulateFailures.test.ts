@@ -119,10 +119,17 @@ describe("orchestrate simulate --timeout", () => {
     );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
-      "orchestrate simulate: stopped after --timeout 10 s; the run was running and its agents were killed",
+      "orchestrate simulate: stopped after --timeout 10 s: the run is stopped, its agents killed",
     );
-    const result = JSON.parse(run.stdout) as { run: { stopped: string }; logs: string | null };
+    const result = JSON.parse(run.stdout) as {
+      run: { stopped: string; state: string };
+      tasks: Array<{ status: string }>;
+      logs: string | null;
+    };
     expect(result.run.stopped).toBe("timeout");
+    // Stopped as a maintainer stops a run: what is reported is the stopped run.
+    expect(result.run.state).toBe("stopped");
+    expect(result.tasks.map((t) => t.status)).not.toContain("in_progress");
     // The agent ran, and it and the grandchild it started (both ignore SIGTERM) are gone: no
     // process on this machine carries its environment any more.
     expect(existsSync(readyFile)).toBe(true);
