@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseBackends } from "../worker/backends.js";
 import { ConfigError, describeZodIssues } from "./configError.js";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -157,6 +158,12 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
     throw new ConfigError("The queue dashboard's login", [
       `${missing}: missing — set both ADMIN_USER and ADMIN_PASSWORD to serve /admin/queues, or neither to turn it off`,
     ]);
+  }
+  try {
+    // Checked here, before anything starts (a private Redis, say), like every other variable.
+    parseBackends(raw.ORCHESTRATE_BACKENDS);
+  } catch (error) {
+    throw new ConfigError("ORCHESTRATE_BACKENDS", [(error as Error).message]);
   }
   const credentials =
     raw.APP_ID !== undefined && privateKey !== undefined && raw.WEBHOOK_SECRET !== undefined

@@ -146,4 +146,29 @@ describe("orchestrate server, as a process", () => {
     expect(code).toBe(1);
     expect(err).toContain("ADMIN_PASSWORD: missing — set both ADMIN_USER and ADMIN_PASSWORD");
   });
+
+  it("refuses an unknown backend before it starts anything, with the line that says what to write", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "orchestrate-server-"));
+    dirs.push(dir);
+    const child = spawn(process.execPath, [CLI, "server"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", ORCHESTRATE_BACKENDS: "codex,nosuchpreset" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let out = "";
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+    }
+    const code = await new Promise<number | null>((done) => child.once("exit", done));
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'ORCHESTRATE_BACKENDS item 2: unknown backend "nosuchpreset". Use a preset',
+    );
+    // A person's mistake, not a crash: no stack trace, and no private Redis was started for it.
+    expect(out).not.toMatch(/\n\s+at /);
+    expect(out).not.toContain("Started a private redis-server");
+  });
 });
