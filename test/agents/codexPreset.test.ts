@@ -15,6 +15,7 @@ import {
 import { type AttemptOptions, runAttempt } from "../../src/worker/attempt.js";
 import { parseBackends } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
+import { plannerAsk } from "../../src/worker/plannerAsk.js";
 import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {
   git,
@@ -125,5 +126,17 @@ describe("the codex preset with the real codex CLI", () => {
       detail: "codex finished without changing any file",
     });
     expect(remoteBranch(remote, BRANCH)).toBeNull();
+  });
+
+  it("answers as the planner, whose folder is not a git repository", async () => {
+    const plan = '{"tasks":[{"id":"hello","title":"Hello file"}]}';
+    const s = await standIn([{ items: [{ type: "message", text: plan }] }]);
+    const ask = plannerAsk("codex", parseBackends("codex"), join(base, "plan"), 120_000, {
+      isolation,
+      network: (name) => name === "codex",
+    });
+
+    expect(await ask("Plan the spec: a hello file.")).toBe(plan);
+    expect(JSON.stringify(s.responseRequests()[0]?.body)).toContain("Plan the spec: a hello file.");
   });
 });
