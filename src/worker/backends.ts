@@ -30,9 +30,10 @@ export type PresetName = "codex" | "claude" | "gemini" | "opencode";
 
 /**
  * Presets use each CLI's documented non-interactive mode. Each edits files in its working
- * directory (the task's worktree) without asking, because nobody is there to answer; none is
- * given more than that by default. Operators who isolate workers (container/VM) and want the
- * agent to run shell commands or reach the network declare their own command in JSON.
+ * directory (the task's worktree) without asking, because nobody is there to answer. codex also
+ * runs shell commands (the verify command among them): its own sandbox cannot work inside the
+ * agent sandbox, which is what confines them. Network is the operator's choice
+ * (ORCHESTRATE_SANDBOX_NETWORK); other changes are a command of their own in JSON.
  */
 export const presets: Record<PresetName, BackendConfig> = {
   // `codex exec` is the scripted mode; `-` reads the prompt from stdin and
