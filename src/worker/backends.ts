@@ -18,6 +18,12 @@ export interface BackendConfig {
   env?: Record<string, string>;
   /** Per-backend cap; a run gets the smaller of this and the caller's timeout. */
   timeoutMs?: number;
+  /**
+   * Presets only: run before each start with the agent's environment and HOME, for what a CLI
+   * needs there that its argv cannot say (files in HOME, a variable under another name). What it
+   * returns is added to the agent's environment.
+   */
+  prepare?: (env: NodeJS.ProcessEnv, homeDir: string) => Promise<Record<string, string>>;
 }
 
 export type PresetName = "codex" | "claude" | "gemini" | "opencode";
@@ -33,25 +39,38 @@ export const CLAUDE_REPORT_RULE =
  * Presets use each CLI's documented non-interactive mode. Each edits files in its working
  * directory (the task's worktree) without asking, because nobody is there to answer. Every
  * agent runs in the worker's sandbox, so a preset may also let its CLI run shell commands
- * (claude does, to run the verify command); network is the operator's choice
- * (ORCHESTRATE_SANDBOX_NETWORK names the backends that need their model API).
+ * (claude and codex do, to run the verify command; codex's own sandbox cannot work inside the
+ * agent sandbox, which is what confines them). Network is the operator's choice
+ * (ORCHESTRATE_SANDBOX_NETWORK names the backends that need their model API); other changes are
+ * a command of their own in JSON.
  */
 export const presets: Record<PresetName, BackendConfig> = {
-  // `codex exec` is the scripted mode; `-` reads the prompt from stdin. `--sandbox
-  // workspace-write` lets it edit the worktree (the docs now prefer it over the deprecated
-  // `--full-auto`); `--output-last-message` writes its final message where we read the report.
+  // `codex exec` is the scripted mode; `-` reads the prompt from stdin and
+  // `--output-last-message` writes its final message where we read the report (codex writes
+  // that file itself, so the path outside the worktree is no obstacle). `--skip-git-repo-check`:
+  // a planner's folder is not a repository, and codex refuses to run outside one without it.
+  // `--sandbox danger-full-access` turns codex's own sandbox off: our bubblewrap sandbox is the
+  // isolation (only the worktree, its io folder and HOME are writable, network only when the
+  // operator names codex in ORCHESTRATE_SANDBOX_NETWORK), and codex's own would nest a second
+  // bubblewrap inside ours, which refuses ("setting up uid map: Operation not permitted"): under
+  // workspace-write every edit and command of codex's fails, the verify command included.
+  // codex reads neither OPENAI_API_KEY nor OPENAI_BASE_URL, the variables operators set for
+  // every OpenAI client: prepare maps the key to CODEX_API_KEY (unless that is set) and writes
+  // the base URL as `openai_base_url` into the agent's own ~/.codex/config.toml.
   codex: {
     name: "codex",
     command: [
       "codex",
       "exec",
+      "--skip-git-repo-check",
       "--sandbox",
-      "workspace-write",
+      "danger-full-access",
       "--output-last-message",
       "{output_file}",
       "-",
     ],
     promptVia: "stdin",
+    prepare: prepareCodex,
   },
   // `claude -p` (print mode) takes the prompt on stdin and prints its final message on stdout
   // (`--output-format text`: the message alone, which is what becomes the report). Print mode
@@ -103,6 +122,24 @@ export const presets: Record<PresetName, BackendConfig> = {
     promptVia: "arg",
   },
 };
+
+/** See the codex preset: the OpenAI variables under the names and in the file codex reads. */
+async function prepareCodex(
+  env: NodeJS.ProcessEnv,
+  homeDir: string,
+): Promise<Record<string, string>> {
+  const baseUrl = env["OPENAI_BASE_URL"]?.trim();
+  if (baseUrl) {
+    await mkdir(join(homeDir, ".codex"), { recursive: true });
+    // A JSON string is a valid TOML basic string (same quotes and escapes).
+    await writeFile(
+      join(homeDir, ".codex", "config.toml"),
+      `openai_base_url = ${JSON.stringify(baseUrl)}\n`,
+    );
+  }
+  const key = env["CODEX_API_KEY"] || env["OPENAI_API_KEY"];
+  return key ? { CODEX_API_KEY: key } : {};
+}
 
 const PRESET_NAMES = Object.keys(presets) as PresetName[];
 const ENV_NAME = "ORCHESTRATE_BACKENDS";
@@ -504,13 +541,13 @@ export async function runBackend(
   }
 
   const writable = [o.worktree, ioDir, homeDir];
+  const env: NodeJS.ProcessEnv = { ...scrubbedEnv(process.env), ...backend.env, ...o.extraEnv };
+  Object.assign(env, await backend.prepare?.(env, homeDir));
   const sandboxed = o.isolation.wrap({
     argv,
     cwd: o.worktree,
     env: {
-      ...scrubbedEnv(process.env),
-      ...backend.env,
-      ...o.extraEnv,
+      ...env,
       HOME: homeDir,
       ORCHESTRATE_TASK_ID: o.taskId,
       ORCHESTRATE_TASK_KIND: o.taskKind,

@@ -1,0 +1,142 @@
+// The codex preset end to end: the real codex CLI (the pinned @openai/codex devDependency),
+// started by the worker's attempt in the real bubblewrap sandbox, its work committed and pushed
+// to a real git remote. Only OpenAI's Responses API is replaced, at the HTTP border, by a
+// scripted stand-in that records what codex sends it.
+
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type OpenAiResponsesStandIn,
+  type ScriptedTurn,
+  startOpenAiResponses,
+  toolOutput,
+} from "../../src/sandbox/models/openaiResponses.js";
+import { type AttemptOptions, runAttempt } from "../../src/worker/attempt.js";
+import { parseBackends } from "../../src/worker/backends.js";
+import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
+import { plannerAsk } from "../../src/worker/plannerAsk.js";
+import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
+import {
+  git,
+  identity,
+  makeRemote,
+  type Remote,
+  remoteBranch,
+  removeTempDirs,
+  tempDir,
+} from "../worker/gitFixtures.js";
+
+const root = join(import.meta.dirname, "../..");
+// As an operator installs it: codex on PATH, its package readable in the sandbox
+// (ORCHESTRATE_SANDBOX_READ_ONLY), the network shared with it (ORCHESTRATE_SANDBOX_NETWORK).
+process.env.PATH = `${join(root, "node_modules/.bin")}:${process.env.PATH}`;
+const isolation = bwrapIsolation({ readOnly: [join(root, "node_modules/@openai")] });
+const KEY = "sk-test-codex-preset-0123456789";
+const BRANCH = "orchestrate/13-codex";
+const VERIFY = "grep -q 'hello from codex' hello.txt && echo VERIFY-OK";
+
+afterAll(removeTempDirs);
+
+let base: string;
+let remote: Remote;
+let api: OpenAiResponsesStandIn | undefined;
+beforeEach(() => {
+  base = tempDir("orchestrate-codex-");
+  remote = makeRemote(base);
+  process.env.OPENAI_API_KEY = KEY;
+  delete process.env.CODEX_API_KEY;
+});
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+  delete process.env.OPENAI_BASE_URL;
+  delete process.env.OPENAI_API_KEY;
+});
+
+async function standIn(turns: ScriptedTurn[], after?: ScriptedTurn) {
+  api = await startOpenAiResponses({ apiKey: KEY, turns, ...(after ? { after } : {}) });
+  // The operator's variable for every OpenAI client; the preset hands it to codex.
+  process.env.OPENAI_BASE_URL = api.baseUrl;
+  return api;
+}
+
+function options(taskId: string, overrides: Partial<AttemptOptions> = {}): AttemptOptions {
+  const [codex] = parseBackends("codex");
+  return {
+    workspaces: new Workspaces({ root: join(base, "workspaces"), identity }),
+    repo: remote.repo,
+    branch: BRANCH,
+    tokens: fixedToken("ghs_CodexPresetTestToken0123456789ab"),
+    isolation,
+    network: { agent: true, verify: false },
+    taskKey: `13-${taskId}-a1`,
+    backend: codex!,
+    prompt: `# Work order for ${taskId}\n\nCreate hello.txt. Verify with: ${VERIFY}\n`,
+    verify: VERIFY,
+    taskId,
+    taskKind: "implement",
+    attemptDir: join(base, "logs", taskId),
+    timeoutMs: 120_000,
+    commitMessage: `Task ${taskId}`,
+    killGraceMs: 500,
+    ...overrides,
+  };
+}
+
+describe("the codex preset with the real codex CLI", () => {
+  it("edits a file, runs the verify command in the sandbox, and its final message is the report", async () => {
+    // A file of the worker's machine that the sandbox must not show.
+    const hostOnly = join(base, "host-only.txt");
+    writeFileSync(hostOnly, "secret\n");
+    // Code mode, the default model's only tool: a script calling codex's nested tools.
+    const script = [
+      'await tools.apply_patch("*** Begin Patch\\n*** Add File: hello.txt\\n+hello from codex\\n*** End Patch\\n");',
+      `const r = await tools.exec_command({ cmd: ${JSON.stringify(`${VERIFY}; test -e ${hostOnly} && echo HOST-VISIBLE || echo HOST-HIDDEN`)} });`,
+      "text(r.output);",
+    ].join("\n");
+    const s = await standIn([
+      { items: [{ type: "custom_tool_call", name: "exec", callId: "call_edit", input: script }] },
+      { items: [{ type: "message", text: "Created hello.txt; the verify command passes." }] },
+    ]);
+
+    const r = await runAttempt(options("t1"));
+
+    expect(r).toMatchObject({ ok: true, report: "Created hello.txt; the verify command passes." });
+    const sha = remoteBranch(remote, BRANCH);
+    expect(r.ok && r.sha).toBe(sha);
+    expect(git(remote.dir, "show", `${sha}:hello.txt`)).toBe("hello from codex");
+    // The verify command ran where codex runs its commands, in the sandbox, and its output
+    // went back to the model.
+    const output = JSON.stringify(toolOutput(s.requests, "call_edit"));
+    expect(output).toContain("VERIFY-OK");
+    expect(output).toContain("HOST-HIDDEN");
+    // OPENAI_API_KEY reached codex (as CODEX_API_KEY): every turn carried it.
+    expect(s.responseRequests()).toHaveLength(2);
+  });
+
+  it("fails an attempt where codex changes nothing and exits 0", async () => {
+    await standIn([{ items: [{ type: "message", text: "All done." }] }]);
+
+    const r = await runAttempt(options("t2"));
+
+    expect(r).toMatchObject({
+      ok: false,
+      reason: "no-change",
+      detail: "codex finished without changing any file",
+    });
+    expect(remoteBranch(remote, BRANCH)).toBeNull();
+  });
+
+  it("answers as the planner, whose folder is not a git repository", async () => {
+    const plan = '{"tasks":[{"id":"hello","title":"Hello file"}]}';
+    const s = await standIn([{ items: [{ type: "message", text: plan }] }]);
+    const ask = plannerAsk("codex", parseBackends("codex"), join(base, "plan"), 120_000, {
+      isolation,
+      network: (name) => name === "codex",
+    });
+
+    expect(await ask("Plan the spec: a hello file.")).toBe(plan);
+    expect(JSON.stringify(s.responseRequests()[0]?.body)).toContain("Plan the spec: a hello file.");
+  });
+});
