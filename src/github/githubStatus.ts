@@ -21,3 +21,14 @@ export function isAccessRefusal(error: unknown): boolean {
   const message = String((error as { message?: unknown })?.message ?? "");
   return !/rate limit/i.test(message);
 }
+
+/**
+ * The repository (`owner/name`, lower case) a refused REST request was about, from its URL;
+ * null for GraphQL, whose one document may ask about several.
+ */
+export function refusedRepoOf(error: unknown): string | null {
+  const url = (error as { request?: { url?: unknown } })?.request?.url;
+  if (typeof url !== "string") return null;
+  const match = /\/repos\/([^/?#]+)\/([^/?#]+)/.exec(url);
+  return match ? `${match[1]}/${match[2]}`.toLowerCase() : null;
+}

@@ -3,7 +3,6 @@ import type { GitHubPort } from "../github/githubPort.js";
 import { isPullStateNote, pullStateNote } from "./pullStateNote.js";
 import { renderPullBody } from "./renderPullBody.js";
 import type { ReviewStore } from "./reviewStore.js";
-import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
 import { orderTasks } from "./status/orderTasks.js";
 
@@ -24,8 +23,10 @@ export async function ensureGroupPull(
   const snapshot = await deps.store.get(key);
   if (!snapshot) return null;
   const { run } = snapshot;
-  // Nothing is opened for a run that was stopped or ended (read again right before the create).
-  if (!isLive(run.state)) return null;
+  // Nothing is opened for a stopped run (read again right before the create). A run that failed
+  // or is already done still gets the PRs of its finished groups, and drafts marked ready: a
+  // group's work is done even when another group's failed, or a last settle made the run done.
+  if (run.state === "stopped") return null;
   const group = run.groups.find((g) => g.name === groupName);
   if (!group) return null;
   // In dependency order, as the status comment lists them (Redis keeps no order).
@@ -45,7 +46,7 @@ export async function ensureGroupPull(
   } else if (!pull) {
     const issue = await deps.github.issue(repo, run.issueNumber);
     const state = await deps.store.stateOf(key);
-    if (state === null || !isLive(state)) return null;
+    if (state === null || state === "stopped") return null;
     const create = (asDraft: boolean) =>
       deps.github.createPull(repo, {
         head: group.branch,

@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import type { GitHubPort } from "../github/githubPort.js";
-import { githubStatus, isAccessRefusal } from "../github/githubStatus.js";
+import { githubStatus, isAccessRefusal, refusedRepoOf } from "../github/githubStatus.js";
 import { GitHubWaitError, waitNoteOf } from "../github/githubWaitError.js";
 import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
@@ -411,6 +411,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
       byRepo.set(repo, [...(byRepo.get(repo) ?? []), record]);
     }
     const open = [...byRepo.values()].flat();
+    let failure: unknown;
     try {
       await followReviews(installationId, open, false);
       await backoff?.cleared(scope);
@@ -426,6 +427,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
         return;
       }
       if (!backoff || !isAccessRefusal(error)) throw error;
+      failure = error;
       if (byRepo.size <= 1) {
         await refuse(scope, installationId, error);
         for (const repo of byRepo.keys()) await refuse(`repo:${repo}`, installationId, error);
@@ -433,8 +435,14 @@ export function eventProcessor(deps: EventProcessorDeps) {
       }
     }
     // Several repositories in one pass: find which of them GitHub refuses, follow the others.
+    // The one a REST refusal named is not asked again (a 4xx is never repeated in a loop).
+    const named = refusedRepoOf(failure);
     let refusedAll = true;
     for (const [repo, some] of byRepo) {
+      if (repo === named) {
+        await refuse(`repo:${repo}`, installationId, failure);
+        continue;
+      }
       try {
         await followReviews(installationId, some, false);
         refusedAll = false;
