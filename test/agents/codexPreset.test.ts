@@ -140,3 +140,44 @@ describe("the codex preset with the real codex CLI", () => {
     expect(JSON.stringify(s.responseRequests()[0]?.body)).toContain("Plan the spec: a hello file.");
   });
 });
+
+// When OpenAI's API refuses or never answers, each attempt must fail (never count as done),
+// saying which backend failed and why, and end on its own rather than retry forever.
+describe("the codex preset when the model API fails", () => {
+  it("fails the attempt when the API refuses the key (401)", async () => {
+    const s = await standIn([], { status: 401, message: "Incorrect API key provided." });
+
+    const r = await runAttempt(options("t401", { timeoutMs: 100_000 }));
+
+    expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
+    expect(!r.ok && r.detail).toMatch(/^codex exited with 1: .*401/);
+    expect(s.responseRequests().length).toBeGreaterThan(0);
+    expect(remoteBranch(remote, BRANCH)).toBeNull();
+  });
+
+  it("fails the attempt when the API keeps answering 429 with retry-after", async () => {
+    const s = await standIn([], {
+      status: 429,
+      message: "Rate limit reached.",
+      retryAfterSeconds: 1,
+    });
+
+    const r = await runAttempt(options("t429", { timeoutMs: 100_000 }));
+
+    expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
+    expect(!r.ok && r.detail).toMatch(/^codex exited with 1: .*429/);
+    expect(s.responseRequests().length).toBeGreaterThan(1);
+    expect(remoteBranch(remote, BRANCH)).toBeNull();
+  });
+
+  it("fails the attempt when the API never answers", async () => {
+    const s = await standIn([], { hang: true });
+
+    const r = await runAttempt(options("thang", { timeoutMs: 30_000 }));
+
+    expect(r).toMatchObject({ ok: false, reason: "timeout" });
+    expect(!r.ok && r.detail).toMatch(/^codex did not finish/);
+    expect(s.responseRequests().length).toBeGreaterThan(0);
+    expect(remoteBranch(remote, BRANCH)).toBeNull();
+  });
+});
