@@ -3,6 +3,7 @@
 // environment (the scrub passes PATH and ANTHROPIC_*), so they are set on this process and
 // put back by the returned function.
 import { resolve } from "node:path";
+import { type Harness, startHarness } from "../e2e/harness.js";
 
 export function useClaudeCode(apiUrl: string, extra: Record<string, string> = {}): () => void {
   const values: Record<string, string> = {
@@ -26,4 +27,25 @@ export function workingDirectory(systemText: string): string {
   const m = /Primary working directory: (\S+)/.exec(systemText);
   if (!m?.[1]) throw new Error("the request names no working directory");
   return m[1];
+}
+
+/**
+ * The app with the claude preset as its only backend, network for it, one attempt per task,
+ * and a maintainer on the repository; `files` join the repository's README and config.
+ */
+export async function claudeHarness(
+  repoPrefix: string,
+  o: { files?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const h = await startHarness({
+    repoPrefix,
+    files: {
+      "README.md": "# demo\n",
+      ".github/orchestrate.yml": "limits:\n  attempts: 1\n",
+      ...o.files,
+    },
+    env: { ORCHESTRATE_BACKENDS: "claude", ORCHESTRATE_SANDBOX_NETWORK: "claude", ...o.env },
+  });
+  h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
+  return h;
 }

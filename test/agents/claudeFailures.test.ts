@@ -6,9 +6,9 @@ import {
   requestText,
   type ScriptStep,
 } from "../../src/sandbox/models/anthropicMessages.js";
-import { type Harness, startHarness } from "../e2e/harness.js";
+import type { Harness } from "../e2e/harness.js";
 import { branchLog, specOf, startRun } from "../e2e/helpers.js";
-import { useClaudeCode } from "./claudeEnv.js";
+import { claudeHarness, useClaudeCode } from "./claudeEnv.js";
 
 // When the model API fails the claude preset, the attempt fails — never a success — and says
 // which backend and why, in bounded time. Each task meets its own failure: the stand-in tells
@@ -43,18 +43,13 @@ describe("the claude preset when the model API fails", () => {
     api = await anthropicMessages([byTask], { side: byTask });
     // One retry instead of Claude Code's ten: the operator's setting, passed through the scrub.
     restore = useClaudeCode(api.url, { CLAUDE_CODE_MAX_RETRIES: "1" });
-    h = await startHarness({
-      repoPrefix: "claude-fail",
-      files: { "README.md": "# demo\n", ".github/orchestrate.yml": "limits:\n  attempts: 1\n" },
+    h = await claudeHarness("claude-fail", {
       env: {
-        ORCHESTRATE_BACKENDS: "claude",
-        ORCHESTRATE_SANDBOX_NETWORK: "claude",
         WORKER_CONCURRENCY: "4",
         // The cap on an API that never answers: the task's time limit (15 s here).
         TASK_TIMEOUT_MINUTES: "0.25",
       },
     });
-    h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(async () => {
@@ -114,12 +109,7 @@ describe("the claude preset with the operator's API_TIMEOUT_MS", () => {
   beforeAll(async () => {
     api = await anthropicMessages([{ kind: "hang" }], { side: () => ({ kind: "hang" }) });
     restore = useClaudeCode(api.url, { CLAUDE_CODE_MAX_RETRIES: "1", API_TIMEOUT_MS: "2000" });
-    h = await startHarness({
-      repoPrefix: "claude-timeout",
-      files: { "README.md": "# demo\n", ".github/orchestrate.yml": "limits:\n  attempts: 1\n" },
-      env: { ORCHESTRATE_BACKENDS: "claude", ORCHESTRATE_SANDBOX_NETWORK: "claude" },
-    });
-    h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
+    h = await claudeHarness("claude-timeout");
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(async () => {

@@ -7,9 +7,9 @@ import {
   type MessagesRequest,
   requestText,
 } from "../../src/sandbox/models/anthropicMessages.js";
-import { type Harness, startHarness } from "../e2e/harness.js";
+import type { Harness } from "../e2e/harness.js";
 import { branchLog, specOf, startRun } from "../e2e/helpers.js";
-import { useClaudeCode, workingDirectory } from "./claudeEnv.js";
+import { claudeHarness, useClaudeCode, workingDirectory } from "./claudeEnv.js";
 
 // The claude preset end to end: the real Claude Code CLI, run by a worker in its sandbox on a
 // task, talking to a scripted Messages API. The script writes a file with Claude Code's Write
@@ -52,16 +52,7 @@ describe("the claude preset", () => {
       { kind: "turn", text: SUMMARY },
     ]);
     restore = useClaudeCode(api.url);
-    h = await startHarness({
-      repoPrefix: "claude",
-      files: {
-        "README.md": "# demo\n",
-        "check.sh": CHECK,
-        ".github/orchestrate.yml": "limits:\n  attempts: 1\n",
-      },
-      env: { ORCHESTRATE_BACKENDS: "claude", ORCHESTRATE_SANDBOX_NETWORK: "claude" },
-    });
-    h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
+    h = await claudeHarness("claude", { files: { "check.sh": CHECK } });
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(async () => {
@@ -143,17 +134,12 @@ describe("the claude preset in a repository with its own Claude Code settings", 
     api = await script("answered by the operator's API");
     elsewhere = await script("answered by the repository's API");
     restore = useClaudeCode(api.url);
-    h = await startHarness({
-      repoPrefix: "claude-settings",
+    h = await claudeHarness("claude-settings", {
       files: {
-        "README.md": "# demo\n",
-        ".github/orchestrate.yml": "limits:\n  attempts: 1\n",
         // A repository's settings may set Claude Code's environment, base URL included.
         ".claude/settings.json": JSON.stringify({ env: { ANTHROPIC_BASE_URL: elsewhere.url } }),
       },
-      env: { ORCHESTRATE_BACKENDS: "claude", ORCHESTRATE_SANDBOX_NETWORK: "claude" },
     });
-    h.sandbox.setPermission(h.repo, "maintainer-user", "admin");
   });
   afterEach(() => h.sandbox.assertFidelity());
   afterAll(async () => {
