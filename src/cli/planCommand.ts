@@ -259,7 +259,8 @@ function planMarkdown(plan: Plan, defaults: TaskDefaults, warn: (line: string) =
   const groups = plan.groups
     .map((g) => `- \`${g.branch}\`: ${g.tasks.length} task${g.tasks.length === 1 ? "" : "s"}\n`)
     .join("");
-  return `${plan.tasks.length} tasks in ${plan.groups.length} pull requests:\n\n${groups}\n${renderPlanMarkdown(plan, undefined, { defaults, warn })}`;
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return `${count(plan.tasks.length, "task", "tasks")} in ${count(plan.groups.length, "pull request", "pull requests")}:\n\n${groups}\n${renderPlanMarkdown(plan, undefined, { defaults, warn })}`;
 }
 
 /** Runs the planner command once per question: prompt on stdin, answer on stdout. */

@@ -36,7 +36,7 @@ export function planDiagram<
     return {
       kind: "groups",
       markdown: groups,
-      note: `The diagram shows the ${plan.groups.length} groups, not the tasks: ${why}.`,
+      note: `The diagram shows ${plan.groups.length === 1 ? "the one group" : `the ${plan.groups.length} groups`}, not the tasks: ${why}.`,
     };
   }
   return {

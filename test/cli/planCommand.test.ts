@@ -35,6 +35,14 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("orchestrate plan", () => {
+  it("counts one task and one pull request in the singular", async () => {
+    const { code, stdout } = await run(["-"], {
+      stdin: "## docs\n\n- [ ] readme: Write the README\n",
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^1 task in 1 pull request:\n\n- `orchestrate\/N-docs`: 1 task\n/);
+  });
+
   it("prints the markdown plan of a valid spec and exits 0", async () => {
     const { code, stdout, stderr } = await run(["markdown-3-groups.md"]);
     expect(stderr).toBe("");
