@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
+import { ConfigError } from "../config/configError.js";
 import {
   defaultRepoConfig,
   parseRepoConfig,
@@ -29,7 +30,14 @@ export async function readPlanConfig(file: string | undefined, cwd: string): Pro
   } catch (error) {
     throw new Error(`${path} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }
-  return parseRepoConfig(raw);
+  try {
+    return parseRepoConfig(raw);
+  } catch (error) {
+    // Named as the file it was read from: `--config` may name any file.
+    if (error instanceof ConfigError)
+      throw new ConfigError(file ?? path, error.issues, { cause: error });
+    throw error;
+  }
 }
 
 /** `.github/orchestrate.yml` in the nearest directory up from `cwd` that holds `.git`. */

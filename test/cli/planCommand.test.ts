@@ -269,14 +269,12 @@ describe("orchestrate plan checks what the app checks", () => {
     expect(json.tasks[0]).toMatchObject({ verify: "make check", backend: null, race: 2 });
   });
 
-  it("refuses an invalid configuration the way the app would, naming the key", async () => {
+  it("refuses an invalid configuration the way the app would, naming the file and the key", async () => {
     writeFileSync(join(dir, "spec.md"), bigSpec(2));
     writeFileSync(join(dir, "bad.yml"), "limits:\n  max_task: 10\n");
     const { code, stderr } = await run(["spec.md", "--config", "bad.yml"], { cwd: dir });
     expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /^orchestrate plan: \.github\/orchestrate\.yml is invalid:\n {2}- limits/,
-    );
+    expect(stderr).toMatch(/^orchestrate plan: bad\.yml is invalid:\n {2}- limits/);
     expect(stderr).toContain("max_task");
   });
 
