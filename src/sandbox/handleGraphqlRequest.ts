@@ -69,7 +69,11 @@ export async function handleGraphqlRequest(rt: SandboxRuntime, ex: Exchange): Pr
     });
     return;
   }
-  const fault = takeFault(rt.state, "graphql", ex.requestId);
+  // A test may fault GraphQL writes alone ("graphql:mutation") or every GraphQL request.
+  const write = await isMutation(body);
+  const fault =
+    (write ? takeFault(rt.state, "graphql:mutation", ex.requestId) : null) ??
+    takeFault(rt.state, "graphql", ex.requestId);
   if (fault) {
     sendJson(rt, ex, {
       status: fault.status,

@@ -1,7 +1,7 @@
-// The sandbox's fault switches name an operation, and every GraphQL request is "graphql": the
-// first one is a query. To fault a GraphQL write, a fault is armed each time the app reads the
-// threads it is about to answer (answerThreads reads them, then replies and resolves), until a
-// mutation has met it. A query that takes the fault meanwhile is retried like any read.
+// The sandbox's fault switches name an operation; "graphql:mutation" is met by GraphQL writes
+// only. The fault is armed when the app first reads the threads it is about to answer
+// (answerThreads reads them, then replies and resolves), so the reply is what meets it: no
+// query can take it first, whatever else is asking GitHub at that moment.
 import type { Sandbox } from "../../src/sandbox/sandbox.js";
 import { watchRequests } from "./onRequest.js";
 
@@ -23,9 +23,9 @@ export function faultFirstMutation(
         resolve(document);
         return;
       }
-      const armed = sandbox.state.faults.some((f) => f.operation === "graphql");
+      const armed = sandbox.state.faults.some((f) => f.operation === "graphql:mutation");
       if (document.startsWith("query ThreadDetails") && request.status === 200 && !armed) {
-        sandbox.fail("graphql", 1, kind, retryAfter);
+        sandbox.fail("graphql:mutation", 1, kind, retryAfter);
       }
     });
   });
