@@ -39,8 +39,8 @@ const CREATING = [
 // With Probot's production Octokit: its retry and throttling plugins on, as operators run it.
 // Its throttling spaces writes a second apart and its retries wait 1–4 s, so each case takes
 // half a minute or so.
-// The timeout is a hang guard: the waits are GitHub's and the retry plugin's, and a machine
-// busy with other work stretches them (120 s was met with both cores taken by other tests).
+// The timeout is a hang guard only: the waits are GitHub's and the retry plugin's, which a
+// machine busy with other work stretches.
 describe("GitHub failing every kind of call the app makes", { timeout: 300_000 }, () => {
   let h: Harness;
   afterEach(async () => {
