@@ -4,6 +4,8 @@ import type { RunStore } from "./runStore.js";
 
 /** Names kept per group: enough to say who, without the line growing with every push. */
 const MAX_NAMES = 5;
+/** A git author name is whatever its committer wrote (a login is at most 39 characters). */
+const MAX_NAME_CHARS = 60;
 
 /**
  * Someone other than the App pushed to a group's branch (a `pull_request.synchronize` webhook
@@ -17,7 +19,10 @@ export async function noteBranchEdit(
   pushers: readonly string[],
   deps: { store: RunStore; appLogin: string },
 ): Promise<boolean> {
-  const others = pushers.filter((p) => !botLoginMatches([deps.appLogin], p));
+  const others = pushers
+    .filter((p) => !botLoginMatches([deps.appLogin], p))
+    .map((p) => p.trim().slice(0, MAX_NAME_CHARS))
+    .filter((p) => p !== "");
   if (others.length === 0) return false;
   let changed = false;
   await deps.store.updateRun(pull.runKey, (run) => {
