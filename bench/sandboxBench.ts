@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAttempt } from "../src/worker/attempt.js";
-import type { BackendConfig } from "../src/worker/backends.js";
+import type { BackendConfig } from "../src/worker/backendConfig.js";
 import { bwrapIsolation } from "../src/worker/isolation/bwrapIsolation.js";
 import { type Isolation, noIsolation } from "../src/worker/isolation/isolation.js";
 import { runVerify } from "../src/worker/verify.js";

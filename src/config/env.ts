@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { parseBackends } from "../worker/backends.js";
+import { parseBackends } from "../worker/parseBackends.js";
 import { ConfigError, describeZodIssues } from "./configError.js";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);

@@ -5,7 +5,8 @@
 // only infrastructure failures (git cannot fetch, disk full) throw.
 
 import { agentFailureDetail } from "./agentFailureDetail.js";
-import { type BackendConfig, runBackend } from "./backends.js";
+import type { BackendConfig } from "./backendConfig.js";
+import { runBackend } from "./backends.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { keepVerifyLog } from "./keepVerifyLog.js";
 import { runVerify } from "./verify.js";

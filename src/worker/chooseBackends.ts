@@ -1,4 +1,4 @@
-import type { BackendConfig } from "./backends.js";
+import type { BackendConfig } from "./backendConfig.js";
 
 /**
  * The backends for one attempt: `race` of them, rotating with each attempt so a retry runs on

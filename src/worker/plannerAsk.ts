@@ -1,7 +1,9 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { type BackendConfig, parseBackends, runBackend } from "./backends.js";
+import type { BackendConfig } from "./backendConfig.js";
+import { runBackend } from "./backends.js";
 import type { Isolation } from "./isolation/isolation.js";
+import { parseBackends } from "./parseBackends.js";
 
 /**
  * The planner as an `ask(prompt) → answer` function: the operator's ORCHESTRATE_PLANNER names

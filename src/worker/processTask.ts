@@ -20,7 +20,7 @@ import {
 } from "../runs/taskAttempt.js";
 import { runAttempt } from "./attempt.js";
 import { attemptLogDir, lastAttemptLogPath } from "./attemptLogDir.js";
-import type { BackendConfig } from "./backends.js";
+import type { BackendConfig } from "./backendConfig.js";
 import { chooseBackends } from "./chooseBackends.js";
 import { failureReport } from "./failureReport.js";
 import type { Isolation } from "./isolation/isolation.js";

@@ -2,9 +2,9 @@
 // "this change works". It runs repository code, so it runs like an agent: the same scrubbed
 // environment, the same sandbox, its own process group.
 
-import { scrubbedEnv } from "./backends.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { runCommand } from "./runCommand.js";
+import { scrubbedEnv } from "./scrubbedEnv.js";
 
 export type VerifyResult =
   | { ok: true; output: string; exitCode: 0; durationMs: number }

@@ -13,8 +13,8 @@ import {
   toolOutput,
 } from "../../src/sandbox/models/openaiResponses.js";
 import { type AttemptOptions, runAttempt } from "../../src/worker/attempt.js";
-import { parseBackends } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
+import { parseBackends } from "../../src/worker/parseBackends.js";
 import { plannerAsk } from "../../src/worker/plannerAsk.js";
 import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {

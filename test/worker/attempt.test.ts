@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type AttemptOptions, runAttempt } from "../../src/worker/attempt.js";
-import type { BackendConfig } from "../../src/worker/backends.js";
+import type { BackendConfig } from "../../src/worker/backendConfig.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
 import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {

@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import {
-  type BackendConfig,
-  parseBackends,
-  presets,
-  runBackend,
-  scrubbedEnv,
-} from "../../src/worker/backends.js";
+import type { BackendConfig } from "../../src/worker/backendConfig.js";
+import { runBackend } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
+import { parseBackends } from "../../src/worker/parseBackends.js";
+import { presets } from "../../src/worker/presets/presets.js";
+import { scrubbedEnv } from "../../src/worker/scrubbedEnv.js";
 import { agent, removeTempDirs, tempDir } from "./gitFixtures.js";
 
 const sandbox = bwrapIsolation();
@@ -84,7 +82,7 @@ describe("parseBackends", () => {
       "ORCHESTRATE_BACKENDS[0].command: command must be an array of strings",
     );
     expect(() => parseBackends('[{"name":"a","command":["x"],"timeout":5}]')).toThrow(
-      /ORCHESTRATE_BACKENDS\[0\]: Unrecognized key: "timeout" \(allowed: name, command, promptVia, env, timeoutMs\)/,
+      /ORCHESTRATE_BACKENDS\[0\]: Unrecognized key: "timeout" \(allowed: name, command, promptVia, env, modelArgs, effortArgs, timeoutMs\)/,
     );
     expect(() => parseBackends('[{"command":["x"]}]')).toThrow(
       /ORCHESTRATE_BACKENDS\[0\]\.name: name must be a string/,

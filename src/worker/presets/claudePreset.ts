@@ -1,0 +1,38 @@
+import type { BackendConfig } from "../backendConfig.js";
+
+/** Appended to Claude Code's system prompt: where its report goes, since it cannot write the file. */
+export const CLAUDE_REPORT_RULE =
+  "You run unattended for Orchestrate: nobody will answer a question. The work order asks for " +
+  "a report in the file named by ORCHESTRATE_OUTPUT_FILE; that file is outside your working " +
+  "directory, so do not try to write it. Make the report your final message instead: " +
+  "Orchestrate takes your final message as the report.";
+
+// `claude -p` (print mode) takes the prompt on stdin and prints its final message on stdout
+// (`--output-format text`: the message alone, which is what becomes the report). Print mode
+// cannot ask, so only what is pre-approved runs: `--permission-mode acceptEdits` approves
+// file edits in the working directory, `--allowedTools Bash` any shell command (the verify
+// command, builds, tests) — safe because the sandbox, not Claude Code, bounds what a command
+// can reach; the root-refusing `--dangerously-skip-permissions` is not needed. Claude Code
+// will not write outside its working directory, so ORCHESTRATE_OUTPUT_FILE is out of its
+// reach: the appended system prompt tells it to make the report its final message instead.
+// `--setting-sources user` reads settings from its own (sandbox) HOME only: a repository's
+// `.claude/settings.json` could otherwise set ANTHROPIC_BASE_URL and send the operator's API
+// key to an address of its choosing, or add hooks and MCP servers.
+export const claudePreset: BackendConfig = {
+  name: "claude",
+  command: [
+    "claude",
+    "-p",
+    "--permission-mode",
+    "acceptEdits",
+    "--allowedTools",
+    "Bash",
+    "--append-system-prompt",
+    CLAUDE_REPORT_RULE,
+    "--setting-sources",
+    "user",
+    "--output-format",
+    "text",
+  ],
+  promptVia: "stdin",
+};
