@@ -1,6 +1,11 @@
 import { z } from "zod";
+import { MAX_MODEL_WORD, MODEL_WORD_PATTERN } from "../spec/task.js";
 
 export const COPILOT_REVIEWER = "copilot-pull-request-reviewer[bot]";
+
+const modelWord = z.string().max(MAX_MODEL_WORD).regex(MODEL_WORD_PATTERN, {
+  error: "one word of letters, digits and . _ : / @ + -, starting with a letter or digit",
+});
 
 /**
  * The shape of `.github/orchestrate.yml`. Keys are snake_case because the file is written by
@@ -33,6 +38,20 @@ export const repoConfigSchema = z
       .min(1)
       .optional()
       .describe("Run in the worktree after the agent; only a verified change is pushed."),
+    backend_defaults: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            model: modelWord.optional().describe("Passed to the backend's model flag."),
+            effort: modelWord.optional().describe("Passed to the backend's reasoning-effort flag."),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe(
+        "Per backend name, the model and reasoning effort its tasks use unless a task names its own.",
+      ),
     trusted_bots: z
       .array(z.string().min(1))
       .default([COPILOT_REVIEWER])

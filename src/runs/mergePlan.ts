@@ -154,6 +154,8 @@ function sameWork(a: TaskRecord, b: TaskRecord): boolean {
     a.description === b.description &&
     a.verify === b.verify &&
     a.backend === b.backend &&
+    a.model === b.model &&
+    a.effort === b.effort &&
     a.race === b.race
   );
 }

@@ -22,6 +22,9 @@ export interface TaskRecord {
   description: string;
   verify?: string | undefined;
   backend?: string | undefined;
+  /** the model and reasoning effort the spec asks for (else the repository's backend_defaults) */
+  model?: string | undefined;
+  effort?: string | undefined;
   race?: number | undefined;
   priority: number;
   status: TaskStatus;

@@ -26,6 +26,8 @@ export const taskRecordSchema = z.object({
   description: z.string(),
   verify: opt(z.string()),
   backend: opt(z.string()),
+  model: opt(z.string()),
+  effort: opt(z.string()),
   race: opt(z.number().int()),
   priority: z.number(),
   status: z.enum(["pending", "ready", "in_progress", "complete", "failed", "cancelled"]),

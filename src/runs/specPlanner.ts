@@ -99,6 +99,8 @@ export function planned(
     description: t.description,
     verify: t.verify,
     backend: t.backend,
+    model: t.model,
+    effort: t.effort,
     race: t.race,
     priority: t.priority,
     status: "pending",

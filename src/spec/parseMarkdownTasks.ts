@@ -14,7 +14,7 @@ const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
 const CHECKLIST_ITEM = /^([ \t]*)[-*+][ \t]+\[([ xX])\][ \t]+(.*)$/;
 const ID_AND_TITLE = /^(?:`([^`]+)`|\*\*([^*]+)\*\*|([^\s:`*]+))[ \t]*:[ \t]*(.*)$/;
 const FIELD_LINE =
-  /^[ \t]*(?:[-*+][ \t]+)?(depends[ _-]?on|verify|backend|race|priority)[ \t]*:[ \t]*(.*?)[ \t]*$/i;
+  /^[ \t]*(?:[-*+][ \t]+)?(depends[ _-]?on|verify|backend|model|effort|race|priority)[ \t]*:[ \t]*(.*?)[ \t]*$/i;
 
 interface OpenTask {
   line: number;
@@ -28,7 +28,8 @@ interface OpenTask {
 /**
  * The human convention (README): a heading per group, a checklist item `- [ ] id: title` per
  * task, and the lines indented under an item as its description, where `depends on: a, b`,
- * `verify: cmd`, `backend: name`, `race: N` and `priority: N` lines set those fields.
+ * `verify: cmd`, `backend: name`, `model: name`, `effort: level`, `race: N` and `priority: N`
+ * lines set those fields.
  *
  * A heading is a group only if checklist tasks sit directly under it; any other heading (a
  * document title, "Background", "Notes") is prose. So there are no empty groups in this format.
@@ -140,7 +141,7 @@ function finishTask(open: OpenTask, errors: SpecError[]): LocatedTask {
       for (const dep of parseDependencies(value)) {
         if (!task.depends_on.includes(dep)) task.depends_on.push(dep);
       }
-    } else if (key === "verify" || key === "backend") {
+    } else if (key === "verify" || key === "backend" || key === "model" || key === "effort") {
       task[key] = value;
       fieldLines[key] = line;
     } else {

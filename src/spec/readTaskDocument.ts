@@ -20,6 +20,8 @@ const taskInputSchema = z.strictObject({
   depends_on: z.union([z.array(name), name]).nullish(),
   verify: z.string().nullish(),
   backend: z.string().nullish(),
+  model: z.string().nullish(),
+  effort: z.string().nullish(),
   race: z.number().nullish(),
   priority: z.number().nullish(),
 });
@@ -33,6 +35,8 @@ const EXPECTED: Record<string, string> = {
   depends_on: "a list of task ids",
   verify: "a command (a string)",
   backend: "a backend name (a string)",
+  model: 'a model name such as "gpt-5-codex" (a string)',
+  effort: 'a reasoning effort such as "high" (a string)',
   race: "a number from 1 to 5",
   priority: "a whole number",
 };
@@ -136,6 +140,8 @@ export function readTaskDocument(value: unknown, locate: DocumentLocator): TaskD
       description: input.description ?? "",
       ...(input.verify != null ? { verify: input.verify } : {}),
       ...(input.backend != null ? { backend: input.backend } : {}),
+      ...(input.model != null ? { model: input.model } : {}),
+      ...(input.effort != null ? { effort: input.effort } : {}),
       ...(input.race != null ? { race: input.race } : {}),
       ...(input.priority != null ? { priority: input.priority } : {}),
     };

@@ -93,13 +93,15 @@ function tableRows(
   });
 }
 
-/** The verify command, backend and race a worker will use for the task ("—": none set). */
+/** The verify command, backend, model, effort and race a worker will use for the task ("—": none set). */
 function runsWith(task: Plan["tasks"][number], defaults: TaskDefaults): string {
   const verify = task.verify ?? defaults.verify;
   const race = task.race ?? defaults.race ?? 1;
   const parts = [
     verify ? `verify ${escapeTableCell(codeSpan(verify))}` : "",
     task.backend ? `backend ${escapeTableCell(codeSpan(task.backend))}` : "",
+    task.model ? `model ${escapeTableCell(codeSpan(task.model))}` : "",
+    task.effort ? `effort ${escapeTableCell(codeSpan(task.effort))}` : "",
     race > 1 ? `race ${race}` : "",
   ].filter((part) => part !== "");
   return parts.join(", ") || "—";

@@ -20,6 +20,13 @@ export const TASK_STATUSES = [
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
+/**
+ * A model or reasoning effort as a task names it; it becomes one word of the agent's argv, so it
+ * cannot start with "-" (it would read as a flag) and holds no spaces or quotes.
+ */
+export const MODEL_WORD_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
+export const MAX_MODEL_WORD = 100;
+
 /** Highest number of backends a single task may be raced on. */
 export const MAX_RACE = 5;
 
@@ -36,6 +43,8 @@ export const taskSchema = z.strictObject({
   description: z.string(),
   verify: z.string().min(1).optional(),
   backend: z.string().min(1).optional(),
+  model: z.string().regex(MODEL_WORD_PATTERN).max(MAX_MODEL_WORD).optional(),
+  effort: z.string().regex(MODEL_WORD_PATTERN).max(MAX_MODEL_WORD).optional(),
   race: z.number().int().min(1).max(MAX_RACE).optional(),
   priority: z.number().int().min(0).optional(),
 });

@@ -7,7 +7,13 @@ import { sortSpecErrors } from "./sortSpecErrors.js";
 import type { SpecError } from "./specError.js";
 import { SPEC_LIMITS } from "./specLimits.js";
 import { closestName, slugify } from "./suggestName.js";
-import { MAX_RACE, TASK_ID_PATTERN, type Task } from "./task.js";
+import {
+  MAX_MODEL_WORD,
+  MAX_RACE,
+  MODEL_WORD_PATTERN,
+  TASK_ID_PATTERN,
+  type Task,
+} from "./task.js";
 
 export interface ValidateOptions {
   maxTasks?: number;
@@ -100,6 +106,17 @@ function fieldErrors(located: LocatedTask, opts: ValidateOptions): SpecError[] {
     if (value.trim() === "")
       push(field, "bad_field_value", `${field} is empty — give a value or remove the line`);
     else control(field, value, false);
+  }
+
+  for (const field of ["model", "effort"] as const) {
+    const value = task[field];
+    if (value === undefined) continue;
+    if (value.length > MAX_MODEL_WORD || !MODEL_WORD_PATTERN.test(value))
+      push(
+        field,
+        "bad_field_value",
+        `${field} "${printable(value.slice(0, 40))}" is not a ${field === "model" ? "model name" : "reasoning effort"} — one word of letters, digits and . _ : / @ + -, starting with a letter or digit (e.g. ${field === "model" ? '"gpt-5-codex"' : '"high"'})`,
+      );
   }
 
   if (

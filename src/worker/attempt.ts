@@ -81,6 +81,9 @@ export interface AttemptOptions {
   /** Aborting kills the agent's or verify's process group and stops before commit/push. */
   signal?: AbortSignal;
   commitMessage: string;
+  /** The model and reasoning effort for the agent (the task's, else the repository's default). */
+  model?: string | undefined;
+  effort?: string | undefined;
   /** Extra environment for the agent (trusted; from the job layer). */
   extraEnv?: Record<string, string>;
   /**
@@ -130,6 +133,8 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       isolation: o.isolation,
       network: o.network?.agent ?? false,
       timeoutMs: o.timeoutMs,
+      model: o.model,
+      effort: o.effort,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
       ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),

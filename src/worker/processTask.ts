@@ -25,6 +25,7 @@ import { chooseBackends } from "./chooseBackends.js";
 import { failureReport } from "./failureReport.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { keepLastAttempt } from "./keepLastAttempt.js";
+import { modelFor } from "./modelFor.js";
 import { renderWorkOrder } from "./prompt.js";
 import { pushTarget } from "./pushTarget.js";
 import type { GitTokens, Workspaces } from "./workspace.js";
@@ -314,6 +315,7 @@ async function work(
       timeoutMs: Math.min(deps.taskTimeoutMs, backend.timeoutMs ?? Number.POSITIVE_INFINITY),
       signal: raceSignal,
       commitMessage: commitMessage(run, task),
+      ...modelFor(task, run.config, backend.name),
       claim,
       mayPush: async () => mayPush(await deps.store.get(job.runKey), job),
     });

@@ -161,18 +161,21 @@ export function renderWorkOrder(o: WorkOrderInput): string {
   }
 
   out.push("## Report");
+  // The final message, because every CLI can give one: a file outside the worktree is refused
+  // by most agents' own rules (Orchestrate reads ORCHESTRATE_OUTPUT_FILE first, for scripts).
   if (isReview) {
     out.push(
-      "Write your reply to the reviewer to the file named by the environment variable " +
-        "`ORCHESTRATE_OUTPUT_FILE`. If you changed the code, say in one paragraph what you " +
-        "changed and why. If no change is needed, change no files and make the first line " +
-        "`NO CHANGE:` followed by the reason; the rest of the file explains it to the reviewer.",
+      "Your final message is your reply to the reviewer; Orchestrate posts it in the thread, " +
+        "so do not write it to a file. If you changed the code, say in one paragraph what you " +
+        "changed and why. If no change is needed, change no files and make the first line of " +
+        "your final message `NO CHANGE:` followed by the reason; the rest explains it to the " +
+        "reviewer.",
     );
   } else {
     out.push(
-      "Write a one-paragraph summary of what you changed and why to the file named by the " +
-        "environment variable `ORCHESTRATE_OUTPUT_FILE`. If you could not do the task, say " +
-        "what stopped you instead.",
+      "Your final message is your report; Orchestrate keeps it, so do not write it to a " +
+        "file. Make it a one-paragraph summary of what you changed and why. If you could not do " +
+        "the task, say what stopped you instead.",
     );
   }
 

@@ -12,6 +12,26 @@ const yaml = (...lines: string[]) => ["Intro line", "", "```yaml", ...lines, "``
 const json = (value: string) => ["Intro line", "", "```json", value, "```", ""].join("\n");
 
 describe("parseSpec: fenced yaml and json task lists", () => {
+  it("reads a task's model and effort from yaml, and names a bad model's line", () => {
+    const result = parseSpec(
+      yaml(
+        "tasks:",
+        "  - id: a",
+        "    group: api",
+        "    title: Add the route",
+        "    model: claude-sonnet-4-5",
+        "    effort: low",
+      ),
+    );
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok || result.format === "freeform") return;
+    expect(result.tasks[0]).toMatchObject({ model: "claude-sonnet-4-5", effort: "low" });
+    const errors = errorsOf(
+      yaml("tasks:", "  - id: a", "    group: api", "    title: Add the route", "    model: -x"),
+    );
+    expect(errors.map((e) => [e.line, e.code])).toEqual([[8, "bad_field_value"]]);
+  });
+
   it("reads the yaml fixture exactly", () => {
     const result = parseSpec(specFixture("yaml-3-groups.md"));
     expect(result).toMatchObject({ ok: true, format: "yaml", groups: ["db", "api", "web"] });

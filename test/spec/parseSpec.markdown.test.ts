@@ -55,6 +55,24 @@ describe("parseSpec: the markdown convention", () => {
     expect(byId.get("web-save-button")?.title).toBe('"Save this search" button');
   });
 
+  it("reads `model:` and `effort:` lines as the task's model and reasoning effort", () => {
+    const spec = ok(
+      [
+        "## api",
+        "- [ ] a: Add the route",
+        "  The route lists saved searches.",
+        "  - model: `gpt-5-codex`",
+        "  - effort: high",
+      ].join("\n"),
+    );
+    expect(spec.tasks[0]).toMatchObject({
+      id: "a",
+      model: "gpt-5-codex",
+      effort: "high",
+      description: "The route lists saved searches.",
+    });
+  });
+
   it("ignores headings without tasks: a document title and trailing notes are prose", () => {
     const spec = ok(specFixture("markdown-3-groups.md"));
     expect(spec.groups).not.toContain("Saved searches");

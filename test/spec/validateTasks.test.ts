@@ -242,6 +242,19 @@ describe("validation rules", () => {
     ]);
   });
 
+  it("bad_field_value for a model or effort that is not one safe argv word", () => {
+    const errors = validateTasks([
+      task("a", { model: "--dangerously-bypass" }),
+      task("b", { effort: "high; rm -rf ~" }),
+      task("c", { model: "openai/gpt-5.1-codex", effort: "xhigh" }),
+    ]);
+    expect(errors.map((e) => [e.task, e.code])).toEqual([
+      ["a", "bad_field_value"],
+      ["b", "bad_field_value"],
+    ]);
+    expect(errors[0]?.message).toMatch(/model "--dangerously-bypass" is not a model name/);
+  });
+
   it("no_group for a task with an empty group", () => {
     expect(validateTasks([task("a", { group: "" })]).map((e) => e.code)).toEqual(["no_group"]);
   });

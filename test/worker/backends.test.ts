@@ -231,6 +231,40 @@ describe("runBackend", () => {
     expect(readFileSync(r.logFile, "utf8")).toMatch(/^\$ ".*env-agent\.mjs" "--at" /);
   });
 
+  it("adds modelArgs and effortArgs only when the task has a model or an effort", async () => {
+    const backend: BackendConfig = {
+      name: "m",
+      command: [agent("env-agent.mjs"), "run"],
+      promptVia: "stdin",
+      modelArgs: ["--model", "{model}"],
+      effortArgs: ["-c", 'effort="{effort}"'],
+    };
+    const run = async (choice: { model?: string; effort?: string }) => {
+      const attemptDir = join(tempDir(), "a");
+      await runBackend(backend, {
+        worktree: tempDir(),
+        prompt: "P",
+        taskId: "t",
+        taskKind: "implement",
+        attemptDir,
+        ioDir: attemptDir,
+        isolation: sandbox,
+        timeoutMs: 30_000,
+        ...choice,
+      });
+      return dump(attemptDir).argv;
+    };
+    expect(await run({})).toEqual(["run"]);
+    expect(await run({ model: "gpt-5-codex" })).toEqual(["run", "--model", "gpt-5-codex"]);
+    expect(await run({ model: "o4", effort: "high" })).toEqual([
+      "run",
+      "--model",
+      "o4",
+      "-c",
+      'effort="high"',
+    ]);
+  });
+
   it("passes the prompt file as the last argument for promptVia file", async () => {
     const attemptDir = join(tempDir(), "a");
     await runBackend(

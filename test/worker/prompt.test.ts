@@ -36,8 +36,9 @@ describe("renderWorkOrder", () => {
     expect(text).toContain("`limiter-http` HTTP middleware (pending)");
     expect(text).not.toContain("`limiter-core` Token bucket (in_progress)");
     expect(text).toMatch(/```sh\nnpm test\n```/);
-    expect(text).toContain("ORCHESTRATE_OUTPUT_FILE");
+    expect(text).toContain("Your final message is your");
     expect(text).toContain("one-paragraph summary");
+    expect(text).not.toContain("ORCHESTRATE_OUTPUT_FILE");
     expect(text).not.toContain("NO CHANGE:");
     // Context comes before the instructions.
     expect(text.indexOf("Limit every client")).toBeLessThan(text.indexOf("## Your task"));
@@ -73,14 +74,14 @@ describe("renderWorkOrder", () => {
     expect(text).toContain("This can go negative.");
     expect(text).toContain("Agreed, clamp it.");
     expect(text).toContain("`NO CHANGE:`");
-    expect(text).toContain("ORCHESTRATE_OUTPUT_FILE");
+    expect(text).toContain("Your final message is your");
   });
 
   it("truncates a huge spec with a note and stays within its size limit", () => {
     const text = renderWorkOrder({ ...input, specContext: "s".repeat(500_000) });
     expect(text).toMatch(/spec truncated: \d+ more characters not shown/);
     expect(text.length).toBeLessThanOrEqual(workOrderLimits.total + 200);
-    expect(text).toContain("ORCHESTRATE_OUTPUT_FILE");
+    expect(text).toContain("Your final message is your");
   });
 
   it("fences quoted text so backticks inside it cannot end the quote", () => {
