@@ -24,6 +24,15 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# The coding-agent CLIs the presets run, at the versions package.json pins (its devDependencies:
+# the versions the preset tests run against). AGENT_CLIS picks which (--build-arg AGENT_CLIS=""
+# installs none). Installed under /usr/local, which the agent sandbox shows read-only.
+ARG AGENT_CLIS="@openai/codex @anthropic-ai/claude-code @google/gemini-cli opencode-ai"
+RUN for p in $AGENT_CLIS; do \
+      node -e 'const p = process.argv[1]; const v = require("./package.json").devDependencies[p]; if (!v) { console.error(`AGENT_CLIS: ${p} is not pinned in package.json`); process.exit(1); } console.log(`${p}@${v}`);' "$p" || exit 1; \
+    done > /tmp/agent-clis \
+  && if [ -s /tmp/agent-clis ]; then xargs npm install -g --ignore-scripts --no-audit --no-fund < /tmp/agent-clis; fi \
+  && rm -f /tmp/agent-clis && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The register-the-App page (served while no credentials are set) is built from app.yml.
 COPY app.yml ./

@@ -4,6 +4,7 @@ import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { presets } from "../../src/worker/presets/presets.js";
 import { copyOf, type Instruction, parseDockerfile, type Stage } from "./parseDockerfile.js";
 
 // Docker cannot run on our machines, so the image and the compose file are checked by reading
@@ -14,6 +15,7 @@ const pkg = JSON.parse(read("package.json")) as {
   bin: Record<string, string>;
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
 
 /** tsconfig.build.json with what it extends merged in, as `npm run build` sees it. */
@@ -90,6 +92,29 @@ describe("the Dockerfile", () => {
       .join(" ");
     expect(apt).toMatch(/\bgit\b/);
     expect(apt).toMatch(/\bbubblewrap\b/);
+  });
+
+  it("installs every preset's CLI at the version package.json pins", () => {
+    const s = stage("runtime");
+    const arg = all(s, "ARG").find((a) => a.args.startsWith("AGENT_CLIS="));
+    const packages = JSON.parse(arg?.args.slice("AGENT_CLIS=".length) ?? '""').split(" ");
+    const install = all(s, "RUN").find((r) => r.args.includes("$AGENT_CLIS"));
+    expect(install?.args).toMatch(/npm install -g --ignore-scripts/);
+    // The script's own version lookup, run here against the repository's package.json.
+    const lookup = /node -e '([^']+)'/.exec(install?.args ?? "")?.[1] ?? "";
+    const bins = new Set<string>();
+    for (const name of packages) {
+      expect(pkg.devDependencies[name], name).toMatch(/^\d+\.\d+\.\d+$/);
+      const printed = execFileSync(process.execPath, ["-e", lookup, name], { cwd: root });
+      expect(printed.toString().trim()).toBe(`${name}@${pkg.devDependencies[name]}`);
+      const manifest = JSON.parse(read(`node_modules/${name}/package.json`)) as {
+        bin?: Record<string, string>;
+      };
+      for (const bin of Object.keys(manifest.bin ?? {})) bins.add(bin);
+    }
+    for (const preset of Object.values(presets)) {
+      expect([...bins], preset.name).toContain(preset.command[0]);
+    }
   });
 
   it("runs the build's output with production dependencies only, as a non-root user", () => {
