@@ -1,9 +1,10 @@
-// `npm run bench [-- [--json] [plan|poll|worker|sandbox|webhook|memory|stop|budget ...]]`: runs the benches (all by
+// `npm run bench [-- [--json] [plan|poll|worker|sandbox|webhook|memory|stop|budget|dispatch ...]]`: runs the benches (all by
 // default) and prints their figures — a table per bench, or one JSON document with --json.
 // Figures only: nothing passes or fails, and nothing is written into the repository. The exit
 // code is non-zero only when a bench could not run at all.
 import { performance } from "node:perf_hooks";
 import { BUDGET, budgetBench } from "./budgetBench.js";
+import { DISPATCH, dispatchBench } from "./dispatchBench.js";
 import { MEMORY, memoryBench } from "./memoryBench.js";
 import { planBench } from "./planBench.js";
 import { pollBench } from "./pollBench.js";
@@ -61,6 +62,12 @@ const BENCHES: Bench[] = [
     title: "Webhook → task enqueued / status comment (bench/webhookBench.ts)",
     method: `Signed issues.labeled for an issue with a two-task yaml spec, sent to the real server + events worker (no task worker) against the sandbox GitHub; ms from the POST to the 2xx (ack), to the ready task in the queue, to the status comment; median of ${WEBHOOK.runs} after ${WEBHOOK.warmup} warm-up, polled every 2 ms. GitHub throttling off (production adds ~1 s per write).`,
     run: webhookBench,
+  },
+  {
+    name: "dispatch",
+    title: "Dispatch of a run whose tasks are all ready at once (bench/dispatchBench.ts)",
+    method: `A run of ${DISPATCH.sizes.map((n) => n.toLocaleString("en-US")).join(" and ")} independent tasks in a private redis-server: dispatch = dispatchReady (pending → ready in the run store, then the queue), enqueue = the task queue's part alone; medians of ${DISPATCH.runs} runs, ms.`,
+    run: dispatchBench,
   },
   {
     name: "memory",

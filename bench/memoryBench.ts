@@ -181,7 +181,7 @@ async function usage(connection: Redis, prefix: string): Promise<Usage> {
   return out;
 }
 
-function runRecord(
+export function runRecord(
   key: string,
   issue: number,
   groups: Array<{ name: string; branch: string }>,

@@ -36,21 +36,26 @@ export function taskQueue(connection: Redis, prefix: string): TaskQueue {
   const cancelChannel = `${prefix}:cancel`;
   return {
     async enqueue(jobs) {
+      if (jobs.length === 0) return 0;
       const ordered = [...jobs].sort((a, b) => b.priority - a.priority);
-      let added = 0;
-      for (const job of ordered) {
-        const jobId = taskJobId(job);
-        const { priority, ...data } = job;
-        await connection.sadd(jobsKey(job.runKey), jobId);
-        const created = await queue.add("task", data, {
-          jobId,
+      const entries = ordered.map(({ priority, ...data }) => ({
+        name: "task",
+        data,
+        opts: {
+          jobId: taskJobId(data),
           priority: Math.max(1, MAX_PRIORITY - Math.min(priority, MAX_PRIORITY - 1)),
           removeOnComplete: KEEP,
           removeOnFail: KEEP,
-        });
-        if (created) added++;
-      }
-      return added;
+        },
+      }));
+      // One round trip for the run's job lists, one for the jobs (BullMQ's addBulk is one
+      // MULTI): the ids are listed first, so a cancel that reads the list finds every job.
+      const lists = connection.pipeline();
+      for (const entry of entries) lists.sadd(jobsKey(entry.data.runKey), entry.opts.jobId);
+      const failed = (await lists.exec())?.find(([error]) => error)?.[0];
+      if (failed) throw failed;
+      const added = await queue.addBulk(entries);
+      return added.length;
     },
     async cancelRun(runKey) {
       const ids = await connection.smembers(jobsKey(runKey));

@@ -102,8 +102,9 @@ class World {
       isPullRequest: false,
       state: "open",
     });
-    this.github.onCreatePull = () =>
-      this.events.push({ kind: "pull", generation: this.generation });
+    // Tagged when the step ends (see step): a start that makes a new generation may open a
+    // pull in the same step, and that pull is the new generation's, not the stopped one's.
+    this.github.onCreatePull = () => this.events.push({ kind: "pull", generation: Number.NaN });
     this.dispatcher = {
       dispatchReady: async (key) => {
         await dispatchReady(key, store, async (jobs) => this.enqueue(jobs));
@@ -188,6 +189,8 @@ const step = (name: string, run: (w: World) => Promise<void>): Step => ({
     await w.observe();
     await run(w);
     await w.observe();
+    for (const e of w.events)
+      if (e.kind === "pull" && Number.isNaN(e.generation)) e.generation = w.generation;
     await invariants(w);
   },
   toString: () => name,
