@@ -63,7 +63,8 @@ export async function serverCommand(): Promise<number> {
     orchestrate = await startOrchestrate({
       config,
       redisUrl,
-      roles: { webhooks: true, events: true, worker: true, poller: true },
+      // WORKER_CONCURRENCY=0: agents run only on worker machines, so this one needs no sandbox.
+      roles: { webhooks: true, events: true, worker: config.WORKER_CONCURRENCY > 0, poller: true },
     });
   } catch (error) {
     // A refused start (no agent sandbox, say) must not leave the private Redis running.

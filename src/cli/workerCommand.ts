@@ -16,6 +16,11 @@ export async function workerCommand(): Promise<number> {
       "REDIS_URL: set it to the Redis the server uses — a worker on its own has nobody to take work from",
     ]);
   }
+  if (config.WORKER_CONCURRENCY === 0) {
+    throw new ConfigError("The worker's environment", [
+      "WORKER_CONCURRENCY: a worker runs 1 task or more at once; 0 is for a server without a worker of its own",
+    ]);
+  }
   const orchestrate = await startOrchestrate({
     config,
     redisUrl: config.REDIS_URL,

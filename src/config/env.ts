@@ -67,7 +67,8 @@ const envSchema = z.object({
         .map((n) => n.trim())
         .filter((n) => n !== "" && n !== "none"),
     ),
-  WORKER_CONCURRENCY: positiveInt(2),
+  /** 0: a server runs no worker of its own (agents run only on `orchestrate worker` machines) */
+  WORKER_CONCURRENCY: z.coerce.number().int().nonnegative().default(2),
   /** tasks running at once across every worker sharing the Redis; unset: no global cap */
   ORCHESTRATE_GLOBAL_CONCURRENCY: z.coerce.number().int().positive().optional(),
   /** seconds a dead worker's task stays locked before another worker takes it over (BullMQ lock and stalled check) */
