@@ -57,15 +57,20 @@ const envSchema = z.object({
     .refine((paths) => paths.every((p) => p.startsWith("/")), {
       error: "every path must be absolute, e.g. /var/cache/orchestrate-go",
     }),
-  /** backends (by name), "verify", or "all" that share the worker's network; default none */
+  /**
+   * backends (by name), "verify", "all" or "none" that share the worker's network; unset: the
+   * presets only (their model API), see networkFor
+   */
   ORCHESTRATE_SANDBOX_NETWORK: z
     .string()
-    .default("")
+    .optional()
     .transform((v) =>
-      v
-        .split(",")
-        .map((n) => n.trim())
-        .filter((n) => n !== "" && n !== "none"),
+      v === undefined || v.trim() === ""
+        ? undefined
+        : v
+            .split(",")
+            .map((n) => n.trim())
+            .filter((n) => n !== "" && n !== "none"),
     ),
   /** 0: a server runs no worker of its own (agents run only on `orchestrate worker` machines) */
   WORKER_CONCURRENCY: z.coerce.number().int().nonnegative().default(2),

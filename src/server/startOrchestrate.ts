@@ -23,6 +23,7 @@ import { specPlanner } from "../runs/specPlanner.js";
 import { chooseIsolation, IsolationUnavailableError } from "../worker/isolation/chooseIsolation.js";
 import { closeInheritedFds } from "../worker/isolation/closeInheritedFds.js";
 import { type Isolation, noIsolation } from "../worker/isolation/isolation.js";
+import { networkFor } from "../worker/networkFor.js";
 import { parseBackends } from "../worker/parseBackends.js";
 import { plannerAsk } from "../worker/plannerAsk.js";
 import { processTask } from "../worker/processTask.js";
@@ -119,15 +120,15 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   await app.probot.ready();
   const log = app.probot.log;
   redis.on("error", (error: Error) => log.warn({ err: error }, "Redis connection error; retrying"));
-  const network = (name: string) =>
-    config.ORCHESTRATE_SANDBOX_NETWORK.includes("all") ||
-    config.ORCHESTRATE_SANDBOX_NETWORK.includes(name);
+  const network = networkFor(config.ORCHESTRATE_SANDBOX_NETWORK, backends);
+  const networked = [...backends.map((b) => b.name), "verify"].filter(network);
   if (
-    config.ORCHESTRATE_SANDBOX_NETWORK.length > 0 &&
+    isolation.sandboxed &&
+    networked.length > 0 &&
     !/^rediss?:\/\/[^/]*@/.test(options.redisUrl)
   ) {
     log.warn(
-      "ORCHESTRATE_SANDBOX_NETWORK lets agents share this machine's network, and Redis has no password: an agent could reach it. Put a password in REDIS_URL",
+      `${networked.join(", ")} share${networked.length === 1 ? "s" : ""} this machine's network (ORCHESTRATE_SANDBOX_NETWORK), and Redis has no password: an agent could reach it. Put a password in REDIS_URL`,
     );
   }
   if (!isolation.sandboxed) {

@@ -28,6 +28,11 @@ export interface BackendConfig {
   modelArgs?: string[];
   /** The same for a reasoning effort (`{effort}`): `["--effort", "{effort}"]`. */
   effortArgs?: string[];
+  /**
+   * Shares the worker's network unless the operator's ORCHESTRATE_SANDBOX_NETWORK says
+   * otherwise: the presets, whose CLI cannot work without its model API.
+   */
+  network?: boolean;
   /** Presets only: reads the CLI's stdout (a JSON output mode) for the report and usage. */
   readOutput?: (stdout: string) => AgentOutput;
 }

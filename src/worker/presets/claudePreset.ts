@@ -35,4 +35,5 @@ export const claudePreset: BackendConfig = {
     "text",
   ],
   promptVia: "stdin",
+  network: true,
 };

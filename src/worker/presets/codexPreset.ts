@@ -27,6 +27,7 @@ export const codexPreset: BackendConfig = {
     "-",
   ],
   promptVia: "stdin",
+  network: true,
   prepare: prepareCodex,
 };
 

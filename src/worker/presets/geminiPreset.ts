@@ -13,4 +13,5 @@ export const geminiPreset: BackendConfig = {
     "Carry out the work order above in the current directory.",
   ],
   promptVia: "stdin",
+  network: true,
 };

@@ -5,4 +5,5 @@ export const opencodePreset: BackendConfig = {
   name: "opencode",
   command: ["opencode", "run", "{prompt}"],
   promptVia: "arg",
+  network: true,
 };
