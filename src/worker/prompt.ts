@@ -52,6 +52,8 @@ export const workOrderLimits = {
   diffHunk: 3_000,
   commentBody: 4_000,
   answer: 8_000,
+  /** the latest answers shown, when a task asked again and again */
+  answers: 4,
   threads: 20,
   total: 60_000,
 };
@@ -132,6 +134,7 @@ export function renderWorkOrder(o: WorkOrderInput): string {
     out.push("Earlier attempts at this task asked, and a maintainer answered on the issue:");
     out.push(
       o.answers
+        .slice(-workOrderLimits.answers)
         .map(
           (a) =>
             `You asked:\n${fenced(truncateHead(a.question, workOrderLimits.commentBody, "question"))}\n\n**@${a.by}** answered:\n${fenced(truncateHead(a.answer, workOrderLimits.answer, "answer"))}`,
