@@ -10,7 +10,7 @@ import { sameSpec } from "./spec/sameSpec.js";
 
 export interface AppDeps {
   events: EventQueue;
-  /** does this issue have a run waiting for its author's answer? (cheap Redis read) */
+  /** does this issue have a run, or tasks of one, waiting for a maintainer's answer? (Redis reads) */
   awaitsAnswer(owner: string, repo: string, issue: number): Promise<boolean>;
   /** does this issue have a run that is not over? (cheap Redis read) */
   hasActiveRun(owner: string, repo: string, issue: number): Promise<boolean>;

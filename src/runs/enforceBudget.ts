@@ -1,3 +1,4 @@
+import type { TaskRecord } from "./run.js";
 import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
 import { blockedTasks } from "./settleRun.js";
@@ -37,11 +38,12 @@ export async function enforceBudget(key: string, store: RunStore): Promise<boole
     isLive(r.state) ? { ...r, state: "stopped", reason: `stopped: ${reason}` } : null,
   );
   if (!stopped) return false;
-  for (const task of tasks.filter((t) => t.status === "pending" || t.status === "ready")) {
+  // A task waiting for an answer would only start another attempt once answered.
+  const unrun = (t: TaskRecord) =>
+    t.status === "pending" || t.status === "ready" || t.status === "needs-input";
+  for (const task of tasks.filter(unrun)) {
     await store.updateTask(key, task.id, (t) =>
-      t.status === "pending" || t.status === "ready"
-        ? { ...t, status: "cancelled", report: "budget spent" }
-        : null,
+      unrun(t) ? { ...t, status: "cancelled", report: "budget spent" } : null,
     );
   }
   return true;

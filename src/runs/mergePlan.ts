@@ -20,7 +20,8 @@ export interface MergedPlan {
 /**
  * A new plan laid over the work a run already has (a re-run of an ended run, an edited spec,
  * `/orchestrate replan`): a task whose definition did not change keeps its state and commits;
- * a changed one is done again, with a fresh budget of attempts; a new one is added; one the plan
+ * a changed one is done again, with a fresh budget of attempts (one waiting for an answer to
+ * its question keeps waiting while its work is the same); a new one is added; one the plan
  * no longer has is removed. `retryEnded`: a re-run also gives failed and cancelled tasks that
  * did not change another go. Review-thread tasks belong to their pull requests and are kept.
  */
@@ -60,6 +61,12 @@ export function mergePlan(
     if (old.status === "complete" && sameWork(old, task)) {
       // Done, and asked for the same work: only its order changed, and its commit is already
       // on the branch, so it stays done (doing it again would find nothing to change).
+      kept += 1;
+      tasks.push({ ...old, depends_on: task.depends_on, changes: undefined });
+      continue;
+    }
+    if (old.status === "needs-input" && sameWork(old, task)) {
+      // Its question is still open and still about the same work: it waits for the answer.
       kept += 1;
       tasks.push({ ...old, depends_on: task.depends_on, changes: undefined });
       continue;

@@ -11,7 +11,14 @@ export const runStates = [
 ] as const;
 export type RunState = (typeof runStates)[number];
 
-export type TaskStatus = "pending" | "ready" | "in_progress" | "complete" | "failed" | "cancelled";
+export type TaskStatus =
+  | "pending"
+  | "ready"
+  | "in_progress"
+  | "needs-input"
+  | "complete"
+  | "failed"
+  | "cancelled";
 export type TaskKind = "implement" | "review-thread";
 
 export interface TaskRecord {
@@ -30,7 +37,10 @@ export interface TaskRecord {
   status: TaskStatus;
   kind: TaskKind;
   attempts: number;
-  /** attempts made before the last `/orchestrate retry`: the attempt limit counts from here */
+  /**
+   * attempts the attempt limit does not count: those made before the last `/orchestrate retry`,
+   * and those that asked the maintainers a question
+   */
   retryBase?: number | undefined;
   /** backend of the last attempt */
   lastBackend?: string | undefined;
@@ -41,6 +51,10 @@ export interface TaskRecord {
   threads?: ReviewThreadRef[] | undefined;
   /** the agent's explanation when it answered a thread without changing code */
   explanation?: string | undefined;
+  /** what the last attempt asked instead of changing anything, while the task is `needs-input` */
+  question?: TaskQuestion | undefined;
+  /** the questions its attempts asked and the maintainers' answers, in every later work order */
+  answers?: TaskAnswer[] | undefined;
   /** why the previous attempt failed, fed into the next attempt's work order */
   lastFailure?: string | undefined;
   startedAt?: string | undefined;
@@ -54,6 +68,22 @@ export interface TaskRecord {
   unsandboxed?: boolean | undefined;
   /** what the last re-plan did to the task, for the status comment */
   changes?: "added" | "changed" | undefined;
+}
+
+/** A question an agent asked instead of a change (its report began with `QUESTION:`). */
+export interface TaskQuestion {
+  text: string;
+  /** the attempt that asked it: its comment on the issue is found again by it */
+  attempt: number;
+  /** the App's comment on the issue that asks it, once posted */
+  commentId?: number | undefined;
+}
+
+export interface TaskAnswer {
+  question: string;
+  answer: string;
+  /** login of the maintainer who answered */
+  by: string;
 }
 
 /** A review thread a `review-thread` task answers; only trusted authors' comments are kept. */

@@ -1,6 +1,7 @@
 import type { RepoConfig } from "../config/repoConfig.js";
 import type { GitHubPort } from "../github/githubPort.js";
 import { answerOnce } from "./answerOnce.js";
+import { answerTasks } from "./answerTasks.js";
 import { forkRefusal } from "./forkRefusal.js";
 import { mergePlan } from "./mergePlan.js";
 import { rebuildRun } from "./rebuildRun.js";
@@ -247,10 +248,12 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     if (!updated) return false;
     await deps.dispatcher.cancelRun(key);
     const snapshot = await deps.store.get(key);
+    const waiting = (t: TaskRecord) =>
+      t.status === "pending" || t.status === "ready" || t.status === "needs-input";
     for (const task of snapshot?.tasks ?? []) {
-      if (task.status !== "pending" && task.status !== "ready") continue;
+      if (!waiting(task)) continue;
       await deps.store.updateTask(key, task.id, (t, run) =>
-        run.state === "stopped" && (t.status === "pending" || t.status === "ready")
+        run.state === "stopped" && waiting(t)
           ? { ...t, status: "cancelled", report: reason }
           : null,
       );
@@ -368,6 +371,16 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     async answer(target, sender, _config, comment) {
       const key = runKey(target.owner, target.repo, target.issueNumber);
       const snapshot = await deps.store.get(key);
+      if (snapshot && isLive(snapshot.run.state)) {
+        // Tasks waiting for an answer to their agents' questions go on with this one.
+        const answered = await deps.store.updateSnapshot(key, (current) =>
+          answerTasks(current, sender, comment),
+        );
+        if (!answered) return;
+        await deps.dispatcher.dispatchReady(key);
+        await publish(key);
+        return;
+      }
       if (snapshot?.run.state !== "needs-input" || snapshot.run.awaitingApproval) return;
       const conversation = [
         ...snapshot.run.conversation,

@@ -10,7 +10,7 @@ export type Cause =
   | "trigger"
   /** the planner's answer: a plan, questions, or a spec it cannot plan */
   | "planner"
-  /** a maintainer's command: answer, approve, stop, retry, replan */
+  /** a maintainer's command: answer (the planner's or a task's question), approve, stop, retry, replan */
   | "command"
   /** a worker claiming, finishing, failing or giving back a task's attempt */
   | "worker"
@@ -96,8 +96,15 @@ export const TASK_MOVES: Moves<TaskStatus> = {
     // pending: a failed attempt with attempts left, or one that stalled past its limit.
     pending: ["worker", "failure"],
     complete: ["worker"],
+    // the agent asked the maintainers a question instead of changing anything.
+    "needs-input": ["worker"],
     failed: ["worker", "failure"],
     cancelled: ["worker", "replan"],
+  },
+  "needs-input": {
+    // answered (a maintainer's next comment), or a re-plan that changed what it must do.
+    pending: ["command", "replan"],
+    cancelled: ["command", "budget", "outside", "replan"],
   },
   complete: {
     // a re-plan that changed what the task must do: it is done again.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { repoConfigSchema } from "../config/repoConfigSchema.js";
+import { TASK_STATUSES } from "../spec/task.js";
 import { type RunRecord, runStates, type TaskRecord } from "./run.js";
 
 // What a run store gives back is checked, not cast: a value written by another version, edited
@@ -30,7 +31,7 @@ export const taskRecordSchema = z.object({
   effort: opt(z.string()),
   race: opt(z.number().int()),
   priority: z.number(),
-  status: z.enum(["pending", "ready", "in_progress", "complete", "failed", "cancelled"]),
+  status: z.enum(TASK_STATUSES),
   kind: z.enum(["implement", "review-thread"]),
   attempts: z.number().int().nonnegative(),
   retryBase: opt(z.number().int().nonnegative()),
@@ -39,6 +40,14 @@ export const taskRecordSchema = z.object({
   report: opt(z.string()),
   threads: opt(z.array(threadRefSchema)),
   explanation: opt(z.string()),
+  question: opt(
+    z.object({
+      text: z.string(),
+      attempt: z.number().int().nonnegative(),
+      commentId: opt(z.number().int()),
+    }),
+  ),
+  answers: opt(z.array(z.object({ question: z.string(), answer: z.string(), by: z.string() }))),
   lastFailure: opt(z.string()),
   startedAt: opt(z.string()),
   finishedAt: opt(z.string()),

@@ -1,5 +1,6 @@
 import type { GitHubPort } from "../github/githubPort.js";
 import { answerThreads } from "./answerThreads.js";
+import { askQuestions } from "./askQuestions.js";
 import { enforceBudget } from "./enforceBudget.js";
 import { ensureGroupPull } from "./ensureGroupPull.js";
 import type { ReviewStore, TrackedPullRecord } from "./reviewStore.js";
@@ -53,9 +54,11 @@ export async function settleAfterChange(
     }
     await deps.followReviews(records);
   }
-  // 6. The run's state: reviewing, done or failed once its work is through.
+  // 6. Questions the agents asked instead of a change are asked on the issue.
+  await askQuestions(runKey, deps);
+  // 7. The run's state: reviewing, done or failed once its work is through.
   await settleRun(runKey, deps.store);
-  // 7. The status comment and check runs show it.
+  // 8. The status comment and check runs show it.
   await deps.requestPublish(runKey);
 }
 

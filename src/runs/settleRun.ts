@@ -5,7 +5,8 @@ import type { RunStore } from "./runStore.js";
 /**
  * Moves a running run on when its work is through: `reviewing` while review threads it follows
  * are open, `done` when every task is complete, every group has its PR and every followed
- * thread is resolved, `failed` when a failed task blocks what remains.
+ * thread is resolved, `failed` when a failed task blocks what remains — unless a task waits
+ * for an answer to its question: the run stays, saying so.
  * Returns the run as it now is.
  */
 export async function settleRun(key: string, store: RunStore): Promise<RunRecord | null> {
@@ -24,10 +25,10 @@ export async function settleRun(key: string, store: RunStore): Promise<RunRecord
   );
 }
 
-function verdictOf({
-  run,
-  tasks,
-}: RunSnapshot): { state: "done" | "failed" | "reviewing"; reason: string } | null {
+function verdictOf({ run, tasks }: RunSnapshot): {
+  state: "done" | "failed" | "reviewing" | "running";
+  reason: string;
+} | null {
   if (!isLive(run.state)) return null;
   const blocked = blockedTasks(tasks);
   const live = tasks.filter(
@@ -36,6 +37,15 @@ function verdictOf({
       !blocked.has(t.id),
   );
   if (live.length > 0) return null;
+  // Questions the agents asked hold the run where it is, failed or not: an answer resumes them.
+  const asking = tasks.filter((t) => t.status === "needs-input");
+  if (asking.length > 0) {
+    const names = asking.map((t) => t.id).join(", ");
+    return {
+      state: run.state === "reviewing" ? "reviewing" : "running",
+      reason: `waiting for an answer: ${asking.length === 1 ? "task" : "tasks"} ${names} asked a question on this issue; the next comment of a maintainer answers it`,
+    };
+  }
   const failed = tasks.filter((t) => t.status === "failed");
   if (failed.length > 0) {
     const names = failed.map((t) => t.id).join(", ");

@@ -69,6 +69,34 @@ export function completeAttempt(
   return { ...t, ...rest, status: "complete", finishedAt: now };
 }
 
+/**
+ * The agent asked a question instead of changing anything: the task waits for a maintainer's
+ * answer (its attempt's work is dropped). Neither a success nor a failure, so the attempt does
+ * not count against the attempt limit; the run's budget still counts it (an agent ran).
+ */
+export function askedAttempt(
+  t: TaskRecord,
+  run: RunRecord,
+  job: AttemptRef,
+  o: { question: string; backend: string; durationMs: number; now: string },
+): TaskRecord | null {
+  if (!isThisAttempt(t, job)) return null;
+  // A run stopped while the agent worked (a worker that missed the stop): nobody is asked.
+  if (!isLive(run.state) || !isThisGeneration(run, job)) return cancelAttempt(t, job, o);
+  return {
+    ...t,
+    status: "needs-input",
+    question: { text: o.question, attempt: job.attempt },
+    retryBase: (t.retryBase ?? 0) + 1,
+    lastBackend: o.backend,
+    report: `asked: ${o.question.split("\n")[0]?.slice(0, 300) ?? ""}`,
+    // What failed before the question is no longer what the next attempt must fix first.
+    lastFailure: undefined,
+    durationMs: o.durationMs,
+    finishedAt: o.now,
+  };
+}
+
 /** GitHub's limits hold the attempt back: it is claimed again when they allow, not failed. */
 export function giveBackAttempt(t: TaskRecord, job: AttemptRef): TaskRecord | null {
   return isThisAttempt(t, job) ? { ...t, status: "ready" } : null;

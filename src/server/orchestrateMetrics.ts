@@ -32,6 +32,7 @@ const taskStatuses = [
   "pending",
   "ready",
   "in_progress",
+  "needs-input",
   "complete",
   "failed",
   "cancelled",

@@ -18,7 +18,7 @@ import { startTaskWorker, taskQueue } from "../queue/taskQueue.js";
 import { dispatchReady } from "../runs/dispatchReady.js";
 import { runKey } from "../runs/run.js";
 import type { Dispatcher } from "../runs/runLifecycle.js";
-import { isActive } from "../runs/runMachine.js";
+import { isActive, isLive } from "../runs/runMachine.js";
 import { specPlanner } from "../runs/specPlanner.js";
 import { chooseIsolation, IsolationUnavailableError } from "../worker/isolation/chooseIsolation.js";
 import { closeInheritedFds } from "../worker/isolation/closeInheritedFds.js";
@@ -188,8 +188,14 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       for (const handler of operator.handlers) appOptions.addHandler(handler);
       await createApp({
         events,
-        awaitsAnswer: async (owner, repo, issue) =>
-          (await store.stateOf(runKey(owner, repo, issue))) === "needs-input",
+        awaitsAnswer: async (owner, repo, issue) => {
+          const key = runKey(owner, repo, issue);
+          const state = await store.stateOf(key);
+          if (state === "needs-input") return true;
+          // A live run's tasks may wait for an answer to their agents' questions.
+          if (state === null || !isLive(state)) return false;
+          return (await store.get(key))?.tasks.some((t) => t.status === "needs-input") ?? false;
+        },
         hasActiveRun: async (owner, repo, issue) => {
           const state = await store.stateOf(runKey(owner, repo, issue));
           return state !== null && isActive(state);

@@ -157,6 +157,13 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
       last = state;
       if (snapshot && isEnded(snapshot.run.state)) break;
       if (snapshot?.run.state === "needs-input") break;
+      // Nothing queued or running, and tasks wait for answers: only a person moves it on now.
+      if (
+        snapshot?.tasks.some((t) => t.status === "needs-input") &&
+        !snapshot.tasks.some((t) => t.status === "ready" || t.status === "in_progress")
+      ) {
+        break;
+      }
       await Promise.race([new Promise((r) => setTimeout(r, 100)), stopped]);
     }
     if (ended !== null && snapshot && !isEnded(snapshot.run.state)) {
@@ -295,7 +302,12 @@ async function collect(sandbox: Sandbox, snapshot: RunSnapshot | null): Promise<
       state: snapshot?.run.state ?? "planning",
       reason: snapshot?.run.reason ?? null,
       errors: snapshot?.run.errors ?? [],
-      questions: snapshot?.run.questions ?? [],
+      questions: [
+        ...(snapshot?.run.questions ?? []),
+        ...(snapshot?.tasks ?? []).flatMap((t) =>
+          t.status === "needs-input" && t.question ? [`task ${t.id}: ${t.question.text}`] : [],
+        ),
+      ],
       stopped: null,
     },
     logs: null,

@@ -1,6 +1,6 @@
 /** What `orchestrate simulate --json` prints: one object, stable field names. */
 export interface SimulationResult {
-  /** errors: why a spec was refused; questions: what the planner asked */
+  /** errors: why a spec was refused; questions: what the planner, or a waiting task's agent, asked */
   run: {
     state: string;
     reason: string | null;

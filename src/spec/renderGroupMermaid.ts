@@ -1,4 +1,4 @@
-import { mermaidText, STATUS_STYLES } from "./renderMermaid.js";
+import { mermaidText, STATUS_STYLES, statusClass } from "./renderMermaid.js";
 import type { TaskStatus } from "./task.js";
 import { type StatusLookup, statusOf } from "./taskGraph.js";
 
@@ -6,7 +6,7 @@ import { type StatusLookup, statusOf } from "./taskGraph.js";
  * A ```mermaid flowchart with one node per group — its name and progress ("12/30 complete ·
  * 1 failed") — and an arrow from a group to each group with a task that depends on one of its
  * tasks. For plans too big to read task by task; the colour is what needs attention first:
- * failed, then running, then ready, else complete once all are.
+ * failed, then waiting for an answer, then running, then ready, else complete once all are.
  */
 export function renderGroupMermaid(
   plan: {
@@ -29,20 +29,23 @@ export function renderGroupMermaid(
     const progress = [`${n("complete")}/${group.tasks.length} complete`];
     if (n("failed")) progress.push(`${n("failed")} failed`);
     if (n("in_progress")) progress.push(`${n("in_progress")} running`);
+    if (n("needs-input")) progress.push(`${n("needs-input")} waiting for an answer`);
     if (n("cancelled")) progress.push(`${n("cancelled")} cancelled`);
     const id = node.get(group.name) ?? "";
     lines.push(`  ${id}["${mermaidText(group.name)}<br/>${mermaidText(progress.join(" · "))}"]`);
     const status: TaskStatus = n("failed")
       ? "failed"
-      : n("in_progress")
-        ? "in_progress"
-        : n("ready")
-          ? "ready"
-          : n("complete") === group.tasks.length
-            ? "complete"
-            : n("pending")
-              ? "pending"
-              : "cancelled";
+      : n("needs-input")
+        ? "needs-input"
+        : n("in_progress")
+          ? "in_progress"
+          : n("ready")
+            ? "ready"
+            : n("complete") === group.tasks.length
+              ? "complete"
+              : n("pending")
+                ? "pending"
+                : "cancelled";
     classes.set(status, [...(classes.get(status) ?? []), id]);
   }
   const edges = new Set<string>();
@@ -56,8 +59,8 @@ export function renderGroupMermaid(
   lines.push(...edges);
   for (const [status, ids] of classes) {
     lines.push(
-      `  classDef ${status} ${STATUS_STYLES[status]}`,
-      `  class ${ids.join(",")} ${status}`,
+      `  classDef ${statusClass(status)} ${STATUS_STYLES[status]}`,
+      `  class ${ids.join(",")} ${statusClass(status)}`,
     );
   }
   lines.push("```");

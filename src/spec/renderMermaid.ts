@@ -7,6 +7,7 @@ export const STATUS_STYLES: Record<(typeof TASK_STATUSES)[number], string> = {
   pending: "fill:#f6f8fa,stroke:#8c959f,color:#1f2328",
   ready: "fill:#ddf4ff,stroke:#54aeff,color:#0a3069",
   in_progress: "fill:#fff8c5,stroke:#d4a72c,color:#4d2d00",
+  "needs-input": "fill:#fff1e5,stroke:#fb8f44,color:#762c00",
   complete: "fill:#dafbe1,stroke:#4ac26b,color:#116329",
   failed: "fill:#ffebe9,stroke:#ff8182,color:#82071e",
   cancelled: "fill:#eaeef2,stroke:#afb8c1,color:#57606a,stroke-dasharray:4 2",
@@ -51,7 +52,9 @@ export function renderMermaid<
       if (from) lines.push(`  ${from} --> ${node.get(task.id)}`);
     }
   }
-  for (const status of TASK_STATUSES) lines.push(`  classDef ${status} ${STATUS_STYLES[status]}`);
+  for (const status of TASK_STATUSES) {
+    lines.push(`  classDef ${statusClass(status)} ${STATUS_STYLES[status]}`);
+  }
   const byStatus = new Map<string, string[]>();
   for (const task of plan.tasks) {
     const status = statusOf(statusById, task.id);
@@ -59,9 +62,15 @@ export function renderMermaid<
     ids.push(node.get(task.id) ?? "");
     byStatus.set(status, ids);
   }
-  for (const [status, ids] of byStatus) lines.push(`  class ${ids.join(",")} ${status}`);
+  for (const [status, ids] of byStatus)
+    lines.push(`  class ${ids.join(",")} ${statusClass(status)}`);
   lines.push("```");
   return lines.join("\n");
+}
+
+/** A status as a mermaid class name: letters and `_` only (`needs-input` is `needs_input`). */
+export function statusClass(status: string): string {
+  return status.replace(/-/g, "_");
 }
 
 /** Label text that cannot break out of `["…"]`, whatever the title holds. */

@@ -12,6 +12,7 @@ export const TASK_STATUSES = [
   "pending",
   "ready",
   "in_progress",
+  "needs-input",
   "complete",
   "failed",
   "cancelled",

@@ -9,6 +9,7 @@ import type { BackendConfig } from "./backendConfig.js";
 import { runBackend } from "./backends.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { keepVerifyLog } from "./keepVerifyLog.js";
+import { taskQuestion } from "./taskQuestion.js";
 import { runVerify } from "./verify.js";
 import { verifyFailureDetail } from "./verifyFailureDetail.js";
 import type { GitIdentity } from "./workspace/gitEnv.js";
@@ -30,7 +31,9 @@ export type AttemptFailureReason =
   | "conflict"
   | "push-rejected"
   | "workspace-lost"
-  | "bad-change";
+  | "bad-change"
+  /** not a failure: the agent asked a question instead (`detail` is the question) */
+  | "question";
 
 export type AttemptResult =
   | {
@@ -154,6 +157,10 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
           : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
       return fail("agent-failed", how);
     }
+
+    // A question instead of a change: whatever the agent left in the worktree is dropped with it.
+    const question = taskQuestion(agent.report);
+    if (question !== null) return fail("question", question);
 
     // The agent's sandbox is gone with it: its files are taken now, before verify (which runs
     // repository code too) could change them.

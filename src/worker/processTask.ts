@@ -8,6 +8,7 @@ import { isLive } from "../runs/runMachine.js";
 import type { RunStore } from "../runs/runStore.js";
 import { plainText } from "../runs/status/plainText.js";
 import {
+  askedAttempt,
   cancelAttempt,
   cancelForEndedRun,
   claimAttempt,
@@ -166,6 +167,18 @@ export async function processTask(
     );
     return;
   }
+  if (outcome.reason === "question") {
+    // Asked on the issue by the settle that follows; a maintainer's answer queues it again.
+    await finish(job, deps, (t, run) =>
+      askedAttempt(t, run, job, {
+        question: outcome.detail,
+        backend: outcome.backend,
+        durationMs: spent(t),
+        now: new Date().toISOString(),
+      }),
+    );
+    return;
+  }
   // Configuration errors: no agent can fix them, so another attempt would only fail the same way.
   // GitHub refusing a workflow file is one: the App lacks the permission, whatever the agent does.
   const workflow = outcome.reason === "push-rejected" ? workflowRefusal(outcome.detail) : null;
@@ -290,6 +303,7 @@ async function work(
     ...(verify ? { verify } : {}),
     ...(workflowsLocked ? { lockedPaths: [".github/workflows/"] } : {}),
     ...(claimed.lastFailure && job.attempt > 1 ? { previousFailure: claimed.lastFailure } : {}),
+    ...(claimed.answers?.length ? { answers: claimed.answers } : {}),
   });
 
   return race(backends, signal, async (backend, raceSignal, claim) => {
@@ -326,7 +340,11 @@ async function work(
         backend: backend.name,
         outcome: result.ok
           ? "complete"
-          : failureReport(result.reason, result.detail, job.attempt, backend.name).split("\n")[0]!,
+          : result.reason === "question"
+            ? "asked a question"
+            : failureReport(result.reason, result.detail, job.attempt, backend.name).split(
+                "\n",
+              )[0]!,
       });
     }
     return result.ok
@@ -408,8 +426,11 @@ async function race(
         return outcome;
       }),
     );
+    // A verified change wins; then a question (an answer may let the task be done); then why
+    // the others failed.
     return (
       results.find((r) => r.ok) ??
+      results.find((r) => r.ok === false && r.reason === "question") ??
       results.find((r) => r.ok === false && r.reason !== "aborted") ??
       results[0]!
     );

@@ -40,6 +40,8 @@ export interface WorkOrderInput {
   /** Why the previous attempt failed (agent error, verify output, conflict): fix that first. */
   previousFailure?: string;
   reviewThreads?: WorkOrderThread[];
+  /** Questions earlier attempts asked, with the maintainers' answers. */
+  answers?: Array<{ question: string; answer: string; by: string }>;
 }
 
 /** Limits in characters. The total stays well under what a command-line argument may hold. */
@@ -49,6 +51,9 @@ export const workOrderLimits = {
   previousFailure: 8_000,
   diffHunk: 3_000,
   commentBody: 4_000,
+  answer: 8_000,
+  /** the latest answers shown, when a task asked again and again */
+  answers: 4,
   threads: 20,
   total: 60_000,
 };
@@ -124,6 +129,20 @@ export function renderWorkOrder(o: WorkOrderInput): string {
     out.push(threadsSection(o.reviewThreads));
   }
 
+  if (o.answers && o.answers.length > 0) {
+    out.push("## Answers from the maintainers");
+    out.push("Earlier attempts at this task asked, and a maintainer answered on the issue:");
+    out.push(
+      o.answers
+        .slice(-workOrderLimits.answers)
+        .map(
+          (a) =>
+            `You asked:\n${fenced(truncateHead(a.question, workOrderLimits.commentBody, "question"))}\n\n**@${a.by}** answered:\n${fenced(truncateHead(a.answer, workOrderLimits.answer, "answer"))}`,
+        )
+        .join("\n\n"),
+    );
+  }
+
   if (o.previousFailure) {
     out.push("## The previous attempt failed");
     out.push("Fix this first. What it reported:");
@@ -178,6 +197,14 @@ export function renderWorkOrder(o: WorkOrderInput): string {
         "the task, say what stopped you instead.",
     );
   }
+
+  out.push("## Questions");
+  out.push(
+    "Only when the task cannot be done without an answer from a maintainer: change no files and " +
+      "make the first line of your report `QUESTION:` followed by your question. Orchestrate " +
+      "asks it on the issue and runs the task again with the answer. Otherwise decide for " +
+      "yourself and say what you decided in your report.",
+  );
 
   // Context first, instructions last (what the agent reads last weighs most). The spec is the
   // largest part, so it gets whatever room the rest leaves, up to its own limit.

@@ -13,6 +13,7 @@ import { isEnded, isLive, isOpenTask } from "../../src/runs/runMachine.js";
 import type { RunStore } from "../../src/runs/runStore.js";
 import { settleAfterChange } from "../../src/runs/settleAfterChange.js";
 import {
+  askedAttempt,
   cancelAttempt,
   cancelForEndedRun,
   claimAttempt,
@@ -217,8 +218,8 @@ const take = (i: number, hears: boolean) =>
     if (claimed) w.running.push({ ...job, hears });
   });
 
-/** The i-th running attempt ends: pushed, failed, or lost by its worker. */
-const finish = (i: number, how: "push" | "fail" | "lost") =>
+/** The i-th running attempt ends: pushed, failed, asked a question, or lost by its worker. */
+const finish = (i: number, how: "push" | "fail" | "ask" | "lost") =>
   step(`finish(${i},${how})`, async (w) => {
     if (w.running.length === 0) return;
     const [job] = w.running.splice(i % w.running.length, 1);
@@ -236,6 +237,10 @@ const finish = (i: number, how: "push" | "fail" | "lost") =>
         isThisAttempt(t, job)
           ? failedAttempt(t, run, { attempt: job.attempt, detail: "verify failed", fatal: false })
           : null,
+      );
+    } else if (how === "ask") {
+      task = await w.store.updateTask(job.runKey, job.taskId, (t, run) =>
+        askedAttempt(t, run, job, { question: "Which one?", backend: "b", durationMs: 1, now }),
       );
     } else if (mayPush(await w.store.get(job.runKey), job)) {
       w.events.push({ kind: "push", generation: job.generation, task: job.taskId });
@@ -282,6 +287,11 @@ const retry = (i: number) =>
     }
   });
 
+/** A maintainer's comment: the answer to whatever waits for one. */
+const answer = step("answer", async (w) => {
+  await w.lifecycle.answer(w.target(), "maintainer-user", w.config, "This one.");
+});
+
 const replan = (shape: PlanShape) =>
   step(`replan(${JSON.stringify(shape)})`, async (w) => {
     w.plan = shape;
@@ -311,6 +321,10 @@ async function invariants(w: World): Promise<void> {
       snapshot.tasks.some((t) => t.status === "cancelled" && t.report === "budget spent"),
     ).toBe(true);
   }
+  // A stopped run has no task left waiting for an answer; a done one none at all.
+  if (snapshot.run.state === "stopped" || snapshot.run.state === "done") {
+    expect(snapshot.tasks.filter((t) => t.status === "needs-input").map((t) => t.id)).toEqual([]);
+  }
   // An ended run has nothing running or queued that could still move it.
   if (isEnded(snapshot.run.state)) {
     for (const t of snapshot.tasks) {
@@ -323,9 +337,18 @@ async function invariants(w: World): Promise<void> {
 
 /** After the sequence: every queued job is taken and every attempt pushed, until quiet. */
 async function drain(w: World): Promise<void> {
-  for (let round = 0; round < 200 && (w.queue.length > 0 || w.running.length > 0); round++) {
+  const waiting = async () =>
+    (await w.store.get(KEY))?.tasks.some((t) => t.status === "needs-input") ?? false;
+  for (
+    let round = 0;
+    round < 200 && (w.queue.length > 0 || w.running.length > 0 || (await waiting()));
+    round++
+  ) {
     if (w.running.length > 0) await finish(0, "push").run({}, w);
-    else await take(0, true).run({}, w);
+    else if (w.queue.length > 0) await take(0, true).run({}, w);
+    // Questions left open are answered; a run that ended with some (failed) is run again.
+    else if (isLive((await w.store.stateOf(KEY)) ?? "done")) await answer.run({}, w);
+    else await start.run({}, w);
   }
   expect(w.queue.length + w.running.length, "the work never ran out").toBe(0);
   const snapshot = await w.store.get(KEY);
@@ -357,16 +380,20 @@ const commands = [
   shapeArb.map(replan),
   fc.tuple(fc.nat(), fc.boolean()).map(([i, hears]) => take(i, hears)),
   fc
-    .tuple(fc.nat(), fc.constantFrom("push" as const, "fail" as const, "lost" as const))
+    .tuple(
+      fc.nat(),
+      fc.constantFrom("push" as const, "fail" as const, "ask" as const, "lost" as const),
+    )
     .map(([i, how]) => finish(i, how)),
   fc.tuple(fc.nat(), fc.constant("push" as const)).map(([i, how]) => finish(i, how)),
+  fc.constant(answer),
 ];
 
 describe("the run and task state machine, under random interleavings", () => {
   const redis = new Redis(inject("redisUrl"));
   afterAll(() => redis.disconnect());
 
-  it("keeps its invariants: no double completion, nothing pushed or opened after a stop, budget stops only unfinished work, and every run ends", async () => {
+  it("keeps its invariants: no double completion, nothing pushed or opened after a stop, budget stops only unfinished work, no question left waiting in a stopped or done run, and every run ends", async () => {
     const refusals: string[] = [];
     await fc.assert(
       fc.asyncProperty(

@@ -91,6 +91,26 @@ describe("a simulated run that fails", () => {
     expect(text).toContain(`whole output of its last attempt: ${task?.log}`);
     rmSync(result.logs ?? "", { recursive: true, force: true });
   });
+
+  it("ends when the only work left waits for an answer, and shows the agent's question", async () => {
+    const result = await simulate({
+      specFile: spec,
+      agents: [`printf 'QUESTION: Hello in which language?\\n' > "$ORCHESTRATE_OUTPUT_FILE"`],
+      timeoutMs: 120_000,
+      progress: () => {},
+    });
+    expect(result.run).toMatchObject({
+      state: "running",
+      stopped: null,
+      questions: ["task hello: Hello in which language?"],
+    });
+    expect(result.run.reason).toMatch(/^waiting for an answer: task hello asked a question/);
+    expect(result.tasks.map((t) => [t.id, t.status, t.commit])).toEqual([
+      ["hello", "needs-input", null],
+    ]);
+    expect(renderSimulation(result)).toContain("  question: task hello: Hello in which language?");
+    if (result.logs) rmSync(result.logs, { recursive: true, force: true });
+  });
 });
 
 describe("orchestrate simulate --timeout", () => {

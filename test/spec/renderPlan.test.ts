@@ -42,6 +42,7 @@ describe("renderPlanMarkdown", () => {
         "  classDef pending fill:#f6f8fa,stroke:#8c959f,color:#1f2328",
         "  classDef ready fill:#ddf4ff,stroke:#54aeff,color:#0a3069",
         "  classDef in_progress fill:#fff8c5,stroke:#d4a72c,color:#4d2d00",
+        "  classDef needs_input fill:#fff1e5,stroke:#fb8f44,color:#762c00",
         "  classDef complete fill:#dafbe1,stroke:#4ac26b,color:#116329",
         "  classDef failed fill:#ffebe9,stroke:#ff8182,color:#82071e",
         "  classDef cancelled fill:#eaeef2,stroke:#afb8c1,color:#57606a,stroke-dasharray:4 2",

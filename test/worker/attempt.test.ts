@@ -170,6 +170,19 @@ describe("runAttempt", () => {
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
 
+  it("ends with the agent's question instead of a change: nothing is committed or pushed", async () => {
+    const r = await runAttempt(
+      options("t1", { backend: backend("question-agent.mjs"), verify: "exit 1" }),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      reason: "question",
+      detail: "Which colour should the button be?\nAsk @octocat if unsure; this closes #1.",
+    });
+    expect(remoteBranch(remote, BRANCH)).toBeNull();
+    expect(worktreesLeft()).toEqual([]);
+  });
+
   it("accepts no change on a review thread as an explained answer", async () => {
     const r = await runAttempt(
       options("rt-1", { backend: backend("noop-agent.mjs"), taskKind: "review-thread" }),

@@ -3,11 +3,19 @@ import { blockedTasks } from "./blockedTasks.js";
 import { renderTaskTable, type TaskTableOptions } from "./renderTaskTable.js";
 
 const rank = (task: TaskRecord, blocked: Set<string>): number =>
-  task.status === "failed" ? 0 : task.status === "in_progress" ? 1 : blocked.has(task.id) ? 2 : 9;
+  task.status === "failed"
+    ? 0
+    : task.status === "needs-input"
+      ? 1
+      : task.status === "in_progress"
+        ? 2
+        : blocked.has(task.id)
+          ? 3
+          : 9;
 
 /**
- * For a big run: the tasks that need a look first — failed, in progress, then blocked behind a
- * failure — in one table, so they are not lost among hundreds of finished ones.
+ * For a big run: the tasks that need a look first — failed, waiting for an answer, in progress,
+ * then blocked behind a failure — in one table, so they are not lost among hundreds of finished ones.
  */
 export function renderAttention(tasks: readonly TaskRecord[], o: TaskTableOptions): string {
   const blocked = blockedTasks(tasks);
@@ -18,6 +26,7 @@ export function renderAttention(tasks: readonly TaskRecord[], o: TaskTableOption
     .map((t) => t.task);
   const counts = [
     `${picked.filter((t) => t.status === "failed").length} failed`,
+    `${picked.filter((t) => t.status === "needs-input").length} waiting for an answer`,
     `${picked.filter((t) => t.status === "in_progress").length} in progress`,
     `${blocked.size} blocked by a failure`,
   ].join(", ");

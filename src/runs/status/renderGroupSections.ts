@@ -8,6 +8,7 @@ const MARK: Record<TaskRecord["status"], string> = {
   pending: "⚪",
   ready: "🔵",
   in_progress: "🟡",
+  "needs-input": "🟠",
   complete: "✅",
   failed: "❌",
   cancelled: "🚫",
@@ -38,6 +39,7 @@ export function renderGroupSections(
     const parts = [`${n("complete")} of ${g.tasks.length} complete`];
     if (n("failed")) parts.push(`${n("failed")} failed`);
     if (n("in_progress")) parts.push(`${n("in_progress")} in progress`);
+    if (n("needs-input")) parts.push(`${n("needs-input")} waiting for an answer`);
     const stuck = g.tasks.filter((t) => blocked.has(t.id)).length;
     if (stuck) parts.push(`${stuck} blocked`);
     if (g.pull !== null) parts.push(`#${g.pull}`);

@@ -2,12 +2,13 @@ import type { RunSnapshot } from "../run.js";
 import { capList } from "./capList.js";
 import { inlineText } from "./inlineText.js";
 import { mention } from "./mention.js";
+import { renderWaitingTasks } from "./renderWaitingTasks.js";
 
 /**
  * What a person has to know or do in the run's current state; empty when the header says it
  * all. `cap` bounds long lists (spec errors, questions) when the comment runs out of room.
  */
-export function renderStateSection({ run }: RunSnapshot, cap: number): string {
+export function renderStateSection({ run, tasks }: RunSnapshot, cap: number): string {
   switch (run.state) {
     case "planning":
       return "Reading the spec and planning the tasks…";
@@ -42,8 +43,15 @@ export function renderStateSection({ run }: RunSnapshot, cap: number): string {
       ].join("\n");
     case "stopped":
       return `**Stopped${run.stoppedBy ? ` by ${mention(run.stoppedBy)}` : ""}.** Queued work was cancelled and nothing more runs. Comment \`/orchestrate\` to start again.`;
+    case "running":
+      return renderWaitingTasks(tasks, cap);
     case "reviewing":
-      return "Following the review threads on the pull requests: each is fixed or answered, then resolved.";
+      return [
+        "Following the review threads on the pull requests: each is fixed or answered, then resolved.",
+        renderWaitingTasks(tasks, cap),
+      ]
+        .filter(Boolean)
+        .join("\n\n");
     default:
       return "";
   }

@@ -23,11 +23,12 @@ const HEADER = [
 /** Which rows stay when not all fit: what needs a person's eye first, finished work last. */
 const interest: Record<TaskStatus, number> = {
   failed: 0,
-  in_progress: 1,
-  ready: 2,
-  pending: 3,
-  complete: 4,
-  cancelled: 5,
+  "needs-input": 1,
+  in_progress: 2,
+  ready: 3,
+  pending: 4,
+  complete: 5,
+  cancelled: 6,
 };
 
 const DEPS_SHOWN = 5;
