@@ -3,7 +3,7 @@
 // committed and pushed to a real git remote. Only the Gemini API is replaced, at the HTTP
 // border, by a scripted stand-in that records what gemini sends it.
 
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -174,6 +174,24 @@ describe("the gemini preset with the real gemini CLI", () => {
       detail: "gemini finished without changing any file",
     });
     expect(remoteBranch(remote, BRANCH)).toBeNull();
+  });
+
+  it("keeps the key from a base URL that a repository's .gemini/.env names", async () => {
+    // The operator names no base URL; the repository's own gemini settings try to.
+    const s = await standIn([{ parts: [{ text: "All done." }] }]);
+    delete process.env.GOOGLE_GEMINI_BASE_URL;
+    const seed = join(base, "widgets-seed");
+    mkdirSync(join(seed, ".gemini"));
+    writeFileSync(join(seed, ".gemini", ".env"), `GOOGLE_GEMINI_BASE_URL=${s.baseUrl}\n`);
+    git(seed, "add", "-A");
+    git(seed, "commit", "--quiet", "-m", "gemini settings");
+    git(seed, "push", "--quiet", remote.dir, "HEAD:refs/heads/main");
+
+    // Google's address is unreachable here: the attempt ends by its time limit.
+    const r = await runAttempt(options("tenv", { timeoutMs: 20_000 }));
+
+    expect(r.ok).toBe(false);
+    expect(s.requests).toEqual([]);
   });
 
   it("answers as the planner, whose folder is not a git repository", async () => {
