@@ -210,19 +210,26 @@ describe("the gemini preset with the real gemini CLI", () => {
 // When the Gemini API refuses or never answers, each attempt must fail (never count as done),
 // saying which backend failed and why, and end on its own rather than retry forever.
 describe("the gemini preset when the model API fails", () => {
-  it("fails the attempt when the API refuses the key (401)", async () => {
-    const s = await standIn([], { status: 401, message: "API key not valid." });
+  // gemini exits with the HTTP status (401 → 145, 403 → 147), which is no signal here.
+  it.each([
+    { status: 401, exit: 145, message: "API key not valid. Please pass a valid API key." },
+    { status: 403, exit: 147, message: "Permission denied: Consumer has been suspended." },
+  ])(
+    "fails the attempt when the API refuses the key ($status)",
+    async ({ status, exit, message }) => {
+      const s = await standIn([], { status, message });
 
-    const r = await runAttempt(options("t401", { timeoutMs: 100_000 }));
+      const r = await runAttempt(options(`t${status}`, { timeoutMs: 100_000 }));
 
-    expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
-    // gemini exits with the HTTP status (401 → 145), which is no signal here.
-    expect(!r.ok && r.detail).toMatch(
-      /^gemini exited with 145: \[API Error: .*"code":401.*API key not valid/,
-    );
-    expect(s.turnRequests()).toHaveLength(1);
-    expect(remoteBranch(remote, BRANCH)).toBeNull();
-  });
+      expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
+      expect(!r.ok && r.detail.split("\n")[0]).toBe(
+        `gemini exited with ${exit}: [API Error: ${JSON.stringify({ error: { code: status, message, status: status === 401 ? "UNAUTHENTICATED" : "PERMISSION_DENIED" } })}]`,
+      );
+      // Not retried: a refused key does not get better.
+      expect(s.turnRequests()).toHaveLength(1);
+      expect(remoteBranch(remote, BRANCH)).toBeNull();
+    },
+  );
 
   it("fails the attempt when the API keeps answering 429 with retry-after", async () => {
     const s = await standIn([], {
