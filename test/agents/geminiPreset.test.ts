@@ -40,6 +40,8 @@ const KEY = "AIza-test-gemini-preset-0123456789";
 const BRANCH = "orchestrate/14-gemini";
 const VERIFY = "grep -q 'hello from gemini' hello.txt && echo VERIFY-OK";
 const [gemini] = parseBackends("gemini");
+// For the tests that wait out gemini's backoff or an attempt's time limit.
+const HANG_GUARD = 120_000;
 
 afterAll(removeTempDirs);
 
@@ -176,23 +178,27 @@ describe("the gemini preset with the real gemini CLI", () => {
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
 
-  it("keeps the key from a base URL that a repository's .gemini/.env names", async () => {
-    // The operator names no base URL; the repository's own gemini settings try to.
-    const s = await standIn([{ parts: [{ text: "All done." }] }]);
-    delete process.env.GOOGLE_GEMINI_BASE_URL;
-    const seed = join(base, "widgets-seed");
-    mkdirSync(join(seed, ".gemini"));
-    writeFileSync(join(seed, ".gemini", ".env"), `GOOGLE_GEMINI_BASE_URL=${s.baseUrl}\n`);
-    git(seed, "add", "-A");
-    git(seed, "commit", "--quiet", "-m", "gemini settings");
-    git(seed, "push", "--quiet", remote.dir, "HEAD:refs/heads/main");
+  it(
+    "keeps the key from a base URL that a repository's .gemini/.env names",
+    async () => {
+      // The operator names no base URL; the repository's own gemini settings try to.
+      const s = await standIn([{ parts: [{ text: "All done." }] }]);
+      delete process.env.GOOGLE_GEMINI_BASE_URL;
+      const seed = join(base, "widgets-seed");
+      mkdirSync(join(seed, ".gemini"));
+      writeFileSync(join(seed, ".gemini", ".env"), `GOOGLE_GEMINI_BASE_URL=${s.baseUrl}\n`);
+      git(seed, "add", "-A");
+      git(seed, "commit", "--quiet", "-m", "gemini settings");
+      git(seed, "push", "--quiet", remote.dir, "HEAD:refs/heads/main");
 
-    // Google's address is unreachable here: the attempt ends by its time limit.
-    const r = await runAttempt(options("tenv", { timeoutMs: 20_000 }));
+      // Google's address is unreachable here: the attempt ends by its time limit.
+      const r = await runAttempt(options("tenv", { timeoutMs: 20_000 }));
 
-    expect(r.ok).toBe(false);
-    expect(s.requests).toEqual([]);
-  });
+      expect(r.ok).toBe(false);
+      expect(s.requests).toEqual([]);
+    },
+    HANG_GUARD,
+  );
 
   it("answers as the planner, whose folder is not a git repository", async () => {
     const plan = '{"tasks":[{"id":"hello","title":"Hello file"}]}';
@@ -231,30 +237,38 @@ describe("the gemini preset when the model API fails", () => {
     },
   );
 
-  it("fails the attempt when the API keeps answering 429 with retry-after", async () => {
-    const s = await standIn([], {
-      status: 429,
-      message: "Resource has been exhausted (e.g. check quota).",
-      retryAfterSeconds: 1,
-    });
+  it(
+    "fails the attempt when the API keeps answering 429 with retry-after",
+    async () => {
+      const s = await standIn([], {
+        status: 429,
+        message: "Resource has been exhausted (e.g. check quota).",
+        retryAfterSeconds: 1,
+      });
 
-    const r = await runAttempt(options("t429", { timeoutMs: 100_000 }));
+      const r = await runAttempt(options("t429", { timeoutMs: 100_000 }));
 
-    expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
-    expect(!r.ok && r.detail).toMatch(/^gemini exited with 173: .*Resource has been exhausted/);
-    // Retried, but only as often as the preset allows (3 attempts, not gemini's 10).
-    expect(s.turnRequests()).toHaveLength(3);
-    expect(remoteBranch(remote, BRANCH)).toBeNull();
-  });
+      expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
+      expect(!r.ok && r.detail).toMatch(/^gemini exited with 173: .*Resource has been exhausted/);
+      // Retried, but only as often as the preset allows (3 attempts, not gemini's 10).
+      expect(s.turnRequests()).toHaveLength(3);
+      expect(remoteBranch(remote, BRANCH)).toBeNull();
+    },
+    HANG_GUARD,
+  );
 
-  it("fails the attempt when the API never answers", async () => {
-    const s = await standIn([], { hang: true });
+  it(
+    "fails the attempt when the API never answers",
+    async () => {
+      const s = await standIn([], { hang: true });
 
-    const r = await runAttempt(options("thang", { timeoutMs: 30_000 }));
+      const r = await runAttempt(options("thang", { timeoutMs: 30_000 }));
 
-    expect(r).toMatchObject({ ok: false, reason: "timeout" });
-    expect(!r.ok && r.detail).toMatch(/^gemini did not finish/);
-    expect(s.turnRequests().length).toBeGreaterThan(0);
-    expect(remoteBranch(remote, BRANCH)).toBeNull();
-  });
+      expect(r).toMatchObject({ ok: false, reason: "timeout" });
+      expect(!r.ok && r.detail).toMatch(/^gemini did not finish/);
+      expect(s.turnRequests().length).toBeGreaterThan(0);
+      expect(remoteBranch(remote, BRANCH)).toBeNull();
+    },
+    HANG_GUARD,
+  );
 });
