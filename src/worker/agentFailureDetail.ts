@@ -14,17 +14,30 @@ const SHELL_EXITS: Record<number, string> = {
  */
 export function agentFailureDetail(
   backend: string,
-  agent: { exitCode: number | null; signal?: string | null; output: string; sandboxed?: boolean },
+  agent: {
+    exitCode: number | null;
+    signal?: string | null;
+    output: string;
+    sandboxed?: boolean;
+    /** The backend's own reading of the cause (see AgentOutput.failure). */
+    failure?: string | undefined;
+  },
 ): string {
+  // A CLI that said why it stopped exited by itself: its code is no signal (gemini exits
+  // with the HTTP status, 401 → 145).
   const signalled =
-    agent.sandboxed && agent.exitCode !== null && agent.exitCode > 128 && agent.exitCode < 160
+    agent.failure === undefined &&
+    agent.sandboxed &&
+    agent.exitCode !== null &&
+    agent.exitCode > 128 &&
+    agent.exitCode < 160
       ? signalName(agent.exitCode - 128)
       : null;
   const how =
     agent.exitCode !== null && signalled === null
       ? `${backend} exited with ${agent.exitCode}${SHELL_EXITS[agent.exitCode] ? ` (${SHELL_EXITS[agent.exitCode]})` : ""}`
       : `${backend} was killed by ${signalled ?? agent.signal ?? "a signal"}`;
-  const last = lastOutputLine(agent.output);
+  const last = agent.failure?.slice(0, 300) ?? lastOutputLine(agent.output);
   const tail = outputTail(agent.output);
   return `${how}${last ? `: ${last}` : ", printing nothing"}${tail ? `\n${tail}` : ""}`;
 }

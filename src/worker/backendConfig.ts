@@ -55,8 +55,8 @@ export interface AgentOutput {
   report?: string | undefined;
   usage?: AgentUsage | undefined;
   /**
-   * The CLI exited 0 but did not finish the work (a refused permission, an API error it only
-   * printed): the attempt fails with this reason.
+   * Why the run failed, in the CLI's own words (an API error, a refused permission): after
+   * exit 0 it makes the attempt a failure, and after any exit it is the failure's cause.
    */
   failure?: string | undefined;
 }

@@ -60,7 +60,7 @@ export interface BackendResult {
   spawnError: string | null;
   /** Tokens (and cost) the agent reported spending, when its backend reads them. */
   usage?: AgentUsage | undefined;
-  /** The backend's reading of an exit 0 that did not finish the work (see AgentOutput). */
+  /** The backend's reading of why the run failed, whatever its exit code (see AgentOutput). */
   failure?: string | undefined;
 }
 
@@ -228,7 +228,7 @@ export async function runBackend(
   }
   await writeFile(join(o.attemptDir, "report.md"), `${report}\n`);
 
-  const failure = result.exitCode === 0 ? read.failure : undefined;
+  const failure = read.failure;
   return {
     ok:
       result.exitCode === 0 &&
