@@ -130,7 +130,8 @@ function bash(callId: string, command: string): ScriptedTurn {
   };
 }
 
-describe("the opencode preset with the real opencode CLI", () => {
+// Generous hang guards: one opencode start takes seconds, many more on a loaded machine.
+describe("the opencode preset with the real opencode CLI", { timeout: 180_000 }, () => {
   it("edits a file, runs the verify command in the sandbox, and its final message is the report", async () => {
     // A file of the worker's machine that the sandbox must not show.
     const hostOnly = join(base, "host-only.txt");
@@ -247,7 +248,7 @@ describe("the opencode preset with the real opencode CLI", () => {
 
 // When the operator's setup or OpenAI's API fails, each attempt must fail (never count as done),
 // saying which backend failed and why, and end on its own rather than retry forever.
-describe("the opencode preset when the model API fails", () => {
+describe("the opencode preset when the model API fails", { timeout: 180_000 }, () => {
   it("fails, naming the variable to set, when no API key is configured, and tries no host", async () => {
     delete process.env.OPENAI_API_KEY;
     const s = await standIn([{ items: [{ type: "message", text: "from somewhere" }] }]);

@@ -12,8 +12,9 @@ export const OPENCODE_DEFAULT_MODEL = "openai/gpt-5.6-terra";
 // exit 0. `--pure` loads no external plugins. Effort is opencode's `--variant` (the reasoning
 // effort of OpenAI's models: minimal … high). The whole configuration is inline
 // (OPENCODE_CONFIG_CONTENT, which wins over every config file) and the repository's own
-// opencode.json / .opencode are not read (OPENCODE_DISABLE_PROJECT_CONFIG): a repository must
-// not choose the provider, base URL, plugins or permissions that the operator's key is used with.
+// opencode.json, .opencode/ and AGENTS.md are not read (OPENCODE_DISABLE_PROJECT_CONFIG): a
+// repository must not choose the provider, base URL, plugins or permissions that the operator's
+// key is used with.
 export const opencodePreset: BackendConfig = {
   name: "opencode",
   command: ["opencode", "run", "--format", "json", "--pure"],
@@ -61,9 +62,12 @@ export function opencodeConfig(env: NodeJS.ProcessEnv): Record<string, unknown> 
       openai: {
         options: {
           ...(baseURL ? { baseURL } : {}),
-          // An API that never answers fails the run in two minutes (opencode's default: five);
-          // a streaming answer is not cut short by this.
-          headerTimeout: 120_000,
+          // One model request may take ten minutes (as Claude Code's default); past that it
+          // fails without a retry, so an API that never answers ends the run. opencode's own
+          // header timeout (five minutes) is off: it fires first and is retried, so a silent
+          // API would hold the run for the whole task timeout.
+          timeout: 600_000,
+          headerTimeout: false,
         },
       },
     },
