@@ -154,7 +154,9 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       const how =
         agent.spawnError !== null
           ? agent.report
-          : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
+          : agent.failure !== undefined
+            ? `${o.backend.name} exited with 0 without finishing: ${agent.failure}`
+            : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
       return fail("agent-failed", how);
     }
 

@@ -180,7 +180,12 @@ export async function runBackend(
 
   const writable = [o.worktree, ioDir, homeDir];
   const env: NodeJS.ProcessEnv = { ...scrubbedEnv(process.env), ...backend.env, ...o.extraEnv };
-  Object.assign(env, await backend.prepare?.(env, homeDir));
+  try {
+    Object.assign(env, await backend.prepare?.(env, homeDir));
+  } catch (error) {
+    // A preset's check of the operator's setup (a missing key): the attempt fails saying so.
+    return failEarly(`backend ${backend.name}: ${(error as Error).message}`);
+  }
   const sandboxed = o.isolation.wrap({
     argv,
     cwd: o.worktree,
