@@ -61,9 +61,11 @@ const FIRST_PAGE_MARGIN = 5;
 //     margin, so a PR with 3 threads costs 9 requests, not 101.
 //  4. Each listed PR's threads classified against what was seen.
 //
-// A quiet cycle is 2 REST requests per repository, all 304, and 0 points whatever the number of
-// PRs; a cycle where some PRs changed costs their listing only (about 1 point per 10 of them
-// with 3 threads each). Figures: bench/pollBench.ts (`npm run bench -- poll`).
+// Measured on the sandbox (bench/pollBench.ts, `npm run bench -- poll`), per 30 s cycle: a quiet
+// cycle is 0 points at 10, 100, 1,000 and 10,000 PRs, its REST requests 2 per repository, all
+// 304 (20 at 1,000 PRs in 10 repositories); with a reply in 1% of the PRs, 1 point at 1,000 and
+// 10 at 10,000 (10 installations: one listing call each), their listing only. The naive loop
+// spends a point per PR: 1,000 and 10,000.
 
 export async function pollPulls(
   octokit: ReviewThreadsOctokit,
