@@ -55,8 +55,9 @@ const FIRST_PAGE_MARGIN = 5;
 //     Not seen by either: a resolve or unresolve (it writes no comment, and GitHub does not
 //     say it moves updatedAt) and a deleted comment. The `pull_request_review_thread` and
 //     `pull_request_review_comment` webhooks (relist) and the sweep cover those. A review
-//     without line comments opens no thread, so there is nothing for the listing to find; its
-//     `pull_request_review` webhook relists the PR anyway.
+//     without line comments opens no thread, so it cannot change what a listing finds; it
+//     moves updatedAt all the same, so the pull list names it (and its `pull_request_review`
+//     webhook relists it): no per-PR reviews request is needed.
 //  3. One listing pass for the flagged PRs, each first page sized to the threads it had plus a
 //     margin, so a PR with 3 threads costs 9 requests, not 101.
 //  4. Each listed PR's threads classified against what was seen.
