@@ -34,9 +34,10 @@ const BENCHES: Bench[] = [
   },
   {
     name: "poll",
-    title: "Review follow-up polling: GraphQL cost per cycle (bench/pollBench.ts)",
+    title:
+      "Review follow-up polling: GraphQL points and REST requests per cycle (bench/pollBench.ts)",
     method:
-      "Sandbox GitHub with 1,000 PRs (3 threads x 2 comments each): points and calls of one 30 s cycle at 10/100/1,000 tracked PRs, ours (steady, 1% changed, cold) vs one naive query per PR; cycle times are medians of 5 (naive once). Throttling off.",
+      "Sandbox GitHub with 10,000 PRs (10 installations x 10 repositories x 100 PRs, 3 threads x 2 comments each): GraphQL points and calls, REST requests and how many were answered 304, per 30 s cycle at 10/100/1,000/10,000 tracked PRs; ours quiet (nothing changed) and changed1pct (a reply in 1% of the PRs), medians of 3 cycles each, plus the first listing (cold); naive = one query per PR, once. Throttling off.",
     run: pollBench,
   },
   {

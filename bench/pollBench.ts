@@ -8,22 +8,27 @@ import {
 } from "../src/github/reviewThreads.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.js";
 import { seedPulls } from "../src/sandbox/seedPulls.js";
+import { median } from "./stats.js";
 
-// Review follow-up polling, side by side on one sandbox holding 1,000 pull requests (10
-// repositories x 100, 3 threads of 2 comments each): GraphQL points and calls of one 30 s
-// cycle at 10, 100 and 1,000 tracked PRs for
-//   ours.steady      our poller when nothing changed,
+// Review follow-up polling, side by side on one sandbox holding 10,000 pull requests (10
+// installations x 10 repositories x 100 PRs, 3 threads of 2 comments each, written straight
+// into the sandbox's state by seedPulls): per 30 s cycle at 10, 100, 1,000 and 10,000 tracked
+// PRs, GraphQL points and calls, REST requests and how many were answered 304, for
+//   ours.quiet       our poller when nothing changed,
 //   ours.changed1pct our poller when a person replied in 1% of the PRs (at least one),
 //   naive            one `reviewThreads(first: 100) { nodes { comments(first: 100) } }` per PR,
-// plus what the first listing of N never-seen PRs costs (ours.cold), and the wall time of a
-// 1,000-PR cycle (median of 5; the naive loop once, it spends 1,000 points a run). Retry and
+// plus what the first listing of N never-seen PRs costs (ours.cold). 10 and 100 PRs sit in one
+// repository, 1,000 in one installation's 10, 10,000 in all 10 installations (polled one after
+// the other, as the poll cycle does). Ours: medians of RUNS quiet and RUNS changed cycles;
+// naive once (it spends a point per PR, and an installation has 5,000 an hour). Retry and
 // throttling are off: in production Probot lets one GraphQL call per second through per
 // installation, which adds about a second per call to these times. Figures only.
 
-const REPOS = 10;
+const INSTALLATIONS = 10;
+const REPOS_PER_INSTALLATION = 10;
 const PULLS_PER_REPO = 100;
-const SIZES = [10, 100, 1_000] as const;
-const TIMED_RUNS = 5;
+const SIZES = [10, 100, 1_000, 10_000] as const;
+const RUNS = 3;
 const NAIVE_CONCURRENCY = 8;
 
 const NAIVE_THREADS_QUERY = `query NaiveThreads($owner: String!, $name: String!, $number: Int!) {
@@ -46,81 +51,94 @@ const NAIVE_THREADS_QUERY = `query NaiveThreads($owner: String!, $name: String!,
 }`;
 
 interface Ref {
+  installationId: number;
   owner: string;
   repo: string;
   number: number;
 }
 
-/** What the caller of the poller keeps between cycles. */
+interface Installation {
+  octokit: ProbotOctokit;
+  client: ReviewThreadsClient;
+}
+
+/** What the app keeps between cycles (Redis in production): per PR, and per installation. */
 interface Memory {
   seen: Map<string, PullSeen>;
-  repos: Record<string, RepoSeen>;
+  repos: Map<number, Record<string, RepoSeen>>;
+}
+
+interface Measured {
+  points: number;
+  graphqlCalls: number;
+  restCalls: number;
+  rest304: number;
+  listed: number;
+  ms: number;
 }
 
 export async function pollBench(): Promise<Record<string, number>> {
   const sandbox = await startSandbox();
   try {
-    const { octokit, refs } = await seed(sandbox);
-    const client = reviewThreadsClient(octokit);
+    const { installations, refs } = await seed(sandbox);
     const figures: Record<string, number> = {};
 
     for (const size of SIZES) {
       const tracked = refs.slice(0, size);
-      const memory: Memory = { seen: new Map(), repos: {} };
-      const cold = await measure(sandbox, () => cycle(client, tracked, memory));
+      const memory: Memory = { seen: new Map(), repos: new Map() };
+      const cold = await measure(sandbox, () => cycle(installations, tracked, memory));
       figures[`reviewPoll.ours.cold.${size}.points`] = cold.points;
-      await cycle(client, tracked, memory); // learns each repository's comment-feed ETag
+      await cycle(installations, tracked, memory); // learns each repository's two ETags
 
-      const steady = await measure(sandbox, () => cycle(client, tracked, memory));
-      record(figures, `ours.steady.${size}`, steady, size);
+      const quiet: Measured[] = [];
+      const changed: Measured[] = [];
+      let pullsChanged = 0;
+      for (let run = 0; run < RUNS; run++) {
+        quiet.push(await measure(sandbox, () => cycle(installations, tracked, memory)));
+        pullsChanged = await replyInOnePercent(sandbox, tracked, run);
+        // A cycle comes 30 s after the last: the replies are a second or more old by then.
+        await nextSeconds();
+        changed.push(await measure(sandbox, () => cycle(installations, tracked, memory)));
+      }
+      record(figures, `ours.quiet.${size}`, quiet, size);
+      record(figures, `ours.changed1pct.${size}`, changed, size);
+      figures[`reviewPoll.ours.changed1pct.${size}.pullsChanged`] = pullsChanged;
 
-      const changed = await replyInOnePercent(sandbox, tracked, 0);
-      const touched = await measure(sandbox, () => cycle(client, tracked, memory));
-      record(figures, `ours.changed1pct.${size}`, touched, size);
-      figures[`reviewPoll.ours.changed1pct.${size}.pullsChanged`] = changed;
-      figures[`reviewPoll.ours.changed1pct.${size}.pullsListed`] = touched.listed;
-      await cycle(client, tracked, memory);
-
-      const naive = await measure(sandbox, () => naiveCycle(octokit, tracked));
-      record(figures, `naive.${size}`, naive, size);
+      const naive = await measure(sandbox, () => naiveCycle(installations, tracked));
+      record(figures, `naive.${size}`, [naive], size);
     }
-
-    const all = refs.slice(0, 1_000);
-    const memory: Memory = { seen: new Map(), repos: {} };
-    await cycle(client, all, memory);
-    await cycle(client, all, memory);
-    const steadyTimes: number[] = [];
-    const changedTimes: number[] = [];
-    for (let run = 0; run < TIMED_RUNS; run++) {
-      steadyTimes.push((await measure(sandbox, () => cycle(client, all, memory))).ms);
-      await replyInOnePercent(sandbox, all, run + 1);
-      changedTimes.push((await measure(sandbox, () => cycle(client, all, memory))).ms);
-    }
-    figures["reviewPoll.ours.steady.1000.cycleMs.median"] = median(steadyTimes);
-    figures["reviewPoll.ours.changed1pct.1000.cycleMs.median"] = median(changedTimes);
-    figures["reviewPoll.naive.1000.cycleMs"] = (
-      await measure(sandbox, () => naiveCycle(octokit, all))
-    ).ms;
     return figures;
   } finally {
     await sandbox.close();
   }
 }
 
-async function seed(sandbox: Sandbox): Promise<{ octokit: ProbotOctokit; refs: Ref[] }> {
+async function seed(
+  sandbox: Sandbox,
+): Promise<{ installations: Map<number, Installation>; refs: Ref[] }> {
   const refs: Ref[] = [];
-  let installationId = 0;
-  for (let r = 0; r < REPOS; r++) {
-    const repo = await sandbox.createRepo({ owner: "bench", name: `repo${r}` });
-    installationId = repo.installationId;
-    const pulls = await seedPulls(sandbox, {
-      repo: `bench/repo${r}`,
-      count: PULLS_PER_REPO,
-      threadsPerPull: 3,
-      commentsPerThread: 2,
-    });
-    for (const pull of pulls) refs.push({ owner: "bench", repo: `repo${r}`, number: pull.number });
+  const installations = new Map<number, Installation>();
+  for (let i = 0; i < INSTALLATIONS; i++) {
+    const owner = `bench${i}`;
+    let installationId = 0;
+    for (let r = 0; r < REPOS_PER_INSTALLATION; r++) {
+      const repo = `repo${r}`;
+      installationId = (await sandbox.createRepo({ owner, name: repo })).installationId;
+      const pulls = await seedPulls(sandbox, {
+        repo: `${owner}/${repo}`,
+        count: PULLS_PER_REPO,
+        threadsPerPull: 3,
+        commentsPerThread: 2,
+      });
+      for (const pull of pulls) refs.push({ installationId, owner, repo, number: pull.number });
+    }
+    const octokit = await installationOctokit(sandbox, installationId);
+    installations.set(installationId, { octokit, client: reviewThreadsClient(octokit) });
   }
+  return { installations, refs };
+}
+
+async function installationOctokit(sandbox: Sandbox, installationId: number) {
   const probot = new Probot({
     appId: sandbox.appId,
     privateKey: sandbox.privateKey,
@@ -133,29 +151,54 @@ async function seed(sandbox: Sandbox): Promise<{ octokit: ProbotOctokit; refs: R
       throttle: { ...(o["throttle"] as object), enabled: false },
     })),
   });
-  return { octokit: await probot.auth(installationId), refs };
+  return probot.auth(installationId);
 }
 
-function key(ref: Ref): string {
+function key(ref: { owner: string; repo: string; number: number }): string {
   return `${ref.owner}/${ref.repo}#${ref.number}`;
 }
 
-/** One poll over `tracked`, remembering what it saw the way the app stores it; PRs listed. */
-async function cycle(client: ReviewThreadsClient, tracked: Ref[], memory: Memory): Promise<number> {
-  const result = await client.poll(
-    tracked.map((ref) => ({ ...ref, seen: memory.seen.get(key(ref)) ?? null })),
-    memory.repos,
-  );
-  for (const pull of result.pulls) memory.seen.set(key(pull), pull.seen);
-  memory.repos = result.repos;
-  return result.pulls.filter((p) => p.threads !== null).length;
+function byInstallation(refs: readonly Ref[]): Map<number, Ref[]> {
+  const groups = new Map<number, Ref[]>();
+  for (const ref of refs)
+    groups.set(ref.installationId, [...(groups.get(ref.installationId) ?? []), ref]);
+  return groups;
 }
 
-async function naiveCycle(octokit: ProbotOctokit, tracked: Ref[]): Promise<number> {
+/** One poll cycle over `tracked`, installation by installation, remembering what it saw. */
+async function cycle(
+  installations: Map<number, Installation>,
+  tracked: readonly Ref[],
+  memory: Memory,
+): Promise<number> {
+  let listed = 0;
+  for (const [installationId, refs] of byInstallation(tracked)) {
+    const { client } = installations.get(installationId) as Installation;
+    const result = await client.poll(
+      refs.map(({ owner, repo, number }) => ({
+        owner,
+        repo,
+        number,
+        seen: memory.seen.get(key({ owner, repo, number })) ?? null,
+      })),
+      memory.repos.get(installationId) ?? {},
+    );
+    for (const pull of result.pulls) memory.seen.set(key(pull), pull.seen);
+    memory.repos.set(installationId, result.repos);
+    listed += result.pulls.filter((p) => p.threads !== null).length;
+  }
+  return listed;
+}
+
+async function naiveCycle(
+  installations: Map<number, Installation>,
+  tracked: readonly Ref[],
+): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (next < tracked.length) {
       const ref = tracked[next++] as Ref;
+      const { octokit } = installations.get(ref.installationId) as Installation;
       await octokit.graphql(NAIVE_THREADS_QUERY, {
         owner: ref.owner,
         name: ref.repo,
@@ -168,7 +211,11 @@ async function naiveCycle(octokit: ProbotOctokit, tracked: Ref[]): Promise<numbe
 }
 
 /** A person replies in one thread of every hundredth tracked PR (at least one). */
-async function replyInOnePercent(sandbox: Sandbox, tracked: Ref[], round: number): Promise<number> {
+async function replyInOnePercent(
+  sandbox: Sandbox,
+  tracked: readonly Ref[],
+  round: number,
+): Promise<number> {
   const step = 100;
   let replied = 0;
   for (let i = round % step; i < Math.max(tracked.length, 1); i += step) {
@@ -184,13 +231,9 @@ async function replyInOnePercent(sandbox: Sandbox, tracked: Ref[], round: number
   return replied;
 }
 
-interface Measured {
-  points: number;
-  graphqlCalls: number;
-  restCalls: number;
-  rest304: number;
-  listed: number;
-  ms: number;
+/** GitHub's timestamps have whole seconds: wait until the next two have begun. */
+function nextSeconds(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2_100 - (Date.now() % 1000)));
 }
 
 async function measure(sandbox: Sandbox, run: () => Promise<number>): Promise<Measured> {
@@ -211,18 +254,14 @@ async function measure(sandbox: Sandbox, run: () => Promise<number>): Promise<Me
   };
 }
 
-function record(figures: Record<string, number>, name: string, m: Measured, size: number): void {
-  figures[`reviewPoll.${name}.points`] = m.points;
-  figures[`reviewPoll.${name}.pointsPerPull`] = m.points / size;
-  figures[`reviewPoll.${name}.graphqlCalls`] = m.graphqlCalls;
-  figures[`reviewPoll.${name}.restCalls`] = m.restCalls;
-  figures[`reviewPoll.${name}.rest304`] = m.rest304;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+/** Medians over the runs of each figure of one cycle kind. */
+function record(figures: Record<string, number>, name: string, runs: Measured[], size: number) {
+  const of = (pick: (m: Measured) => number) => median(runs.map(pick));
+  figures[`reviewPoll.${name}.points`] = of((m) => m.points);
+  figures[`reviewPoll.${name}.pointsPerPull`] = of((m) => m.points) / size;
+  figures[`reviewPoll.${name}.graphqlCalls`] = of((m) => m.graphqlCalls);
+  figures[`reviewPoll.${name}.restCalls`] = of((m) => m.restCalls);
+  figures[`reviewPoll.${name}.rest304`] = of((m) => m.rest304);
+  figures[`reviewPoll.${name}.pullsListed`] = of((m) => m.listed);
+  figures[`reviewPoll.${name}.cycleMs`] = of((m) => m.ms);
 }

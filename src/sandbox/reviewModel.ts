@@ -9,9 +9,11 @@ import {
   type SandboxState,
 } from "./state.js";
 import { timestamp } from "./timestamp.js";
+import { touchPull } from "./touchPull.js";
 
 // Reviews, review comments and threads, shared by the REST reply route and the people helpers so
-// both build exactly the same records the GraphQL side reads.
+// both build exactly the same records the GraphQL side reads. Each moves the PR's updatedAt, as
+// a review or a review comment does on GitHub (the pulls list sorted by `updated` shows it).
 
 export function addReview(
   state: SandboxState,
@@ -36,6 +38,7 @@ export function addReview(
     commitId: o.commitId,
   };
   repo.reviews.set(id, review);
+  touchPull(repo, o.pullNumber, review.submittedAt);
   return review;
 }
 
@@ -87,6 +90,7 @@ export function openThread(
   };
   repo.threads.set(thread.id, thread);
   repo.reviewComments.set(comment.id, comment);
+  touchPull(repo, o.pullNumber, now);
   return { thread, comment };
 }
 
@@ -115,6 +119,7 @@ export function replyToThread(
   };
   repo.reviewComments.set(id, reply);
   thread.commentIds.push(id);
+  touchPull(repo, thread.pullNumber, now);
   return reply;
 }
 

@@ -70,13 +70,6 @@ export async function seedPulls(sandbox: Sandbox, o: SeedPullsOptions): Promise<
       baseSha,
       draft: false,
     });
-    pull.createdAt = at;
-    pull.updatedAt = at;
-    const issue = repo.issues.get(pull.number);
-    if (issue) {
-      issue.createdAt = at;
-      issue.updatedAt = at;
-    }
     const review = addReview(state, repo, {
       pullNumber: pull.number,
       user: reviewer,
@@ -126,6 +119,14 @@ export async function seedPulls(sandbox: Sandbox, o: SeedPullsOptions): Promise<
         reply.createdAt = at;
         reply.updatedAt = at;
       }
+    }
+    // stamped last: the review and comments above moved updatedAt to now
+    pull.createdAt = at;
+    pull.updatedAt = at;
+    const issue = repo.issues.get(pull.number);
+    if (issue) {
+      issue.createdAt = at;
+      issue.updatedAt = at;
     }
     pulls.push(pull);
   }

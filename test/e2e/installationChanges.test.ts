@@ -66,17 +66,21 @@ describe("installation changes", { timeout: 120_000 }, () => {
   }
 
   /**
-   * Resolves once the poller has run `n` more cycles: each asks GitHub GraphQL about the first
-   * repository's PR (its heads, or its threads).
+   * Resolves once the poller has run `n` more cycles: each asks GitHub about the first
+   * repository's PR, through its review-comment feed (a quiet cycle: answered 304) or by
+   * listing its threads over GraphQL.
    */
   async function cycles(n: number): Promise<void> {
     const installation = h.sandbox.state.repos.get(h.repo)?.installationId;
-    const heads = () =>
+    const asked = () =>
       h.sandbox.state.requests.filter(
-        (r) => r.operation === "graphql" && r.installationId === installation,
+        (r) =>
+          (r.operation === "graphql" && r.installationId === installation) ||
+          (r.operation === "pulls/list-review-comments-for-repo" &&
+            r.path === `/repos/${h.repo}/pulls/comments`),
       ).length;
-    const from = heads();
-    await waitFor(`${n} more poll cycles`, () => heads() >= from + n, { timeoutMs: 30_000 });
+    const from = asked();
+    await waitFor(`${n} more poll cycles`, () => asked() >= from + n, { timeoutMs: 30_000 });
   }
 
   it("a repository removed from one installation and another installation suspended: the rest is still followed, and no 4xx is asked again and again", async () => {

@@ -44,7 +44,7 @@ async function charged(run: Promise<PollResult>): Promise<{ result: PollResult; 
 }
 
 describe("the cost of polling 100 pull requests", () => {
-  it("lists each PR once, then an unchanged cycle is one head call: at most 0.01 point a PR", async () => {
+  it("lists each PR once, then an unchanged cycle costs no GraphQL point: two requests answered 304", async () => {
     const cold = await charged(client.poll(track(null)));
     const first = cold.result;
     expect(first.pulls.every((p) => p.listedBecause === "never-listed")).toBe(true);
@@ -53,14 +53,26 @@ describe("the cost of polling 100 pull requests", () => {
     expect(cold.points).toBe(12);
     expect(first.graphqlPoints).toBe(cold.points);
 
-    // the first quiet cycle learns each repository's feed ETag; from then on it answers 304
+    // the first quiet cycle learns the repository's two ETags; from then on both answer 304
     const learned = await client.poll(track(first), first.repos);
+    expect(learned.repos["acme/fleet"]).toEqual({
+      etag: expect.any(String),
+      pullsEtag: expect.any(String),
+    });
+    const from = sandbox.state.requests.length;
     const steady = await charged(client.poll(track(first), learned.repos));
     expect(steady.result.pulls.every((p) => p.threads === null && !p.changed)).toBe(true);
-    expect(steady.points).toBe(1);
-    expect(steady.points / numbers.length).toBeLessThanOrEqual(0.01);
-    expect(steady.result).toMatchObject({ graphqlCalls: 1, graphqlPoints: 1, restCalls: 1 });
-    expect(steady.result.rateLimit?.remaining).toBeGreaterThan(0);
+    expect(steady.points).toBe(0);
+    expect(steady.result).toMatchObject({
+      graphqlCalls: 0,
+      graphqlPoints: 0,
+      restCalls: 2,
+      restNotModified: 2,
+    });
+    expect(sandbox.state.requests.slice(from).map((r) => [r.operation, r.status])).toEqual([
+      ["pulls/list", 304],
+      ["pulls/list-review-comments-for-repo", 304],
+    ]);
 
     // one reply in 100 PRs: only that PR is listed, sized to its 3 threads
     const target = numbers[42] as number;
@@ -68,13 +80,15 @@ describe("the cost of polling 100 pull requests", () => {
       (t) => t.pullNumber === target,
     );
     await sandbox.replyInThread(REPO, thread?.id ?? "", "carol", "one more thing");
-    const from = sandbox.state.requests.length;
+    const since = sandbox.state.requests.length;
     const touched = await charged(client.poll(track(first), steady.result.repos));
     const changed = touched.result.pulls.filter((p) => p.threads !== null);
     expect(changed.map((p) => [p.number, p.listedBecause])).toEqual([[target, "comments"]]);
     expect(changed[0]?.threads?.filter((t) => t.kind === "changed")).toHaveLength(1);
-    expect(touched.points).toBe(2);
-    const listing = graphqlSince(sandbox, from).find((r) => r.query.includes("ThreadPages"));
+    // its listing only: the two feeds answered 200 and cost no point
+    expect(touched.points).toBe(1);
+    expect(touched.result).toMatchObject({ graphqlCalls: 1, restCalls: 2, restNotModified: 0 });
+    const listing = graphqlSince(sandbox, since).find((r) => r.query.includes("ThreadPages"));
     expect(listing?.variables["f0"]).toBe(3 + 5);
   });
 

@@ -110,6 +110,8 @@ describe("reviewThreadsClient.poll", () => {
       user: "alice",
       comments: [{ path: pull.path, line: 3, body: "third" }],
     });
+    // they moved the PR's updatedAt: listed in a later second, the listing reads as settled
+    await nextSeconds();
     const secondPoll = await client.poll([tracked(pull.number, first)], quiet.repos);
     const second = only(secondPoll);
     expect(second.listedBecause).toBe("comments");

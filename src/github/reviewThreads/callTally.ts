@@ -12,6 +12,8 @@ export class CallTally {
   graphqlCalls = 0;
   graphqlPoints = 0;
   restCalls = 0;
+  /** REST calls answered 304 Not Modified: free, they count against no rate limit */
+  restNotModified = 0;
   rateLimit: { remaining: number; resetAt: string } | null = null;
 
   recordGraphql(answer: GraphqlAnswer): void {

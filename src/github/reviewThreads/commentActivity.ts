@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CallTally } from "./callTally.js";
+import { errorStatus } from "./errorStatus.js";
 import { ReviewThreadsError } from "./reviewThreadsError.js";
 import type { ReviewThreadsOctokit } from "./types.js";
 
@@ -30,11 +31,6 @@ export interface CommentActivity {
   overflow: boolean;
 }
 
-function statusOf(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null || !("status" in error)) return undefined;
-  return typeof error.status === "number" ? error.status : undefined;
-}
-
 /**
  * Reads a repository's review-comment feed back to `since` (GitHub's clock), conditionally on
  * `etag`. A 304 arrives as a thrown RequestError from Octokit; it is the common, free answer.
@@ -63,7 +59,8 @@ export async function commentActivity(
         ...(page === 1 && etag !== undefined ? { headers: { "if-none-match": etag } } : {}),
       });
     } catch (error) {
-      if (page === 1 && statusOf(error) === 304) {
+      if (page === 1 && errorStatus(error) === 304) {
+        tally.restNotModified += 1;
         return { notModified: true, etag: etag ?? null, newestByPull, overflow: false };
       }
       throw error;

@@ -1,9 +1,10 @@
 import { CallTally } from "./callTally.js";
 import { classifyThreads } from "./classifyThreads.js";
-import { type CommentActivity, commentActivity } from "./commentActivity.js";
+import { commentActivity } from "./commentActivity.js";
 import { type ListRequest, listThreadPages } from "./listThreadPages.js";
 import { mapConcurrent } from "./mapConcurrent.js";
-import { type PullHead, pollHeads } from "./pollHeads.js";
+import { pollHeads } from "./pollHeads.js";
+import { pullActivity } from "./pullActivity.js";
 import { pullKey, repoKey } from "./pullRef.js";
 import type {
   ListReason,
@@ -26,7 +27,7 @@ const NEW_PULL_GUESS = 5;
 /** Room on a first page for threads opened since the last listing. */
 const FIRST_PAGE_MARGIN = 5;
 
-// How a poll finds thread changes on many PRs for almost no GraphQL points.
+// How a poll finds thread changes on many PRs for no GraphQL point when nothing changed.
 //
 // GitHub charges a call by its connections: each costs the product of the `first`s above it,
 // summed, /100, minimum 1 point. Listing threads with their comment counts costs 1 + first
@@ -34,29 +35,38 @@ const FIRST_PAGE_MARGIN = 5;
 // { nodes { comments { totalCount } } }` is a point per PR, and every cycle over 1,000 PRs
 // would be 1,000 points (the naive loop the bench measures). Listing threads without counts
 // is 1 request per PR (0.01 point) but cannot see a reply. So threads are listed only when
-// something points at a change, and the pointing is done by signals that cost next to nothing:
+// something points at a change, and the pointing is done by REST requests that are free when
+// nothing changed (a conditional request answered 304 counts against no rate limit):
 //
 //  1. PRs listed whatever GitHub says: never listed; asked for by a webhook (`relist`);
 //     "unsettled" (last listed within the second of their updatedAt, so a change in that same
 //     second would not move it); due for the safety sweep (a lost webhook).
-//  2. For the rest, at once:
-//     - the head pass: `updatedAt state` of 250 PRs per call, no connection, 1 point per call
-//       (0.004 point per PR). Catches pushes (outdated threads), closes, merges, and whatever
-//       else GitHub counts as an update;
-//     - each repository's review-comment feed over REST with its ETag: a 304 is free, and a
-//       200 names the PRs with comments newer than their last listing. Catches new threads,
-//       replies and edits whatever updatedAt does.
-//     A resolve or unresolve writes no comment and need not move updatedAt: webhooks (relist)
-//     and the sweep cover it.
+//  2. For the rest, two requests per repository, at once, each with its last ETag:
+//     - its pull requests, most recently updated first (pullActivity). 304: no PR of the
+//       repository moved. 200: the PRs updated since the oldest listing are read, and those
+//       whose updatedAt or state differs from their last listing are listed. Catches pushes
+//       (outdated threads), closes, merges, reviews and whatever else GitHub counts as an
+//       update. Past 3 pages of fresh updates, that repository's PRs are headed over GraphQL
+//       instead (pollHeads: `updatedAt state` of 250 PRs per call, 1 point per call);
+//     - its review comments, most recently updated first (commentActivity): a 200 names the
+//       PRs with comments newer than their last listing. Catches new threads, replies and
+//       edits even where updatedAt does not move (an edit), or moves within the second of the
+//       last listing.
+//     Not seen by either: a resolve or unresolve (it writes no comment, and GitHub does not
+//     say it moves updatedAt) and a deleted comment. The `pull_request_review_thread` and
+//     `pull_request_review_comment` webhooks (relist) and the sweep cover those. A review
+//     without line comments opens no thread, so it cannot change what a listing finds; it
+//     moves updatedAt all the same, so the pull list names it (and its `pull_request_review`
+//     webhook relists it): no per-PR reviews request is needed.
 //  3. One listing pass for the flagged PRs, each first page sized to the threads it had plus a
 //     margin, so a PR with 3 threads costs 9 requests, not 101.
 //  4. Each listed PR's threads classified against what was seen.
 //
-// Measured on the sandbox (bench/pollBench.ts), per 30 s cycle at 1,000 PRs: 4 points when
-// nothing changed (0.004 per PR), 5 when a person replied in 1% of them; the naive loop 1,000.
-// Below 100 PRs the 1-point minimum of the head call dominates (1 point a cycle, 120 an hour).
-// (`PullRequest.totalCommentsCount`, a scalar, might let the head pass see replies for free;
-// the sandbox does not serve it, so it is untried.)
+// Measured on the sandbox (bench/pollBench.ts, `npm run bench -- poll`), per 30 s cycle: a quiet
+// cycle is 0 points at 10, 100, 1,000 and 10,000 PRs, its REST requests 2 per repository, all
+// 304 (20 at 1,000 PRs in 10 repositories); with a reply in 1% of the PRs, 1 point at 1,000 and
+// 10 at 10,000 (10 installations: one listing call each), their listing only. The naive loop
+// spends a point per PR: 1,000 and 10,000.
 
 export async function pollPulls(
   octokit: ReviewThreadsOctokit,
@@ -73,21 +83,29 @@ export async function pollPulls(
   }
 
   const watched = pulls.filter((p) => !reasons.has(pullKey(p)));
-  const [heads, feeds] = await Promise.all([
-    pollHeads(octokit, watched, settings.concurrency, tally),
-    readFeeds(octokit, watched, repos, settings.concurrency, tally),
+  const since = oldestListing(watched);
+  const [pullFeeds, commentFeeds] = await Promise.all([
+    readRepos(since, settings.concurrency, (key, r) =>
+      pullActivity(octokit, r, repos[key]?.pullsEtag, r.since, tally),
+    ),
+    readRepos(since, settings.concurrency, (key, r) =>
+      commentActivity(octokit, r, repos[key]?.etag, r.since, tally),
+    ),
   ]);
+  // a repository with more fresh updates than the list was read for: its PRs headed over GraphQL
+  const overflowed = watched.filter((p) => pullFeeds.get(repoKey(p))?.overflow === true);
+  const heads = await pollHeads(octokit, overflowed, settings.concurrency, tally);
   for (const pull of watched) {
     const key = pullKey(pull);
     const seen = pull.seen;
     if (seen === null) continue;
-    const feed = feeds.get(repoKey(pull));
+    const feed = commentFeeds.get(repoKey(pull));
     const newest = feed?.newestByPull.get(pull.number);
     if (feed?.overflow || (newest !== undefined && Date.parse(newest) >= Date.parse(seen.readAt))) {
       reasons.set(key, "comments");
       continue;
     }
-    const head = heads.heads.get(key);
+    const head = pullFeeds.get(repoKey(pull))?.heads.get(pull.number) ?? heads.heads.get(key);
     if (head !== undefined && (head.updatedAt !== seen.updatedAt || head.state !== seen.state)) {
       reasons.set(key, "updated");
     }
@@ -137,14 +155,14 @@ export async function pollPulls(
       });
       continue;
     }
-    const head: PullHead | undefined = heads.heads.get(key);
-    if (head === undefined || seen === null) continue; // unreachable: every PR is headed or listed
+    // not listed: unchanged since `seen` (a PR that moved would have been flagged above)
+    if (seen === null) continue; // unreachable: a never-listed PR is listed or missing
     out.push({
       owner,
       repo,
       number,
-      state: head.state,
-      updatedAt: head.updatedAt,
+      state: seen.state,
+      updatedAt: seen.updatedAt,
       changed: false,
       listedBecause: null,
       threads: null,
@@ -154,7 +172,14 @@ export async function pollPulls(
   }
 
   const nextRepos: Record<string, RepoSeen> = { ...repos };
-  for (const [key, feed] of feeds) if (feed.etag !== null) nextRepos[key] = { etag: feed.etag };
+  for (const key of new Set([...pullFeeds.keys(), ...commentFeeds.keys()])) {
+    const next: RepoSeen = { ...repos[key] };
+    const comments = commentFeeds.get(key)?.etag;
+    const pullsEtag = pullFeeds.get(key)?.etag;
+    if (comments != null) next.etag = comments;
+    if (pullsEtag != null) next.pullsEtag = pullsEtag;
+    nextRepos[key] = next;
+  }
   return {
     pulls: out,
     missing,
@@ -162,6 +187,7 @@ export async function pollPulls(
     graphqlCalls: tally.graphqlCalls,
     graphqlPoints: tally.graphqlPoints,
     restCalls: tally.restCalls,
+    restNotModified: tally.restNotModified,
     rateLimit: tally.rateLimit,
   };
 }
@@ -177,15 +203,16 @@ function mustList(pull: TrackedPull, settings: PollSettings): ListReason | null 
   return null;
 }
 
-/** Each repository's comment feed read back to its oldest tracked listing, at once. */
-async function readFeeds(
-  octokit: ReviewThreadsOctokit,
-  watched: readonly TrackedPull[],
-  repos: Readonly<Record<string, RepoSeen>>,
-  concurrency: number,
-  tally: CallTally,
-): Promise<Map<string, CommentActivity>> {
-  const oldest = new Map<string, { owner: string; repo: string; since: string }>();
+interface RepoSince {
+  owner: string;
+  repo: string;
+  /** the oldest readAt of the repository's watched PRs: nothing older can be news to any */
+  since: string;
+}
+
+/** Each repository of `watched`, keyed repoKey, with how far back its feeds must be read. */
+function oldestListing(watched: readonly TrackedPull[]): Map<string, RepoSince> {
+  const oldest = new Map<string, RepoSince>();
   for (const pull of watched) {
     if (pull.seen === null) continue;
     const key = repoKey(pull);
@@ -194,11 +221,18 @@ async function readFeeds(
       oldest.set(key, { owner: pull.owner, repo: pull.repo, since: pull.seen.readAt });
     }
   }
-  const entries = [...oldest.entries()];
-  const answers = await mapConcurrent(entries, concurrency, ([key, r]) =>
-    commentActivity(octokit, r, repos[key]?.etag, r.since, tally),
-  );
-  return new Map(entries.map(([key], i) => [key, answers[i] as CommentActivity]));
+  return oldest;
+}
+
+/** One feed read per repository, at most `concurrency` at once. */
+async function readRepos<T>(
+  repos: Map<string, RepoSince>,
+  concurrency: number,
+  read: (key: string, repo: RepoSince) => Promise<T>,
+): Promise<Map<string, T>> {
+  const entries = [...repos.entries()];
+  const answers = await mapConcurrent(entries, concurrency, ([key, r]) => read(key, r));
+  return new Map(entries.map(([key], i) => [key, answers[i] as T]));
 }
 
 /** A stable number in [0, 1) per PR (FNV-1a), so sweeps spread out instead of bunching. */

@@ -19,4 +19,7 @@ export const pullSeenSchema: z.ZodType<PullSeen> = z.object({
   ),
 });
 
-export const repoSeenSchema: z.ZodType<RepoSeen> = z.object({ etag: z.string() });
+export const repoSeenSchema: z.ZodType<RepoSeen> = z.object({
+  etag: z.string().optional(),
+  pullsEtag: z.string().optional(),
+});

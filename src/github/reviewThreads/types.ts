@@ -24,11 +24,15 @@ export interface ThreadSeen {
 }
 
 /**
- * Per repository (keyed "owner/name" in lower case in PollResult.repos): the ETag of its
- * review-comment feed, so an unchanged feed costs nothing.
+ * Per repository (keyed "owner/name" in lower case in PollResult.repos): the ETags of its
+ * review-comment feed and of its pull request list, so an unchanged repository costs nothing.
+ * Either may be missing (never read yet, or GitHub sent none): that feed is read in full once.
  */
 export interface RepoSeen {
-  etag: string;
+  /** review comments, most recently updated first */
+  etag?: string;
+  /** pull requests, most recently updated first */
+  pullsEtag?: string;
 }
 
 export interface TrackedPull {
@@ -102,6 +106,8 @@ export interface PollResult {
   /** GraphQL points GitHub reported charging for this poll (`rateLimit { cost }`) */
   graphqlPoints: number;
   restCalls: number;
+  /** of restCalls, those GitHub answered 304 Not Modified (free) */
+  restNotModified: number;
   /** the installation's GraphQL budget after the last call, when GitHub reported it */
   rateLimit: { remaining: number; resetAt: string } | null;
 }

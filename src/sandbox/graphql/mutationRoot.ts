@@ -9,6 +9,7 @@ import {
   type SandboxState,
 } from "../state.js";
 import { timestamp } from "../timestamp.js";
+import { touchPull } from "../touchPull.js";
 import { GithubError } from "./githubError.js";
 import type { GraphqlContext } from "./graphqlContext.js";
 import { issueCommentNode } from "./issueCommentNode.js";
@@ -39,14 +40,6 @@ function findThread(
   const found = findNode(ctx, id);
   if (found?.kind !== "thread") throw new GithubError("NOT_FOUND", unresolvableNodeMessage(id));
   return found;
-}
-
-/** A pull request's updatedAt moves with every change to its conversation, as on GitHub. */
-function touchPull(repo: SandboxRepo, pullNumber: number, at: string): void {
-  const pull = repo.pulls.get(pullNumber);
-  if (pull !== undefined) pull.updatedAt = at;
-  const issue = repo.issues.get(pullNumber);
-  if (issue !== undefined) issue.updatedAt = at;
 }
 
 interface Input<T> {

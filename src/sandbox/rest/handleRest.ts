@@ -367,13 +367,24 @@ function checkRequest(
  * Places where GitHub's description contradicts what GitHub answers, so no real answer fits:
  * list-installations types `account` as allOf(simple-user, enterprise) where get-installation
  * (rightly) says anyOf; a pull request from a fork that was since deleted has `head.repo: null`
- * where the description requires a repository (github/rest-api-description#161).
+ * where the description requires a repository (github/rest-api-description#161); an outdated
+ * review comment has `position: null` and `line: null` where the description requires integers
+ * (github/rest-api-description#1901, #5568).
  */
 const SPEC_QUIRKS = [
   { operationId: "apps/list-installations", pointer: /^\/items\/\d+\/properties\/account\// },
   ...["pulls/get", "pulls/list", "pulls/update"].map((operationId) => ({
     operationId,
     pointer: /^(\/items\/\d+\/)?properties\/head\/properties\/repo$/,
+  })),
+  ...[
+    "pulls/list-review-comments-for-repo",
+    "pulls/list-review-comments",
+    "pulls/get-review-comment",
+    "pulls/update-review-comment",
+  ].map((operationId) => ({
+    operationId,
+    pointer: /^(\/items\/\d+\/)?properties\/(position|line)$/,
   })),
 ];
 

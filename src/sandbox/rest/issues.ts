@@ -295,6 +295,9 @@ export function addIssueComment(
   repo.issueComments.set(id, comment);
   const issue = repo.issues.get(issueNumber);
   if (issue) issue.updatedAt = now;
+  // a comment on a PR's conversation moves the PR (the same object on GitHub)
+  const pull = repo.pulls.get(issueNumber);
+  if (pull) pull.updatedAt = now;
   return comment;
 }
 
