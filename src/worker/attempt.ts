@@ -154,7 +154,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       const how =
         agent.spawnError !== null
           ? agent.report
-          : agent.failure !== undefined
+          : agent.failure !== undefined && agent.exitCode === 0
             ? `${o.backend.name} exited with 0 without finishing: ${agent.failure}`
             : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
       return fail("agent-failed", how);
