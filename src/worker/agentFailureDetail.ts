@@ -14,17 +14,26 @@ const SHELL_EXITS: Record<number, string> = {
  */
 export function agentFailureDetail(
   backend: string,
-  agent: { exitCode: number | null; signal?: string | null; output: string; sandboxed?: boolean },
+  agent: {
+    exitCode: number | null;
+    signal?: string | null;
+    output: string;
+    sandboxed?: boolean;
+    /** the CLI's own words for the failure (see BackendResult.failure), before its last line */
+    failure?: string | undefined;
+  },
 ): string {
   const signalled =
     agent.sandboxed && agent.exitCode !== null && agent.exitCode > 128 && agent.exitCode < 160
       ? signalName(agent.exitCode - 128)
       : null;
   const how =
-    agent.exitCode !== null && signalled === null
-      ? `${backend} exited with ${agent.exitCode}${SHELL_EXITS[agent.exitCode] ? ` (${SHELL_EXITS[agent.exitCode]})` : ""}`
-      : `${backend} was killed by ${signalled ?? agent.signal ?? "a signal"}`;
-  const last = lastOutputLine(agent.output);
+    agent.exitCode === 0 && agent.failure !== undefined
+      ? `${backend} ended without finishing its work`
+      : agent.exitCode !== null && signalled === null
+        ? `${backend} exited with ${agent.exitCode}${SHELL_EXITS[agent.exitCode] ? ` (${SHELL_EXITS[agent.exitCode]})` : ""}`
+        : `${backend} was killed by ${signalled ?? agent.signal ?? "a signal"}`;
+  const last = agent.failure?.trim().split("\n")[0]?.slice(0, 300) || lastOutputLine(agent.output);
   const tail = outputTail(agent.output);
   return `${how}${last ? `: ${last}` : ", printing nothing"}${tail ? `\n${tail}` : ""}`;
 }

@@ -5,7 +5,7 @@
 // only infrastructure failures (git cannot fetch, disk full) throw.
 
 import { agentFailureDetail } from "./agentFailureDetail.js";
-import type { BackendConfig } from "./backendConfig.js";
+import type { AgentUsage, BackendConfig } from "./backendConfig.js";
 import { runBackend } from "./backends.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { keepVerifyLog } from "./keepVerifyLog.js";
@@ -44,6 +44,8 @@ export type AttemptResult =
       rebased: boolean;
       /** Authors other than the App of commits on the group's branch (see othersOnBranch). */
       othersOnBranch: string[];
+      /** Tokens (and cost) the agent said it spent, when its backend reads them. */
+      usage?: AgentUsage | undefined;
     }
   | {
       ok: false;
@@ -52,6 +54,8 @@ export type AttemptResult =
       detail: string;
       report: string;
       durationMs: number;
+      /** A failed attempt spent tokens too. */
+      usage?: AgentUsage | undefined;
     };
 
 export interface AttemptOptions {
@@ -108,12 +112,14 @@ function tail(text: string): string {
 export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
   const started = Date.now();
   let report = "";
+  let usage: AgentUsage | undefined;
   const fail = (reason: AttemptFailureReason, detail: string): AttemptResult => ({
     ok: false,
     reason,
     detail: tail(detail),
     report,
     durationMs: Date.now() - started,
+    ...(usage ? { usage } : {}),
   });
   if (o.signal?.aborted) return fail("aborted", "stopped before it started");
 
@@ -135,6 +141,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
     });
     report = agent.report;
+    usage = agent.usage;
     if (agent.aborted || o.signal?.aborted) return fail("aborted", "stopped while the agent ran");
     if (agent.timedOut) {
       return fail("timeout", `${o.backend.name} did not finish within ${o.timeoutMs} ms`);
@@ -203,6 +210,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         durationMs: Date.now() - started,
         rebased: false,
         othersOnBranch: [],
+        ...(usage ? { usage } : {}),
       };
     }
 
@@ -233,6 +241,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       othersOnBranch: o.identity
         ? await o.workspaces.othersOnBranch(ws, pushed.sha, o.identity).catch(() => [])
         : [],
+      ...(usage ? { usage } : {}),
     };
   } finally {
     // A folder left behind (remove failed) is deleted by the next worker start's cleanup.

@@ -60,7 +60,10 @@ export interface BackendResult {
   spawnError: string | null;
   /** Tokens (and cost) the agent reported spending, when its backend reads them. */
   usage?: AgentUsage | undefined;
-  /** The backend's reading of an exit 0 that did not finish the work (see AgentOutput). */
+  /**
+   * What went wrong, in the CLI's own words from its JSON output: behind an exit 0 it did not
+   * finish the work (so `ok` is false); behind another exit, the error it ended with.
+   */
   failure?: string | undefined;
 }
 
@@ -228,7 +231,9 @@ export async function runBackend(
   }
   await writeFile(join(o.attemptDir, "report.md"), `${report}\n`);
 
-  const failure = result.exitCode === 0 ? read.failure : undefined;
+  const failure = read.failure;
+  // A CLI that names no model (codex) used the one it was given.
+  const usage = read.usage && { ...read.usage, model: read.usage.model ?? o.model };
   return {
     ok:
       result.exitCode === 0 &&
@@ -246,7 +251,7 @@ export async function runBackend(
     logFile,
     durationMs: result.durationMs,
     spawnError,
-    ...(read.usage ? { usage: read.usage } : {}),
+    ...(usage ? { usage } : {}),
     ...(failure !== undefined ? { failure } : {}),
   };
 }
