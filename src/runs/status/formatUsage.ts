@@ -19,10 +19,15 @@ export function formatCents(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/** `$0.04`, or `<$0.01` for a cost that would show as nothing. */
+export function formatUsd(usd: number): string {
+  return usd > 0 && usd < 0.005 ? "<$0.01" : formatCents(usd);
+}
+
 /** A cost cell: `$0.04`, `<$0.01`, `—` when unknown, `$0.04+` when some attempts' is unknown. */
 export function formatCost(usage: TaskUsage | undefined): string {
   if (usage?.costUsd === undefined) return "—";
-  const cost = usage.costUsd > 0 && usage.costUsd < 0.005 ? "<$0.01" : formatCents(usage.costUsd);
+  const cost = formatUsd(usage.costUsd);
   return (usage.unpriced ?? 0) > 0 ? `${cost}+` : cost;
 }
 

@@ -1,6 +1,6 @@
 import type { RunSnapshot } from "../run.js";
 import { runUsage } from "../runUsage.js";
-import { formatCents, formatCount, formatTokens } from "./formatUsage.js";
+import { formatCents, formatCount, formatTokens, formatUsd } from "./formatUsage.js";
 
 /**
  * The run's spending against its budgets, in one line: tokens in and out, the dollars known,
@@ -16,7 +16,7 @@ export function renderUsageLine({ run, tasks }: RunSnapshot): string {
   ];
   const priced = tasks.some((t) => t.usage?.costUsd !== undefined);
   if (priced || maxUsd !== undefined) {
-    parts.push(`${formatCents(u.usd)}${maxUsd !== undefined ? ` of ${formatCents(maxUsd)}` : ""}`);
+    parts.push(`${formatUsd(u.usd)}${maxUsd !== undefined ? ` of ${formatCents(maxUsd)}` : ""}`);
   }
   let line = `**Spent:** ${parts.join(" · ")}`;
   if (u.unpricedTasks > 0) {
