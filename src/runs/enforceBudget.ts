@@ -2,7 +2,8 @@ import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
 import { runUsage } from "./runUsage.js";
 import { blockedTasks } from "./settleRun.js";
-import { formatCents, formatCount } from "./status/formatUsage.js";
+import { formatCents } from "./status/formatCents.js";
+import { formatCount } from "./status/formatCount.js";
 
 /**
  * Stops a run that has spent its budget: `limits.agent_minutes` of agent time,

@@ -2,10 +2,11 @@ import { GITHUB_COMMENT_LIMIT } from "../../spec/renderPlan.js";
 import type { TaskRecord, TaskStatus } from "../run.js";
 import { cellText } from "./cellText.js";
 import { codeCell } from "./codeCell.js";
+import { costCell } from "./costCell.js";
 import { formatDuration } from "./formatDuration.js";
-import { formatCost, formatTokenCell } from "./formatUsage.js";
 import { taskDuration } from "./taskDuration.js";
 import { taskStatusLabel } from "./taskStatusLabel.js";
+import { tokenCell } from "./tokenCell.js";
 
 export interface TaskTableOptions {
   now: Date;
@@ -94,8 +95,8 @@ function row(task: TaskRecord, o: TaskTableOptions): string {
     backendCell(task),
     String(task.attempts),
     durationCell(task, duration),
-    formatTokenCell(task.usage),
-    formatCost(task.usage),
+    tokenCell(task.usage),
+    costCell(task.usage),
     // A failure's first line is its summary; the output after it is for the failed-task list.
     cellText((task.report ?? "").split("\n")[0] ?? "", o.reportChars) || "—",
   ];

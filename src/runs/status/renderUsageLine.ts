@@ -1,6 +1,9 @@
 import type { RunSnapshot } from "../run.js";
 import { runUsage } from "../runUsage.js";
-import { formatCents, formatCount, formatTokens, formatUsd } from "./formatUsage.js";
+import { formatCents } from "./formatCents.js";
+import { formatCount } from "./formatCount.js";
+import { formatTokens } from "./formatTokens.js";
+import { formatUsd } from "./formatUsd.js";
 
 /**
  * The run's spending against its budgets, in one line: tokens in and out, the dollars known,
