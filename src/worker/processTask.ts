@@ -3,6 +3,7 @@ import type { GitHubPort } from "../github/githubPort.js";
 import { GitHubWaitError, waitNoteOf } from "../github/githubWaitError.js";
 import { workflowRefusal } from "../github/workflowRefusal.js";
 import { JobLockLostError } from "../queue/taskJob.js";
+import type { AttemptUsage } from "../runs/addUsage.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import { isLive } from "../runs/runMachine.js";
@@ -21,7 +22,7 @@ import {
 } from "../runs/taskAttempt.js";
 import { runAttempt } from "./attempt.js";
 import { attemptLogDir, lastAttemptLogPath } from "./attemptLogDir.js";
-import type { AgentUsage, BackendConfig } from "./backendConfig.js";
+import type { BackendConfig } from "./backendConfig.js";
 import { chooseBackends } from "./chooseBackends.js";
 import { failureReport } from "./failureReport.js";
 import type { Isolation } from "./isolation/isolation.js";
@@ -70,7 +71,7 @@ type Outcome = (
   | { ok: false; reason: string; detail: string; report: string; backend: string }
 ) & {
   /** what the attempt's agents spent (every racer's), priced */
-  usage?: AgentUsage | undefined;
+  usage?: AttemptUsage | undefined;
 };
 
 /**
@@ -365,7 +366,7 @@ async function work(
 async function fail(
   job: TaskJobInput,
   deps: ProcessTaskDeps,
-  o: { detail: string; backend: string; fatal: boolean; usage?: AgentUsage | undefined },
+  o: { detail: string; backend: string; fatal: boolean; usage?: AttemptUsage | undefined },
   spent: (t: TaskRecord) => number,
 ): Promise<void> {
   // A retry goes back to pending with the failure kept: dispatch queues attempt n+1, whose
@@ -428,16 +429,17 @@ async function race(
   }
 }
 
-/** Every racer's usage summed, on the chosen one's model; the cost unknown if any is. */
-function raceUsage(chosen: Outcome, results: Outcome[]): AgentUsage | undefined {
+/** Every racer's usage summed, on the chosen one's model; the known costs, and how many not. */
+function raceUsage(chosen: Outcome, results: Outcome[]): AttemptUsage | undefined {
   const spent = results.flatMap((r) => (r.usage ? [r.usage] : []));
   if (spent.length <= 1) return chosen.usage ?? spent[0];
-  const known = spent.every((u) => u.costUsd !== undefined);
+  const priced = spent.filter((u) => u.costUsd !== undefined);
   return {
     inputTokens: spent.reduce((n, u) => n + u.inputTokens, 0),
     outputTokens: spent.reduce((n, u) => n + u.outputTokens, 0),
-    ...(known ? { costUsd: spent.reduce((n, u) => n + (u.costUsd ?? 0), 0) } : {}),
+    ...(priced.length > 0 ? { costUsd: priced.reduce((n, u) => n + (u.costUsd ?? 0), 0) } : {}),
     model: chosen.usage?.model,
+    unpriced: spent.length - priced.length,
   };
 }
 

@@ -37,6 +37,21 @@ describe("a task's usage over its attempts", () => {
     expect(second?.lastModel).toBeUndefined();
   });
 
+  it("keeps the known cost of raced agents and counts the ones whose cost is unknown", () => {
+    const raced = completeAttempt(
+      taskRecord("t", { status: "in_progress", attempts: 1 }),
+      { attempt: 1 },
+      {
+        lastBackend: "claude",
+        report: "done",
+        now,
+        // claude priced its half; the codex racer's cost nobody knows.
+        usage: { inputTokens: 30, outputTokens: 3, costUsd: 0.1, model: "x", unpriced: 1 },
+      },
+    );
+    expect(raced?.usage).toEqual({ inputTokens: 30, outputTokens: 3, costUsd: 0.1, unpriced: 1 });
+  });
+
   it("counts a stopped attempt's tokens, and leaves a task without usage alone", () => {
     const running = taskRecord("t", { status: "in_progress", attempts: 1 });
     const stopped = cancelAttempt(
