@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseBackends } from "../worker/parseBackends.js";
 import { ConfigError, describeZodIssues } from "./configError.js";
+import { type PriceTable, parsePrices } from "./parsePrices.js";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -32,6 +33,8 @@ const envSchema = z.object({
     .default("orchestrate"),
   ORCHESTRATE_BACKENDS: z.string().optional(),
   ORCHESTRATE_PLANNER: z.string().optional(),
+  /** US dollars per million tokens by model, JSON or a file's path, for CLIs that report no cost */
+  ORCHESTRATE_PRICES: z.string().optional(),
   /** agents and verify commands run under bubblewrap unless this is "true" (unsafe) */
   ORCHESTRATE_UNSAFE_NO_SANDBOX: z
     .enum(["true", "false"], { error: 'must be "true" or "false"' })
@@ -139,6 +142,8 @@ export interface OperatorConfig extends Omit<RawEnv, "PRIVATE_KEY" | "PRIVATE_KE
   baseUrl: string | undefined;
   /** PRIVATE_KEY_PATH when the key is read from a file: agents must never see that file */
   privateKeyPath: string | undefined;
+  /** ORCHESTRATE_PRICES, read: what a worker charges the tokens of a CLI that reports no cost */
+  prices: PriceTable;
 }
 
 /** Reads and checks the operator's environment; throws ConfigError naming every bad variable. */
@@ -171,11 +176,23 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
   } catch (error) {
     throw new ConfigError("ORCHESTRATE_BACKENDS", [(error as Error).message]);
   }
+  let prices: PriceTable;
+  try {
+    prices = parsePrices(raw.ORCHESTRATE_PRICES);
+  } catch (error) {
+    throw new ConfigError("ORCHESTRATE_PRICES", [(error as Error).message]);
+  }
   const credentials =
     raw.APP_ID !== undefined && privateKey !== undefined && raw.WEBHOOK_SECRET !== undefined
       ? { appId: raw.APP_ID, privateKey, webhookSecret: raw.WEBHOOK_SECRET }
       : null;
-  return { ...rest, credentials, baseUrl: baseUrlOf(raw), privateKeyPath: PRIVATE_KEY_PATH };
+  return {
+    ...rest,
+    credentials,
+    baseUrl: baseUrlOf(raw),
+    privateKeyPath: PRIVATE_KEY_PATH,
+    prices,
+  };
 }
 
 function baseUrlOf(raw: RawEnv): string | undefined {

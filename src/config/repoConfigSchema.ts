@@ -96,6 +96,21 @@ export const repoConfigSchema = z
           .max(100_000)
           .default(1000)
           .describe("Agent attempts over all the run's tasks; then it stops, saying so."),
+        tokens: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            "Tokens (in and out) the run's agents may spend; then it stops, saying so (default: no cap).",
+          ),
+        usd: z
+          .number()
+          .positive()
+          .optional()
+          .describe(
+            "US dollars the run's agents may spend, as their CLIs or the operator's prices say; then it stops (default: no cap).",
+          ),
         concurrency: z
           .number()
           .int()

@@ -1,11 +1,15 @@
 import type { TaskRecord } from "./run.js";
 import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
+import { runUsage } from "./runUsage.js";
 import { blockedTasks } from "./settleRun.js";
+import { formatCents } from "./status/formatCents.js";
+import { formatCount } from "./status/formatCount.js";
 
 /**
- * Stops a run that has spent its budget: `limits.agent_minutes` of agent time, or
- * `limits.run_attempts` agent attempts over all its tasks, while work is still waiting for an
+ * Stops a run that has spent its budget: `limits.agent_minutes` of agent time,
+ * `limits.run_attempts` agent attempts over all its tasks, or `limits.tokens` / `limits.usd`
+ * as its agents reported them (a cost nobody knows is not counted), while work is still waiting for an
  * attempt (a budget spent by the last attempt it allowed stops nothing: the work is done).
  * Returns true when it stopped the run (the caller cancels its jobs). The reason says what was
  * spent and how to go on.
@@ -26,12 +30,22 @@ export async function enforceBudget(key: string, store: RunStore): Promise<boole
   // Attempts still running are not spent yet: the attempt the budget allowed may finish.
   const running = tasks.filter((t) => t.status === "in_progress").length;
   const attempts = tasks.reduce((sum, t) => sum + t.attempts, 0) - running;
-  const { agent_minutes: maxMinutes, run_attempts: maxAttempts } = run.config.limits;
+  const {
+    agent_minutes: maxMinutes,
+    run_attempts: maxAttempts,
+    tokens: maxTokens,
+    usd: maxUsd,
+  } = run.config.limits;
+  const { tokens, usd } = runUsage(tasks);
   let reason: string | null = null;
   if (minutes >= maxMinutes) {
     reason = `its budget of ${maxMinutes} agent minutes is spent (${Math.round(minutes)} used): raise \`limits.agent_minutes\` in .github/orchestrate.yml, then \`/orchestrate\` to go on`;
   } else if (attempts >= maxAttempts) {
     reason = `its budget of ${maxAttempts} agent attempts is spent: raise \`limits.run_attempts\` in .github/orchestrate.yml, then \`/orchestrate\` to go on`;
+  } else if (maxTokens !== undefined && tokens >= maxTokens) {
+    reason = `its budget of ${formatCount(maxTokens)} tokens is spent (${formatCount(tokens)} used): raise \`limits.tokens\` in .github/orchestrate.yml, then \`/orchestrate\` to go on`;
+  } else if (maxUsd !== undefined && usd >= maxUsd) {
+    reason = `its budget of ${formatCents(maxUsd)} is spent (${formatCents(usd)} used): raise \`limits.usd\` in .github/orchestrate.yml, then \`/orchestrate\` to go on`;
   }
   if (!reason) return false;
   const stopped = await store.updateRun(key, (r) =>

@@ -14,6 +14,7 @@ import { renderRunDiagram } from "./status/renderRunDiagram.js";
 import { renderStateSection } from "./status/renderStateSection.js";
 import { renderSummary } from "./status/renderSummary.js";
 import { renderTaskTable } from "./status/renderTaskTable.js";
+import { renderUsageLine } from "./status/renderUsageLine.js";
 import { encodeStatusMetadata } from "./statusMetadata.js";
 
 /**
@@ -83,6 +84,7 @@ function renderBody(
   const top = [
     renderHeader(snapshot),
     renderStateSection(snapshot, detail.listCap),
+    renderUsageLine(snapshot),
     ended && tasks.length > 0 ? renderSummary(snapshot, now) : "",
     renderFailedTasks(tasks, {
       reasonChars: detail.reportChars * 2,
@@ -168,7 +170,7 @@ function renderLargeBody(
   return [...top, section.join("\n\n"), footer].join("\n\n");
 }
 
-/** A row holds at least its id, eight short cells and their separators. */
+/** A row holds at least its id, ten short cells and their separators. */
 function minimumTableLength(tasks: readonly TaskRecord[]): number {
-  return tasks.reduce((n, t) => n + t.id.length + 42, 0);
+  return tasks.reduce((n, t) => n + t.id.length + 50, 0);
 }

@@ -44,6 +44,10 @@ export interface TaskRecord {
   retryBase?: number | undefined;
   /** backend of the last attempt */
   lastBackend?: string | undefined;
+  /** the model the last attempt's CLI said it used (or was given, when it names none) */
+  lastModel?: string | undefined;
+  /** tokens and cost over every attempt, failed ones included, as the agents reported them */
+  usage?: TaskUsage | undefined;
   commit?: string | undefined;
   /** last line of the agent's report, or the failure reason */
   report?: string | undefined;
@@ -84,6 +88,19 @@ export interface TaskAnswer {
   answer: string;
   /** login of the maintainer who answered */
   by: string;
+}
+
+/** What a task's attempts spent, summed. */
+export interface TaskUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** US dollars over the attempts whose cost is known */
+  costUsd?: number | undefined;
+  /**
+   * Attempts whose cost is unknown: their CLI reports none and the operator's price table
+   * (ORCHESTRATE_PRICES) has no price for their model. `limits.usd` cannot count them.
+   */
+  unpriced?: number | undefined;
 }
 
 /** A review thread a `review-thread` task answers; only trusted authors' comments are kept. */

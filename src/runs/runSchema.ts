@@ -36,6 +36,16 @@ export const taskRecordSchema = z.object({
   attempts: z.number().int().nonnegative(),
   retryBase: opt(z.number().int().nonnegative()),
   lastBackend: opt(z.string()),
+  lastModel: opt(z.string()),
+  // Records written before usage was kept have none.
+  usage: opt(
+    z.object({
+      inputTokens: z.number().nonnegative(),
+      outputTokens: z.number().nonnegative(),
+      costUsd: opt(z.number().nonnegative()),
+      unpriced: opt(z.number().int().nonnegative()),
+    }),
+  ),
   commit: opt(z.string()),
   report: opt(z.string()),
   threads: opt(z.array(threadRefSchema)),

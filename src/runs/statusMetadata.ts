@@ -202,6 +202,14 @@ function compact({ run, tasks }: RunSnapshot, level: Level): Compact {
                 st: seconds(t.startedAt),
                 ft: seconds(t.finishedAt),
                 du: t.durationMs === undefined ? undefined : Math.round(t.durationMs / 1000),
+                // What was spent, so a rebuilt run's token and dollar budgets go on counting.
+                m: t.lastModel,
+                u: t.usage && {
+                  i: t.usage.inputTokens,
+                  o: t.usage.outputTokens,
+                  ...(t.usage.costUsd !== undefined ? { c: t.usage.costUsd } : {}),
+                  ...(t.usage.unpriced !== undefined ? { n: t.usage.unpriced } : {}),
+                },
               }
             : {};
           return dropUndefined({
@@ -255,6 +263,13 @@ function expand(m: Compact): StatusMetadata {
       startedAt: at(t.st),
       finishedAt: at(t.ft),
       durationMs: t.du === undefined ? undefined : t.du * 1000,
+      lastModel: t.m,
+      usage: t.u && {
+        inputTokens: t.u.i,
+        outputTokens: t.u.o,
+        ...(t.u.c !== undefined ? { costUsd: t.u.c } : {}),
+        ...(t.u.n !== undefined ? { unpriced: t.u.n } : {}),
+      },
     }),
   );
   return {

@@ -1,3 +1,4 @@
+import { type AttemptUsage, addUsage } from "./addUsage.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "./run.js";
 import { isEnded, isLive, isOpenTask } from "./runMachine.js";
 
@@ -56,17 +57,27 @@ export function mayPush(snapshot: RunSnapshot | null, job: AttemptRef & { taskId
   );
 }
 
+/**
+ * The task's usage with the attempt's added, and the model it ran on. Every way an attempt
+ * ends counts what it spent: a failed or stopped agent used its tokens too.
+ */
+function spentBy(t: TaskRecord, usage: AttemptUsage | undefined): Partial<TaskRecord> {
+  if (!usage) return {};
+  return { usage: addUsage(t.usage, usage), lastModel: usage.model };
+}
+
 /** The attempt's change is pushed (or, for a review thread, its answer is ready). */
 export function completeAttempt(
   t: TaskRecord,
   job: AttemptRef,
   fields: Pick<TaskRecord, "commit" | "lastBackend" | "report" | "explanation" | "durationMs"> & {
     now: string;
+    usage?: AttemptUsage | undefined;
   },
 ): TaskRecord | null {
   if (!isThisAttempt(t, job)) return null;
-  const { now, ...rest } = fields;
-  return { ...t, ...rest, status: "complete", finishedAt: now };
+  const { now, usage, ...rest } = fields;
+  return { ...t, ...rest, ...spentBy(t, usage), status: "complete", finishedAt: now };
 }
 
 /**
@@ -106,11 +117,12 @@ export function giveBackAttempt(t: TaskRecord, job: AttemptRef): TaskRecord | nu
 export function cancelAttempt(
   t: TaskRecord,
   job: AttemptRef,
-  o: { now: string; durationMs?: number | undefined },
+  o: { now: string; durationMs?: number | undefined; usage?: AttemptUsage | undefined },
 ): TaskRecord | null {
   if (!isThisAttempt(t, job)) return null;
   return {
     ...t,
+    ...spentBy(t, o.usage),
     status: "cancelled",
     report: "stopped",
     finishedAt: o.now,
@@ -131,11 +143,18 @@ export function cancelForEndedRun(t: TaskRecord, run: RunRecord): TaskRecord | n
 export function failedAttempt(
   task: TaskRecord,
   run: RunRecord,
-  o: { attempt: number; detail: string; backend?: string | undefined; fatal: boolean },
+  o: {
+    attempt: number;
+    detail: string;
+    backend?: string | undefined;
+    fatal: boolean;
+    usage?: AttemptUsage | undefined;
+  },
 ): TaskRecord {
   const retry = !o.fatal && o.attempt - (task.retryBase ?? 0) < run.config.limits.attempts;
   return {
     ...task,
+    ...spentBy(task, o.usage),
     status: retry ? "pending" : "failed",
     attempts: Math.max(task.attempts, o.attempt),
     ...(o.backend ? { lastBackend: o.backend } : {}),

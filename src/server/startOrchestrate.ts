@@ -302,6 +302,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
           network,
           logsDir: join(dataDir, "logs"),
           taskTimeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
+          prices: config.prices,
           afterChange,
         }),
       ),

@@ -19,7 +19,7 @@ export function agentFailureDetail(
     signal?: string | null;
     output: string;
     sandboxed?: boolean;
-    /** The backend's own reading of the cause (see AgentOutput.failure). */
+    /** the CLI's own words for the failure (see BackendResult.failure), before its last line */
     failure?: string | undefined;
   },
 ): string {
@@ -34,10 +34,12 @@ export function agentFailureDetail(
       ? signalName(agent.exitCode - 128)
       : null;
   const how =
-    agent.exitCode !== null && signalled === null
-      ? `${backend} exited with ${agent.exitCode}${SHELL_EXITS[agent.exitCode] ? ` (${SHELL_EXITS[agent.exitCode]})` : ""}`
-      : `${backend} was killed by ${signalled ?? agent.signal ?? "a signal"}`;
-  const last = agent.failure?.slice(0, 300) ?? lastOutputLine(agent.output);
+    agent.exitCode === 0 && agent.failure !== undefined
+      ? `${backend} ended without finishing its work`
+      : agent.exitCode !== null && signalled === null
+        ? `${backend} exited with ${agent.exitCode}${SHELL_EXITS[agent.exitCode] ? ` (${SHELL_EXITS[agent.exitCode]})` : ""}`
+        : `${backend} was killed by ${signalled ?? agent.signal ?? "a signal"}`;
+  const last = agent.failure?.trim().split("\n")[0]?.slice(0, 300) || lastOutputLine(agent.output);
   const tail = outputTail(agent.output);
   return `${how}${last ? `: ${last}` : ", printing nothing"}${tail ? `\n${tail}` : ""}`;
 }

@@ -5,7 +5,7 @@
 // only infrastructure failures (git cannot fetch, disk full) throw.
 
 import { agentFailureDetail } from "./agentFailureDetail.js";
-import type { BackendConfig } from "./backendConfig.js";
+import type { AgentUsage, BackendConfig } from "./backendConfig.js";
 import { runBackend } from "./backends.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { keepVerifyLog } from "./keepVerifyLog.js";
@@ -47,6 +47,8 @@ export type AttemptResult =
       rebased: boolean;
       /** Authors other than the App of commits on the group's branch (see othersOnBranch). */
       othersOnBranch: string[];
+      /** Tokens (and cost) the agent said it spent, when its backend reads them. */
+      usage?: AgentUsage | undefined;
     }
   | {
       ok: false;
@@ -55,6 +57,8 @@ export type AttemptResult =
       detail: string;
       report: string;
       durationMs: number;
+      /** A failed attempt spent tokens too. */
+      usage?: AgentUsage | undefined;
     };
 
 export interface AttemptOptions {
@@ -114,12 +118,14 @@ function tail(text: string): string {
 export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
   const started = Date.now();
   let report = "";
+  let usage: AgentUsage | undefined;
   const fail = (reason: AttemptFailureReason, detail: string): AttemptResult => ({
     ok: false,
     reason,
     detail: tail(detail),
     report,
     durationMs: Date.now() - started,
+    ...(usage ? { usage } : {}),
   });
   if (o.signal?.aborted) return fail("aborted", "stopped before it started");
 
@@ -143,6 +149,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
     });
     report = agent.report;
+    usage = agent.usage;
     if (agent.aborted || o.signal?.aborted) return fail("aborted", "stopped while the agent ran");
     if (agent.timedOut) {
       return fail("timeout", `${o.backend.name} did not finish within ${o.timeoutMs} ms`);
@@ -154,9 +161,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       const how =
         agent.spawnError !== null
           ? agent.report
-          : agent.failure !== undefined && agent.exitCode === 0
-            ? `${o.backend.name} exited with 0 without finishing: ${agent.failure}`
-            : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
+          : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
       return fail("agent-failed", how);
     }
 
@@ -217,6 +222,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
         durationMs: Date.now() - started,
         rebased: false,
         othersOnBranch: [],
+        ...(usage ? { usage } : {}),
       };
     }
 
@@ -247,6 +253,7 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
       othersOnBranch: o.identity
         ? await o.workspaces.othersOnBranch(ws, pushed.sha, o.identity).catch(() => [])
         : [],
+      ...(usage ? { usage } : {}),
     };
   } finally {
     // A folder left behind (remove failed) is deleted by the next worker start's cleanup.

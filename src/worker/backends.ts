@@ -60,7 +60,10 @@ export interface BackendResult {
   spawnError: string | null;
   /** Tokens (and cost) the agent reported spending, when its backend reads them. */
   usage?: AgentUsage | undefined;
-  /** The backend's reading of why the run failed, whatever its exit code (see AgentOutput). */
+  /**
+   * What went wrong, in the CLI's own words from its JSON output: behind an exit 0 it did not
+   * finish the work (so `ok` is false); behind another exit, the error it ended with.
+   */
   failure?: string | undefined;
 }
 
@@ -234,6 +237,8 @@ export async function runBackend(
   await writeFile(join(o.attemptDir, "report.md"), `${report}\n`);
 
   const failure = read.failure;
+  // A CLI that names no model (codex) used the one it was given.
+  const usage = read.usage && { ...read.usage, model: read.usage.model ?? o.model };
   return {
     ok:
       result.exitCode === 0 &&
@@ -251,7 +256,7 @@ export async function runBackend(
     logFile,
     durationMs: result.durationMs,
     spawnError,
-    ...(read.usage ? { usage: read.usage } : {}),
+    ...(usage ? { usage } : {}),
     ...(failure !== undefined ? { failure } : {}),
   };
 }

@@ -1,7 +1,9 @@
+import type { PriceTable } from "../config/parsePrices.js";
 import type { GitHubPort } from "../github/githubPort.js";
 import { GitHubWaitError, waitNoteOf } from "../github/githubWaitError.js";
 import { workflowRefusal } from "../github/workflowRefusal.js";
 import { JobLockLostError } from "../queue/taskJob.js";
+import type { AttemptUsage } from "../runs/addUsage.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import { isLive } from "../runs/runMachine.js";
@@ -27,6 +29,7 @@ import { failureReport } from "./failureReport.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { keepLastAttempt } from "./keepLastAttempt.js";
 import { modelFor } from "./modelFor.js";
+import { priceUsage } from "./priceUsage.js";
 import { renderWorkOrder } from "./prompt.js";
 import { pushTarget } from "./pushTarget.js";
 import type { GitTokens, Workspaces } from "./workspace.js";
@@ -52,11 +55,13 @@ export interface ProcessTaskDeps {
   /** where each attempt's prompt, log and report are kept for the operator */
   logsDir: string;
   taskTimeoutMs: number;
+  /** the operator's prices (ORCHESTRATE_PRICES) for the CLIs that report no cost */
+  prices?: PriceTable;
   /** after any change of a task: dispatch dependants, open PRs, settle and publish the run */
   afterChange(runKey: string, installationId: number, group: string): Promise<void>;
 }
 
-type Outcome =
+type Outcome = (
   | {
       ok: true;
       sha: string | null;
@@ -65,7 +70,11 @@ type Outcome =
       backend: string;
       othersOnBranch: string[];
     }
-  | { ok: false; reason: string; detail: string; report: string; backend: string };
+  | { ok: false; reason: string; detail: string; report: string; backend: string }
+) & {
+  /** what the attempt's agents spent (every racer's), priced */
+  usage?: AttemptUsage | undefined;
+};
 
 /**
  * One attempt of one task, as a worker runs it: claim the task, run the agent(s) in fresh
@@ -154,6 +163,7 @@ export async function processTask(
         explanation: outcome.noChange ? outcome.report.slice(0, 4000) : undefined,
         durationMs: spent(t),
         now: new Date().toISOString(),
+        usage: outcome.usage,
       }),
     );
     return;
@@ -163,7 +173,11 @@ export async function processTask(
   if (signal.aborted || outcome.reason === "aborted") {
     // A re-plan that changed or removed the task has already put it where it belongs.
     await finish(job, deps, (t) =>
-      cancelAttempt(t, job, { now: new Date().toISOString(), durationMs: spent(t) }),
+      cancelAttempt(t, job, {
+        now: new Date().toISOString(),
+        durationMs: spent(t),
+        usage: outcome.usage,
+      }),
     );
     return;
   }
@@ -195,7 +209,7 @@ export async function processTask(
         outcome.backend,
       )
     : failureReport(outcome.reason, outcome.detail, job.attempt, outcome.backend);
-  await fail(job, deps, detail, outcome.backend, fatal, spent);
+  await fail(job, deps, { detail, backend: outcome.backend, fatal, usage: outcome.usage }, spent);
 }
 
 /**
@@ -347,6 +361,7 @@ async function work(
               )[0]!,
       });
     }
+    const usage = result.usage && priceUsage(result.usage, deps.prices ?? {}, backend.name);
     return result.ok
       ? {
           ok: true,
@@ -355,6 +370,7 @@ async function work(
           report: result.report,
           backend: backend.name,
           othersOnBranch: result.othersOnBranch,
+          usage,
         }
       : {
           ok: false,
@@ -362,6 +378,7 @@ async function work(
           detail: result.detail,
           report: result.report,
           backend: backend.name,
+          usage,
         };
   });
 }
@@ -369,19 +386,14 @@ async function work(
 async function fail(
   job: TaskJobInput,
   deps: ProcessTaskDeps,
-  detail: string,
-  backend: string,
-  fatal: boolean,
+  o: { detail: string; backend: string; fatal: boolean; usage?: AttemptUsage | undefined },
   spent: (t: TaskRecord) => number,
 ): Promise<void> {
   // A retry goes back to pending with the failure kept: dispatch queues attempt n+1, whose
   // work order carries this output, on the next backend.
   await finish(job, deps, (t, run: RunRecord) =>
     isThisAttempt(t, job)
-      ? {
-          ...failedAttempt(t, run, { attempt: job.attempt, detail, backend, fatal }),
-          durationMs: spent(t),
-        }
+      ? { ...failedAttempt(t, run, { attempt: job.attempt, ...o }), durationMs: spent(t) }
       : null,
   );
 }
@@ -428,15 +440,30 @@ async function race(
     );
     // A verified change wins; then a question (an answer may let the task be done); then why
     // the others failed.
-    return (
+    const chosen =
       results.find((r) => r.ok) ??
       results.find((r) => r.ok === false && r.reason === "question") ??
       results.find((r) => r.ok === false && r.reason !== "aborted") ??
-      results[0]!
-    );
+      results[0]!;
+    // The racers that lost spent their tokens too: the task is charged for all of them.
+    return { ...chosen, usage: raceUsage(chosen, results) };
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
+}
+
+/** Every racer's usage summed, on the chosen one's model; the known costs, and how many not. */
+function raceUsage(chosen: Outcome, results: Outcome[]): AttemptUsage | undefined {
+  const spent = results.flatMap((r) => (r.usage ? [r.usage] : []));
+  if (spent.length <= 1) return chosen.usage ?? spent[0];
+  const priced = spent.filter((u) => u.costUsd !== undefined);
+  return {
+    inputTokens: spent.reduce((n, u) => n + u.inputTokens, 0),
+    outputTokens: spent.reduce((n, u) => n + u.outputTokens, 0),
+    ...(priced.length > 0 ? { costUsd: priced.reduce((n, u) => n + (u.costUsd ?? 0), 0) } : {}),
+    model: chosen.usage?.model,
+    unpriced: spent.length - priced.length,
+  };
 }
 
 function commitMessage(run: RunRecord, task: TaskRecord): string {

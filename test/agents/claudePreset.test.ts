@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type AnthropicMessages,
@@ -7,8 +8,12 @@ import {
   type MessagesRequest,
   requestText,
 } from "../../src/sandbox/models/anthropicMessages.js";
+import { runBackend } from "../../src/worker/backends.js";
+import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
+import { parseBackends } from "../../src/worker/parseBackends.js";
 import type { Harness } from "../e2e/harness.js";
-import { branchLog, specOf, startRun } from "../e2e/helpers.js";
+import { appComments, branchLog, specOf, startRun } from "../e2e/helpers.js";
+import { removeTempDirs, tempDir } from "../worker/gitFixtures.js";
 import { claudeHarness, useClaudeCode, workingDirectory } from "./claudeEnv.js";
 
 // The claude preset end to end: the real Claude Code CLI, run by a worker in its sandbox on a
@@ -105,6 +110,58 @@ describe("the claude preset", () => {
     const sent = first?.body as MessagesRequest;
     expect(requestText(sent)).toContain("Orchestrate takes your final message as the report");
     expect(first?.headers["x-api-key"]).toBe("sk-ant-test-key");
+
+    // The tokens the stand-in streamed (side questions' too) are the task's, with Claude Code's
+    // own pricing of them and the model it asked for; the status comment shows them.
+    const streamed = api.requests.flatMap((r) => (r.usage ? [r.usage] : []));
+    expect(task?.usage).toMatchObject({
+      inputTokens: streamed.reduce((n, u) => n + u.input_tokens, 0),
+      outputTokens: streamed.reduce((n, u) => n + u.output_tokens, 0),
+    });
+    expect(task?.usage?.costUsd).toBeGreaterThan(0);
+    expect(task?.lastModel).toBe(sent.model);
+    expect(appComments(h, issue).join("\n")).toContain(`| claude · ${sent.model} | 1 |`);
+  });
+});
+
+describe("the claude preset given a model and an effort", () => {
+  let api: AnthropicMessages;
+  let restore: () => void;
+  beforeAll(async () => {
+    api = await anthropicMessages([{ kind: "turn", text: "Nothing to change." }]);
+    restore = useClaudeCode(api.url);
+  });
+  afterAll(async () => {
+    await api?.close();
+    restore?.();
+    removeTempDirs();
+  });
+
+  it("passes them to Claude Code, whose requests to the API carry them", async () => {
+    const base = tempDir("orchestrate-claude-model-");
+    const worktree = join(base, "worktree");
+    mkdirSync(worktree);
+    const [claude] = parseBackends("claude");
+    const r = await runBackend(claude!, {
+      worktree,
+      prompt: "Say that nothing needs to change.",
+      taskId: "model",
+      taskKind: "implement",
+      attemptDir: join(base, "logs"),
+      ioDir: join(base, "io"),
+      isolation: bwrapIsolation(),
+      network: true,
+      timeoutMs: 120_000,
+      model: "claude-sonnet-5",
+      effort: "low",
+    });
+    expect(r).toMatchObject({ ok: true, report: "Nothing to change." });
+    const work = api.requests.filter((q) => (q.body as MessagesRequest | undefined)?.tools?.length);
+    expect(work.length).toBeGreaterThan(0);
+    for (const q of work) {
+      expect(q.body).toMatchObject({ model: "claude-sonnet-5", output_config: { effort: "low" } });
+    }
+    expect(r.usage?.model).toBe("claude-sonnet-5");
   });
 });
 

@@ -3,7 +3,7 @@
 // to a real git remote. Only OpenAI's Responses API is replaced, at the HTTP border, by a
 // scripted stand-in that records what codex sends it.
 
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -13,6 +13,7 @@ import {
   toolOutput,
 } from "../../src/sandbox/models/openaiResponses.js";
 import { type AttemptOptions, runAttempt } from "../../src/worker/attempt.js";
+import { runBackend } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
 import { parseBackends } from "../../src/worker/parseBackends.js";
 import { plannerAsk } from "../../src/worker/plannerAsk.js";
@@ -113,6 +114,38 @@ describe("the codex preset with the real codex CLI", () => {
     expect(output).toContain("HOST-HIDDEN");
     // OPENAI_API_KEY reached codex (as CODEX_API_KEY): every turn carried it.
     expect(s.responseRequests()).toHaveLength(2);
+    // The usage the stand-in reported in response.completed, 100 in and 10 out per request:
+    // codex names no model and no cost.
+    expect(r.usage).toEqual({ inputTokens: 200, outputTokens: 20 });
+  });
+
+  it("passes the task's model and effort to codex, whose requests carry them", async () => {
+    const s = await standIn([{ items: [{ type: "message", text: "Nothing to change." }] }]);
+    const worktree = join(base, "worktree");
+    mkdirSync(worktree);
+    const [codex] = parseBackends("codex");
+
+    const r = await runBackend(codex!, {
+      worktree,
+      prompt: "Say that nothing needs to change.",
+      taskId: "model",
+      taskKind: "implement",
+      attemptDir: join(base, "logs", "model"),
+      ioDir: join(base, "io"),
+      isolation,
+      network: true,
+      timeoutMs: 120_000,
+      model: "gpt-5.1-codex",
+      effort: "high",
+    });
+
+    expect(r).toMatchObject({ ok: true, report: "Nothing to change." });
+    expect(s.responseRequests()[0]?.body).toMatchObject({
+      model: "gpt-5.1-codex",
+      reasoning: { effort: "high" },
+    });
+    // codex says no model: the one it was given is the attempt's.
+    expect(r.usage).toEqual({ inputTokens: 100, outputTokens: 10, model: "gpt-5.1-codex" });
   });
 
   it("fails an attempt where codex changes nothing and exits 0", async () => {

@@ -227,7 +227,7 @@ describe("the opencode preset with the real opencode CLI", { timeout: 180_000 },
 
     expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
     expect(!r.ok && r.detail).toMatch(
-      /^opencode exited with 0 without finishing: its permission rules refused a tool call \(bash: .*rejected permission/,
+      /^opencode ended without finishing its work: its permission rules refused a tool call \(bash: .*rejected permission/,
     );
     expect(s.responseRequests()).toHaveLength(2);
     expect(remoteBranch(remote, BRANCH)).toBeNull();

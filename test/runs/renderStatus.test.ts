@@ -61,15 +61,28 @@ describe("renderStatus: a running run", () => {
     expect(diagram).toContain("  t0 --> t2\n  t2 --> t3");
   });
 
-  it("lists every task in a table with status, backend, attempts, duration (a running task: since when) and report", () => {
+  it("lists every task in a table with status, backend and model, attempts, duration (a running task: since when), tokens, cost and report", () => {
     expect(tableLines(md)).toEqual([
-      "| Task | Group | Depends on | Status | Backend | Attempts | Duration | Report |",
-      "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
-      "| `db` Add the orders table | data | — | ✅ complete | codex | 1 | 2m 05s | Added migration 0003\\_orders and a model. |",
-      "| 💬 `thread-1` Use a numeric column for cents | data | `db` | 🟡 in progress | claude | 1 | since 10:25 UTC | — |",
-      "| `api` Routes for /orders | server | `db` | ❌ failed | gemini | 3 | 16m 00s | npm test: 2 failing \\| orders.test.ts |",
-      "| `ui` Orders page | server | `api` | ⚪ pending | — | 0 | — | — |",
+      "| Task | Group | Depends on | Status | Backend | Attempts | Duration | Tokens | Cost | Report |",
+      "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
+      "| `db` Add the orders table | data | — | ✅ complete | codex · gpt-5 | 1 | 2m 05s | 12.3k in / 1.2k out | $0.04 | Added migration 0003\\_orders and a model. |",
+      "| 💬 `thread-1` Use a numeric column for cents | data | `db` | 🟡 in progress | claude | 1 | since 10:25 UTC | — | — | — |",
+      "| `api` Routes for /orders | server | `db` | ❌ failed | gemini · gemini-2.5-pro | 3 | 16m 00s | 250k in / 9k out | — | npm test: 2 failing \\| orders.test.ts |",
+      "| `ui` Orders page | server | `api` | ⚪ pending | — | 0 | — | — | — | — |",
     ]);
+  });
+
+  it("says what the run spent, and which task's cost nobody knows", () => {
+    expect(md).toContain(
+      "**Spent:** 262k tokens in / 10.2k out · $0.04 · 1 task's cost is unknown: its CLI reports none and ORCHESTRATE_PRICES has no price for its model",
+    );
+    const running = runningRun();
+    const { config } = running.run;
+    const limits = { ...config.limits, tokens: 500_000, usd: 5 };
+    const snapshot = { ...running, run: { ...running.run, config: { ...config, limits } } };
+    expect(render(snapshot)).toContain(
+      "**Spent:** 262k tokens in / 10.2k out (budget 500,000) · $0.04 of $5.00 · 1 task's cost is unknown: its CLI reports none and ORCHESTRATE_PRICES has no price for its model, so `limits.usd` cannot count it",
+    );
   });
 
   it("offers a retry box per failed task, with why it failed, and a stop box", () => {
@@ -269,10 +282,10 @@ describe("renderStatus: hostile text", () => {
   };
   const md = render(snapshot);
 
-  it("keeps every table row one row of eight cells", () => {
+  it("keeps every table row one row of ten cells", () => {
     const rows = tableLines(md);
     expect(rows).toHaveLength(2 + nasty.length);
-    for (const row of rows) expect(separators(row)).toBe(9);
+    for (const row of rows) expect(separators(row)).toBe(11);
   });
 
   it("writes no control character, HTML or second fence into the comment", () => {
@@ -311,7 +324,7 @@ describe("renderStatus: hostile text", () => {
       run: runRecord({ groups: [{ name: "data", branch: "b", pull: null }] }),
       tasks: [taskRecord("x", { title: family.repeat(300), report: `é${family.repeat(300)}` })],
     });
-    const [task, , , , , , , report] = (tableLines(text)[2] ?? "").slice(2, -2).split(" | ");
+    const [task, , , , , , , , , report] = (tableLines(text)[2] ?? "").slice(2, -2).split(" | ");
     expect(task).toBe(`\`x\` ${family.repeat(23)}…`);
     expect(report).toBe(`é${family.repeat(39)}…`);
   });
@@ -385,7 +398,7 @@ describe("renderStatus: the size budget", () => {
     const firstRunning = rows.findIndex((l) => l.includes("🟡 in progress"));
     expect(rows.slice(0, firstRunning).every((l) => l.includes("❌ failed"))).toBe(true);
     expect(rows.some((l) => l.includes("✅ complete"))).toBe(false);
-    for (const row of tableLines(md)) expect(separators(row)).toBe(9);
+    for (const row of tableLines(md)) expect(separators(row)).toBe(11);
     expect(md).toMatch(/<details><summary><b>группа-0<\/b> — \d+ of 50 complete/);
     const decoded = decodeStatusMetadata(md);
     expect(decoded?.tasks).toHaveLength(1000);

@@ -59,6 +59,17 @@ export const metadataSchema = z.object({
       st: z.number().int().optional(),
       ft: z.number().int().optional(),
       du: z.number().int().nonnegative().optional(),
+      /** the last attempt's model */
+      m: z.string().optional(),
+      /** usage: tokens in, out, dollars known, attempts of unknown cost */
+      u: z
+        .object({
+          i: z.number().nonnegative(),
+          o: z.number().nonnegative(),
+          c: z.number().nonnegative().optional(),
+          n: z.number().int().nonnegative().optional(),
+        })
+        .optional(),
     }),
   ),
 });

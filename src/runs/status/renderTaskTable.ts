@@ -2,9 +2,11 @@ import { GITHUB_COMMENT_LIMIT } from "../../spec/renderPlan.js";
 import type { TaskRecord, TaskStatus } from "../run.js";
 import { cellText } from "./cellText.js";
 import { codeCell } from "./codeCell.js";
+import { costCell } from "./costCell.js";
 import { formatDuration } from "./formatDuration.js";
 import { taskDuration } from "./taskDuration.js";
 import { taskStatusLabel } from "./taskStatusLabel.js";
+import { tokenCell } from "./tokenCell.js";
 
 export interface TaskTableOptions {
   now: Date;
@@ -16,8 +18,8 @@ export interface TaskTableOptions {
 }
 
 const HEADER = [
-  "| Task | Group | Depends on | Status | Backend | Attempts | Duration | Report |",
-  "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
+  "| Task | Group | Depends on | Status | Backend | Attempts | Duration | Tokens | Cost | Report |",
+  "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
 ].join("\n");
 
 /** Which rows stay when not all fit: what needs a person's eye first, finished work last. */
@@ -73,6 +75,13 @@ function durationCell(task: TaskRecord, duration: number | null): string {
   return duration === null ? "—" : formatDuration(duration);
 }
 
+/** `codex · gpt-5`: the backend of the last attempt and the model it said it used. */
+function backendCell(task: TaskRecord): string {
+  const backend = cellText(task.lastBackend ?? task.backend ?? "", 30);
+  if (backend === "") return "—";
+  return task.lastModel ? `${backend} · ${cellText(task.lastModel, 40)}` : backend;
+}
+
 function row(task: TaskRecord, o: TaskTableOptions): string {
   const kind = task.kind === "review-thread" ? "💬 " : "";
   const deps = task.depends_on.slice(0, DEPS_SHOWN).map((d) => codeCell(d, 40));
@@ -84,9 +93,11 @@ function row(task: TaskRecord, o: TaskTableOptions): string {
     cellText(task.group, 40),
     deps.join(", ") || "—",
     taskStatusLabel(task.status),
-    cellText(task.lastBackend ?? task.backend ?? "", 30) || "—",
+    backendCell(task),
     String(task.attempts),
     durationCell(task, duration),
+    tokenCell(task.usage),
+    costCell(task.usage),
     // A failure's first line is its summary; the output after it is for the failed-task list.
     cellText((task.report ?? "").split("\n")[0] ?? "", o.reportChars) || "—",
   ];

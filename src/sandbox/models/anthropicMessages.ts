@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { type AssistantTurn, messageStream } from "./messageStream.js";
+import { type AssistantTurn, messageStream, type StreamUsage } from "./messageStream.js";
 
 // A scripted stand-in for Anthropic's Messages API on a loopback port, for coding agents that
 // speak it (Claude Code via ANTHROPIC_BASE_URL). A `POST /v1/messages` is answered with the
@@ -51,6 +51,8 @@ export interface RecordedRequest {
   answer: number | "hang";
   /** When it arrived (ms since the epoch). */
   at: number;
+  /** The tokens a streamed answer reported (message_start and message_delta usage). */
+  usage?: StreamUsage | undefined;
 }
 
 export interface ToolResult {
@@ -220,7 +222,9 @@ export async function anthropicMessages(
     });
     rec.answer = 200;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    res.end(messageStream(next, request.model, ids, inputTokens));
+    const streamed = messageStream(next, request.model, ids, inputTokens);
+    rec.usage = streamed.usage;
+    res.end(streamed.body);
   };
 
   const server = createServer((req, res) => {

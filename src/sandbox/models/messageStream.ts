@@ -1,6 +1,8 @@
 // One assistant turn as the Messages API streams it (server-sent events): message_start, a
 // content block per text or tool call (start, delta, stop), message_delta with the stop reason
 // and usage, message_stop. Tool inputs arrive as input_json_delta, as Anthropic sends them.
+// Usage is where the API reports it: input tokens (and the cache's) in message_start, the
+// turn's output tokens, cumulative, in message_delta.
 
 export interface ToolCall {
   name: string;
@@ -23,12 +25,18 @@ function event(type: string, data: Record<string, unknown>): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 }
 
+/** The tokens a streamed turn reported, as the API counts them. */
+export interface StreamUsage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
 export function messageStream(
   turn: AssistantTurn,
   model: string,
   ids: StreamIds,
   inputTokens: number,
-): string {
+): { body: string; usage: StreamUsage } {
   const calls = turn.toolCalls ?? [];
   const out: string[] = [];
   out.push(
@@ -41,7 +49,12 @@ export function messageStream(
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: 1 },
+        usage: {
+          input_tokens: inputTokens,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+          output_tokens: 1,
+        },
       },
     }),
   );
@@ -81,5 +94,5 @@ export function messageStream(
     }),
   );
   out.push(event("message_stop", {}));
-  return out.join("");
+  return { body: out.join(""), usage: { input_tokens: inputTokens, output_tokens: outputTokens } };
 }

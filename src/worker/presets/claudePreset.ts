@@ -1,4 +1,5 @@
 import type { BackendConfig } from "../backendConfig.js";
+import { readClaudeOutput } from "./readClaudeOutput.js";
 
 /** Appended to Claude Code's system prompt: where its report goes, since it cannot write the file. */
 export const CLAUDE_REPORT_RULE =
@@ -7,8 +8,9 @@ export const CLAUDE_REPORT_RULE =
   "directory, so do not try to write it. Make the report your final message instead: " +
   "Orchestrate takes your final message as the report.";
 
-// `claude -p` (print mode) takes the prompt on stdin and prints its final message on stdout
-// (`--output-format text`: the message alone, which is what becomes the report). Print mode
+// `claude -p` (print mode) takes the prompt on stdin and prints one JSON result when it ends
+// (`--output-format json`): its final message, which becomes the report, the tokens and cost it
+// spent, and whether it failed (see readClaudeOutput). Print mode
 // cannot ask, so only what is pre-approved runs: `--permission-mode acceptEdits` approves
 // file edits in the working directory, `--allowedTools Bash` any shell command (the verify
 // command, builds, tests) — safe because the sandbox, not Claude Code, bounds what a command
@@ -32,8 +34,12 @@ export const claudePreset: BackendConfig = {
     "--setting-sources",
     "user",
     "--output-format",
-    "text",
+    "json",
   ],
   promptVia: "stdin",
   network: true,
+  modelArgs: ["--model", "{model}"],
+  // low, medium, high, xhigh or max (Claude Code 2.1.197); sent to the models that take one.
+  effortArgs: ["--effort", "{effort}"],
+  readOutput: readClaudeOutput,
 };

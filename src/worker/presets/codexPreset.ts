@@ -1,10 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BackendConfig } from "../backendConfig.js";
+import { readCodexOutput } from "./readCodexOutput.js";
 
 // `codex exec` is the scripted mode; `-` reads the prompt from stdin and
 // `--output-last-message` writes its final message where we read the report (codex writes
-// that file itself, so the path outside the worktree is no obstacle). `--skip-git-repo-check`:
+// that file itself, so the path outside the worktree is no obstacle). `--json` prints its events
+// on stdout, where readCodexOutput finds the tokens it spent and a failed turn. `--skip-git-repo-check`:
 // a planner's folder is not a repository, and codex refuses to run outside one without it.
 // `--sandbox danger-full-access` turns codex's own sandbox off: our bubblewrap sandbox is the
 // isolation (only the worktree, its io folder and HOME are writable, network only when the
@@ -19,6 +21,7 @@ export const codexPreset: BackendConfig = {
   command: [
     "codex",
     "exec",
+    "--json",
     "--skip-git-repo-check",
     "--sandbox",
     "danger-full-access",
@@ -29,6 +32,10 @@ export const codexPreset: BackendConfig = {
   promptVia: "stdin",
   network: true,
   prepare: prepareCodex,
+  modelArgs: ["-m", "{model}"],
+  // `-c` values are TOML: a quoted string, e.g. model_reasoning_effort="high".
+  effortArgs: ["-c", 'model_reasoning_effort="{effort}"'],
+  readOutput: readCodexOutput,
 };
 
 /** See the codex preset: the OpenAI variables under the names and in the file codex reads. */
