@@ -270,7 +270,9 @@ describe("the opencode preset when the model API fails", { timeout: 180_000 }, (
     const r = await runAttempt(options("t401"));
 
     expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
-    expect(!r.ok && r.detail).toMatch(/^opencode exited with 1: .*Incorrect API key provided.*401/);
+    expect(!r.ok && r.detail).toMatch(
+      /^opencode exited with 1: it reported an error: .*401: Incorrect API key provided/,
+    );
     expect(s.responseRequests().length).toBeGreaterThan(0);
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
@@ -285,7 +287,9 @@ describe("the opencode preset when the model API fails", { timeout: 180_000 }, (
     const r = await runAttempt(options("t429"));
 
     expect(r).toMatchObject({ ok: false, reason: "agent-failed" });
-    expect(!r.ok && r.detail).toMatch(/^opencode exited with 1: .*Rate limit reached.*429/);
+    expect(!r.ok && r.detail).toMatch(
+      /^opencode exited with 1: it reported an error: .*429: .*Rate limit reached/,
+    );
     expect(s.responseRequests().length).toBeGreaterThan(1);
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
