@@ -41,8 +41,8 @@ describe("the claude preset when the model API fails", () => {
 
   beforeAll(async () => {
     api = await anthropicMessages([byTask], { side: byTask });
-    // One retry instead of Claude Code's ten: the operator's setting, passed through the scrub.
-    restore = useClaudeCode(api.url, { CLAUDE_CODE_MAX_RETRIES: "1" });
+    // The preset's three retries, not Claude Code's ten (no CLAUDE_CODE_MAX_RETRIES here).
+    restore = useClaudeCode(api.url);
     h = await claudeHarness("claude-fail", {
       env: {
         WORKER_CONCURRENCY: "4",
@@ -93,11 +93,11 @@ describe("the claude preset when the model API fails", () => {
     // Nothing was pushed for any of them.
     for (const id of Object.keys(failures))
       expect(branchLog(h, `orchestrate/${issue}-${id}`)).toEqual([]);
-    // The rate limit was retried (once, as the operator allowed) before it gave up.
+    // The rate limit was retried three times, as the preset allows, before it gave up.
     const limited = api.requests.filter(
       (r) => r.answer === 429 && (r.body as MessagesRequest).tools?.length,
     );
-    expect(limited).toHaveLength(2);
+    expect(limited).toHaveLength(4);
   });
 });
 

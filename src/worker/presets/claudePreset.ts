@@ -3,10 +3,13 @@ import { readClaudeOutput } from "./readClaudeOutput.js";
 
 /** Appended to Claude Code's system prompt: where its report goes, since it cannot write the file. */
 export const CLAUDE_REPORT_RULE =
-  "You run unattended for Orchestrate: nobody will answer a question. The work order asks for " +
-  "a report in the file named by ORCHESTRATE_OUTPUT_FILE; that file is outside your working " +
-  "directory, so do not try to write it. Make the report your final message instead: " +
-  "Orchestrate takes your final message as the report.";
+  "You run unattended for Orchestrate: nobody answers while you work (the work order says how " +
+  "to ask a maintainer instead). Do not write your report to a file, not even the one named " +
+  "by ORCHESTRATE_OUTPUT_FILE, which is outside your working directory: Orchestrate takes " +
+  "your final message as the report.";
+
+/** Claude Code retries a failed request 10 times by default, a refused key included. */
+const DEFAULT_MAX_RETRIES = "3";
 
 // `claude -p` (print mode) takes the prompt on stdin and prints one JSON result when it ends
 // (`--output-format json`): its final message, which becomes the report, the tokens and cost it
@@ -42,4 +45,9 @@ export const claudePreset: BackendConfig = {
   // low, medium, high, xhigh or max (Claude Code 2.1.197); sent to the models that take one.
   effortArgs: ["--effort", "{effort}"],
   readOutput: readClaudeOutput,
+  // Fewer retries than Claude Code's ten (minutes of backoff on a key that will never work),
+  // unless the operator chose: a lasting failure ends the attempt in seconds, with its cause.
+  prepare: async (env) => ({
+    CLAUDE_CODE_MAX_RETRIES: env["CLAUDE_CODE_MAX_RETRIES"]?.trim() || DEFAULT_MAX_RETRIES,
+  }),
 };
