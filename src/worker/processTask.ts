@@ -32,6 +32,7 @@ import { modelFor } from "./modelFor.js";
 import { priceUsage } from "./priceUsage.js";
 import { renderWorkOrder } from "./prompt.js";
 import { pushTarget } from "./pushTarget.js";
+import { type Outcome, race } from "./raceBackends.js";
 import type { GitTokens, Workspaces } from "./workspace.js";
 
 export interface TaskJobInput {
@@ -60,21 +61,6 @@ export interface ProcessTaskDeps {
   /** after any change of a task: dispatch dependants, open PRs, settle and publish the run */
   afterChange(runKey: string, installationId: number, group: string): Promise<void>;
 }
-
-type Outcome = (
-  | {
-      ok: true;
-      sha: string | null;
-      noChange: boolean;
-      report: string;
-      backend: string;
-      othersOnBranch: string[];
-    }
-  | { ok: false; reason: string; detail: string; report: string; backend: string }
-) & {
-  /** what the attempt's agents spent (every racer's), priced */
-  usage?: AttemptUsage | undefined;
-};
 
 /**
  * One attempt of one task, as a worker runs it: claim the task, run the agent(s) in fresh
@@ -405,65 +391,6 @@ async function finish(
 ): Promise<void> {
   const updated = await deps.store.updateTask(job.runKey, job.taskId, change);
   if (updated) await deps.afterChange(job.runKey, job.installationId, updated.group);
-}
-
-/**
- * Runs one attempt per backend at once; the first verified result is pushed (only the
- * attempt that wins `claim()` may push) and the others are cancelled.
- */
-async function race(
-  backends: BackendConfig[],
-  signal: AbortSignal,
-  attempt: (backend: BackendConfig, signal: AbortSignal, claim: () => boolean) => Promise<Outcome>,
-): Promise<Outcome> {
-  let winner: string | null = null;
-  const controllers = backends.map(() => new AbortController());
-  const onAbort = () => {
-    for (const c of controllers) c.abort(signal.reason);
-  };
-  // A stop that came before the race began (while the task was being claimed) counts too.
-  if (signal.aborted) onAbort();
-  else signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    const results = await Promise.all(
-      backends.map(async (backend, i) => {
-        const controller = controllers[i]!;
-        const outcome = await attempt(backend, controller.signal, () => {
-          if (winner !== null && winner !== backend.name) return false;
-          winner = backend.name;
-          for (const [j, other] of controllers.entries())
-            if (j !== i) other.abort(new Error("lost the race"));
-          return true;
-        });
-        return outcome;
-      }),
-    );
-    // A verified change wins; then a question (an answer may let the task be done); then why
-    // the others failed.
-    const chosen =
-      results.find((r) => r.ok) ??
-      results.find((r) => r.ok === false && r.reason === "question") ??
-      results.find((r) => r.ok === false && r.reason !== "aborted") ??
-      results[0]!;
-    // The racers that lost spent their tokens too: the task is charged for all of them.
-    return { ...chosen, usage: raceUsage(chosen, results) };
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
-}
-
-/** Every racer's usage summed, on the chosen one's model; the known costs, and how many not. */
-function raceUsage(chosen: Outcome, results: Outcome[]): AttemptUsage | undefined {
-  const spent = results.flatMap((r) => (r.usage ? [r.usage] : []));
-  if (spent.length <= 1) return chosen.usage ?? spent[0];
-  const priced = spent.filter((u) => u.costUsd !== undefined);
-  return {
-    inputTokens: spent.reduce((n, u) => n + u.inputTokens, 0),
-    outputTokens: spent.reduce((n, u) => n + u.outputTokens, 0),
-    ...(priced.length > 0 ? { costUsd: priced.reduce((n, u) => n + (u.costUsd ?? 0), 0) } : {}),
-    model: chosen.usage?.model,
-    unpriced: spent.length - priced.length,
-  };
 }
 
 function commitMessage(run: RunRecord, task: TaskRecord): string {
