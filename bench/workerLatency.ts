@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../src/queue/redisConnection.js";
 import { taskQueue } from "../src/queue/taskQueue.js";
 import { watchTasks } from "./benchQueue.js";
 import { epochMs, median, percentile, round, sleep } from "./stats.js";
@@ -14,7 +14,7 @@ export const LATENCY = { runs: 5, tasks: 200, warmup: 20, spacingMs: 5 } as cons
 const PREFIX = "bench-latency";
 
 export async function latencyFigures(
-  connection: Redis,
+  connection: RedisClient,
   redisUrl: string,
   concurrency: number,
 ): Promise<Record<string, number>> {
@@ -39,7 +39,7 @@ export async function latencyFigures(
 }
 
 async function oneRun(
-  connection: Redis,
+  connection: RedisClient,
   redisUrl: string,
   concurrency: number,
   run: number,

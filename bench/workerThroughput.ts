@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { defaultRepoConfig } from "../src/config/repoConfig.js";
+import type { RedisClient } from "../src/queue/redisConnection.js";
 import { redisRunStore } from "../src/queue/redisRunStore.js";
 import { taskQueue } from "../src/queue/taskQueue.js";
 import type { RunSnapshot, TaskRecord } from "../src/runs/run.js";
@@ -26,7 +26,7 @@ const TASKS_PER_RUN = 200;
 const PREFIX = "bench-throughput";
 
 export async function throughputFigures(
-  connection: Redis,
+  connection: RedisClient,
   redisUrl: string,
   mode: Exclude<WorkerMode, "latency">,
   concurrency: number,
@@ -54,7 +54,7 @@ export async function throughputFigures(
 }
 
 async function oneRun(
-  connection: Redis,
+  connection: RedisClient,
   redisUrl: string,
   mode: WorkerMode,
   concurrency: number,
@@ -109,7 +109,7 @@ function runKeyOf(mode: WorkerMode, i: number): string {
 }
 
 /** Runs in `running` with every task ready, as the store holds them when they are dispatched. */
-async function seedRuns(connection: Redis): Promise<void> {
+async function seedRuns(connection: RedisClient): Promise<void> {
   const store = redisRunStore(connection, PREFIX);
   const now = new Date().toISOString();
   for (let first = 0; first < THROUGHPUT.tasks; first += TASKS_PER_RUN) {

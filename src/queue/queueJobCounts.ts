@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { queueNames } from "./queueNames.js";
+import type { RedisClient } from "./redisConnection.js";
 
 export interface QueueJobCounts {
   /** jobs per state, per queue (a handful of Redis calls whatever the queue sizes) */
@@ -18,7 +18,7 @@ const STATES = [
   "failed",
 ] as const;
 
-export function queueJobCounts(connection: Redis, prefix: string): QueueJobCounts {
+export function queueJobCounts(connection: RedisClient, prefix: string): QueueJobCounts {
   const queues = queueNames.map((name) => new Queue(name, { connection, prefix }));
   return {
     read: () =>
