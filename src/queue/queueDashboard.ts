@@ -26,7 +26,12 @@ export function queueDashboard(
   prefix: string,
   basePath: string,
 ): QueueDashboard {
-  const queues = queueNames.map((name) => new Queue(name, { connection, prefix }));
+  const queues = queueNames.map((name) => {
+    const queue = new Queue(name, { connection, prefix });
+    // The shared connection's errors are logged where it is made (see queueJobCounts).
+    queue.on("error", () => undefined);
+    return queue;
+  });
   const adapter = new ExpressAdapter();
   adapter.setBasePath(basePath);
   createBullBoard({

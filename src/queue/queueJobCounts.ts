@@ -19,7 +19,13 @@ const STATES = [
 ] as const;
 
 export function queueJobCounts(connection: RedisClient, prefix: string): QueueJobCounts {
-  const queues = queueNames.map((name) => new Queue(name, { connection, prefix }));
+  const queues = queueNames.map((name) => {
+    const queue = new Queue(name, { connection, prefix });
+    // The shared connection's errors (Redis down, a failover) are logged where it is made;
+    // without a listener BullMQ would print each one to stderr once per queue.
+    queue.on("error", () => undefined);
+    return queue;
+  });
   return {
     read: () =>
       Promise.all(
