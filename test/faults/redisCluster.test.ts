@@ -1,17 +1,19 @@
 import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Harness } from "../e2e/harness.js";
+import { type Harness, WEBHOOK_SECRET } from "../e2e/harness.js";
 import {
+  agentProcesses,
   agentStarts,
   backendsJson,
   coordinationDir,
+  releaseHolds,
   sharedWith,
   specOf,
   startRun,
   waitFor,
 } from "../e2e/helpers.js";
-import { startFaultHarness } from "./faultHarness.js";
+import { MAINTAINER, startFaultHarness } from "./faultHarness.js";
 import { expectLandedOnce } from "./outcome.js";
 import { type RedisCluster, startRedisCluster } from "./redisCluster.js";
 
@@ -47,6 +49,7 @@ describe("a run on a Redis Cluster whose master fails over mid-run", () => {
     });
   }, 90_000);
   afterAll(async () => {
+    releaseHolds(agentDir);
     await h?.close();
     await cluster?.stop();
     rmSync(agentDir, { recursive: true, force: true });
@@ -82,4 +85,27 @@ describe("a run on a Redis Cluster whose master fails over mid-run", () => {
         .sort(),
     ).toEqual(["docs", "queries", "routes", "schema"]);
   }, 120_000);
+
+  // A stop reaches the worker over pub/sub (PUBLISH is broadcast to every node of a cluster),
+  // on the subscriber made before the failover above: the held agent is killed at once.
+  it("stops a running agent as soon as the run is stopped", async () => {
+    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+    writeFileSync(join(agentDir, "hold-held"), "");
+    const issue = await startRun(
+      h,
+      specOf(["  - { id: held, group: one, title: Held task, description: Waits. }"]),
+      "Stopped work",
+    );
+    await waitFor("held's agent to run", () => agentProcesses(agentDir, "held").length > 0);
+    await h.sandbox.comment(h.repo, issue, MAINTAINER, "/orchestrate stop");
+    await waitFor("held's agent to be gone", () => agentProcesses(agentDir, "held").length === 0, {
+      explain: async () => JSON.stringify(await h.run(issue), null, 1),
+    });
+    const run = await waitFor("held to be cancelled", async () => {
+      const snapshot = await h.run(issue);
+      return snapshot?.tasks.every((t) => t.status === "cancelled") ? snapshot : null;
+    });
+    expect(run.run.state).toBe("stopped");
+    expect(agentStarts(agentDir).filter((s) => s.task === "held")).toHaveLength(1);
+  });
 });
