@@ -49,8 +49,8 @@ export async function startRedisSentinel(): Promise<RedisSentinel> {
           [
             `sentinel monitor ${NAME} 127.0.0.1 ${master.port} 2`,
             `sentinel auth-pass ${NAME} ${PASSWORD}`,
-            // A dead master is noticed after a second and the replica promoted soon after.
-            `sentinel down-after-milliseconds ${NAME} 1000`,
+            // A dead master is noticed after two seconds and the replica promoted soon after.
+            `sentinel down-after-milliseconds ${NAME} 2000`,
             `sentinel failover-timeout ${NAME} 10000`,
           ],
           true,
