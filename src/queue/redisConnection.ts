@@ -22,12 +22,10 @@ export function redisConnection(url: string): RedisClient {
     return new Cluster(target.nodes, {
       redisOptions: { maxRetriesPerRequest: null, ...auth, ...tls },
       enableReadyCheck: true,
-      // While a master is down and before its replica is promoted, the cluster answers
-      // CLUSTERDOWN or the slot's node is unreachable: keep retrying through the node timeout
-      // rather than failing the command after ioredis' default 16 redirections.
-      maxRedirections: 1000,
-      retryDelayOnClusterDown: 200,
-      retryDelayOnFailover: 200,
+      // ioredis' own redirection limits (16 tries, 100 ms apart) are kept on purpose: while a
+      // master is down a command fails after a second or two and its caller retries (BullMQ's
+      // worker loop, a job's attempts). Retrying for longer inside ioredis left an idle BullMQ
+      // worker's blocking connection hung after a failover.
     });
   }
   return new Redis({

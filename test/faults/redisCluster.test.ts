@@ -96,7 +96,11 @@ describe("a run on a Redis Cluster whose master fails over mid-run", () => {
       specOf(["  - { id: held, group: one, title: Held task, description: Waits. }"]),
       "Stopped work",
     );
-    await waitFor("held's agent to run", () => agentProcesses(agentDir, "held").length > 0);
+    // Announced: it is past its start and waiting on its hold.
+    await waitFor("held's agent to run", () =>
+      agentStarts(agentDir).some((s) => s.task === "held"),
+    );
+    expect(agentProcesses(agentDir, "held").length).toBeGreaterThan(0);
     await h.sandbox.comment(h.repo, issue, MAINTAINER, "/orchestrate stop");
     await waitFor("held's agent to be gone", () => agentProcesses(agentDir, "held").length === 0, {
       explain: async () => JSON.stringify(await h.run(issue), null, 1),
