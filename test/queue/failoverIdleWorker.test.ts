@@ -4,24 +4,64 @@ import { type EventQueue, eventQueue, startEventWorker } from "../../src/queue/e
 import { keyPrefix } from "../../src/queue/keyPrefix.js";
 import { type RedisClient, redisConnection } from "../../src/queue/redisConnection.js";
 import { waitFor } from "../e2e/helpers.js";
-import { type RedisCluster, startRedisCluster } from "../faults/redisCluster.js";
+import { startRedisCluster } from "../faults/redisCluster.js";
+import { startRedisSentinel } from "../faults/redisSentinel.js";
 
-// The failover the e2e cluster test cannot always catch: the event worker idle, blocked on its
+interface Topology {
+  url: string;
+  /** kills the master holding `key` and waits for its replica to be promoted */
+  failOver(key: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const topologies: Array<[string, () => Promise<Topology>]> = [
+  [
+    "a Redis Cluster",
+    async () => {
+      const cluster = await startRedisCluster();
+      return {
+        url: cluster.url,
+        async failOver(key) {
+          const master = await cluster.masterOf(key);
+          await master.kill();
+          await cluster.failedOver(master);
+        },
+        stop: cluster.stop,
+      };
+    },
+  ],
+  [
+    "a Sentinel group",
+    async () => {
+      const group = await startRedisSentinel();
+      return {
+        url: group.url,
+        async failOver() {
+          await group.master.kill();
+          await group.failedOver();
+        },
+        stop: group.stop,
+      };
+    },
+  ],
+];
+
+// The failover the e2e tests cannot always catch: the event worker idle, blocked on its
 // queue with a delayed job due soon (a status comment edit), when its master dies. Where in its
-// loop the worker is at that moment is left to chance: with ioredis retrying for long inside
-// the client, this hung in most tries, not in every one.
-describe("an idle event worker on a Redis Cluster whose master fails over", () => {
-  let cluster: RedisCluster;
+// loop the worker is at that moment is left to chance: on the cluster, with ioredis retrying
+// for long inside the client, this hung in most tries, not in every one.
+describe.each(topologies)("an idle event worker on %s whose master fails over", (_, start) => {
+  let topology: Topology;
   let connection: RedisClient;
 
   beforeAll(async () => {
-    cluster = await startRedisCluster();
-    connection = redisConnection(cluster.url);
+    topology = await start();
+    connection = redisConnection(topology.url);
     connection.on("error", () => undefined);
   }, 90_000);
   afterAll(async () => {
     connection?.disconnect();
-    await cluster?.stop();
+    await topology?.stop();
   });
 
   it("takes the jobs queued after the failover, and the delayed one queued before", async () => {
@@ -41,9 +81,7 @@ describe("an idle event worker on a Redis Cluster whose master fails over", () =
       await events.settle("o/r#1", 1, "before", "first");
       await waitFor("the first job", () => handled.includes("before"));
       await events.requestPublish("o/r#1", 1);
-      const master = await cluster.masterOf(`${prefix}:events:wait`);
-      await master.kill();
-      await cluster.failedOver(master);
+      await topology.failOver(`${prefix}:events:wait`);
       await events.settle("o/r#1", 1, "after", "second");
       await waitFor("the jobs queued around the failover", () =>
         ["after", "publish"].every((job) => handled.includes(job)),
