@@ -36,11 +36,7 @@ const FORM = /^(rediss?)(\+cluster|\+sentinel)?:\/\/(?:([^@/]*)@)?([^/?#]+)(\/[^
  * WHATWG URL cannot hold, so they are read here. Throws an Error saying what to write.
  */
 export function parseRedisUrl(url: string): RedisTarget {
-  const match = FORM.exec(url.trim());
-  if (!match) throw new Error(`must be one of ${REDIS_URL_FORMS}`);
-  const [, scheme, mode, userinfo, hosts, path, query] = match;
-  const tls = scheme === "rediss";
-  if (!mode) {
+  if (/^rediss?:\/\//.test(url)) {
     try {
       new URL(url);
     } catch {
@@ -48,6 +44,11 @@ export function parseRedisUrl(url: string): RedisTarget {
     }
     return { kind: "single", url };
   }
+  const match = FORM.exec(url.trim());
+  if (!match) throw new Error(`must be one of ${REDIS_URL_FORMS}`);
+  const [, scheme, mode, userinfo, hosts, path, query] = match;
+  const tls = scheme === "rediss";
+  if (!mode) throw new Error(`must be one of ${REDIS_URL_FORMS}`);
   const credentials = credentialsOf(userinfo);
   const addresses = (hosts ?? "").split(",").map((seed) => addressOf(seed, url));
   const params = new URLSearchParams(query ?? "");
