@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../src/queue/redisConnection.js";
 import { epochMs, sleep } from "./stats.js";
 
 // The bench watches the task queue through a Queue of its own, so what it measures goes through
@@ -18,7 +18,7 @@ export interface QueueWatch {
   close(): Promise<void>;
 }
 
-export function watchTasks(connection: Redis, prefix: string): QueueWatch {
+export function watchTasks(connection: RedisClient, prefix: string): QueueWatch {
   const queue = new Queue("tasks", { connection, prefix });
   return {
     async workersUp(count) {

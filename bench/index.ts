@@ -16,6 +16,7 @@ import { WEBHOOK, webhookBench } from "./webhookBench.js";
 import { workerBench } from "./workerBench.js";
 import { LATENCY } from "./workerLatency.js";
 import { THROUGHPUT } from "./workerThroughput.js";
+import { TOPOLOGY_WORKERS } from "./workerTopologies.js";
 
 interface Bench {
   name: string;
@@ -49,6 +50,7 @@ const BENCHES: Bench[] = [
       `throughput: ${THROUGHPUT.tasks.toLocaleString("en-US")} tasks through ${THROUGHPUT.workers} fresh worker processes, median of ${THROUGHPUT.runs} runs. live = workers waiting, clock from one enqueue call of all tasks to the last job finished (enqueue.ms is that call alone); drain = tasks queued first, clock from telling the workers to go.`,
       "noop = empty processor; store = processTask's store round trips for a task with nothing to do (read run, claim ready → in_progress, → complete), runs of 200 tasks.",
       `c<N> = concurrency per worker. peakRss = the larger worker's maxRSS in the run, MiB.`,
+      `w${TOPOLOGY_WORKERS}.single / w${TOPOLOGY_WORKERS}.cluster: readyToStart and live throughput with ${TOPOLOGY_WORKERS} worker processes at the default concurrency, on that Redis and on a 3-master Redis Cluster on this machine (every key in one slot, {prefix}).`,
     ].join(" "),
     run: workerBench,
   },

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { parseRepoConfig } from "../src/config/repoConfig.js";
 import { startEmbeddedRedis } from "../src/queue/embeddedRedis.js";
-import { redisConnection } from "../src/queue/redisConnection.js";
 import { redisReviewStore } from "../src/queue/redisReviewStore.js";
 import { redisRunStore } from "../src/queue/redisRunStore.js";
 import { taskQueue } from "../src/queue/taskQueue.js";
@@ -28,7 +27,8 @@ const REPO = "memory";
 export async function memoryBench(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), "orchestrate-bench-memory-"));
   const redis = await startEmbeddedRedis(join(dir, "redis"));
-  const connection = redisConnection(redis.url);
+  // MEMORY USAGE answers for one node: this bench measures a single Redis.
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const figures: Record<string, number> = {};
   try {
     for (const size of MEMORY.sizes) {

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { loadOperatorConfig } from "../src/config/env.js";
 import { startEmbeddedRedis } from "../src/queue/embeddedRedis.js";
 import { redisConnection } from "../src/queue/redisConnection.js";
+import { startBenchCluster } from "./benchCluster.js";
 import { latencyFigures } from "./workerLatency.js";
 import { throughputFigures } from "./workerThroughput.js";
+import { topologyFigures } from "./workerTopologies.js";
 
 const HIGH_CONCURRENCY = 50;
 
@@ -13,7 +15,9 @@ const HIGH_CONCURRENCY = 50;
  * Task workers on the real path — BullMQ on a private redis-server (noeviction, AOF on, as the
  * app runs it), the project's taskQueue and startTaskWorker, workers in their own processes:
  * ready → start latency (workerLatency.ts), and 1,000 trivial tasks through 2 workers at the
- * default concurrency and at 50, with each worker's peak RSS (workerThroughput.ts). Figures only.
+ * default concurrency and at 50, with each worker's peak RSS (workerThroughput.ts); then latency
+ * and live throughput with 4 workers on that Redis and on a 3-master cluster (workerTopologies.ts).
+ * Figures only.
  */
 export async function workerBench(): Promise<Record<string, number>> {
   // The worker default, read the way `orchestrate worker` reads it, so the bench follows it.
@@ -34,10 +38,26 @@ export async function workerBench(): Promise<Record<string, number>> {
         }
       }
     }
+    Object.assign(
+      figures,
+      await topologyFigures(connection, redis.url, defaultConcurrency, "single"),
+      await clusterFigures(defaultConcurrency),
+    );
     return figures;
   } finally {
     connection.disconnect();
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function clusterFigures(concurrency: number): Promise<Record<string, number>> {
+  const cluster = await startBenchCluster();
+  const connection = redisConnection(cluster.url);
+  try {
+    return await topologyFigures(connection, cluster.url, concurrency, "cluster");
+  } finally {
+    connection.disconnect();
+    await cluster.stop();
   }
 }

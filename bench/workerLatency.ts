@@ -1,6 +1,8 @@
-import type { Redis } from "ioredis";
+import { keyPrefix } from "../src/queue/keyPrefix.js";
+import type { RedisClient } from "../src/queue/redisConnection.js";
 import { taskQueue } from "../src/queue/taskQueue.js";
 import { watchTasks } from "./benchQueue.js";
+import { emptyRedis } from "./emptyRedis.js";
 import { epochMs, median, percentile, round, sleep } from "./stats.js";
 import { forkWorker } from "./workerChild.js";
 
@@ -14,17 +16,18 @@ export const LATENCY = { runs: 5, tasks: 200, warmup: 20, spacingMs: 5 } as cons
 const PREFIX = "bench-latency";
 
 export async function latencyFigures(
-  connection: Redis,
+  connection: RedisClient,
   redisUrl: string,
   concurrency: number,
+  workers = 1,
 ): Promise<Record<string, number>> {
   const p50: number[] = [];
   const p99: number[] = [];
   const worst: number[] = [];
   const enqueueCall: number[] = [];
   for (let run = 0; run < LATENCY.runs; run++) {
-    await connection.flushdb();
-    const result = await oneRun(connection, redisUrl, concurrency, run);
+    await emptyRedis(connection);
+    const result = await oneRun(connection, redisUrl, concurrency, run, workers);
     p50.push(percentile(result.latencies, 50));
     p99.push(percentile(result.latencies, 99));
     worst.push(Math.max(...result.latencies));
@@ -39,18 +42,24 @@ export async function latencyFigures(
 }
 
 async function oneRun(
-  connection: Redis,
+  connection: RedisClient,
   redisUrl: string,
   concurrency: number,
   run: number,
+  count: number,
 ): Promise<{ latencies: number[]; enqueueCalls: number[] }> {
-  const tasks = taskQueue(connection, PREFIX);
-  const watch = watchTasks(connection, PREFIX);
-  const worker = forkWorker(redisUrl, PREFIX, concurrency, "latency");
+  // The worker processes make the same prefix from PREFIX and their own connection.
+  const prefix = keyPrefix(connection, PREFIX);
+  const tasks = taskQueue(connection, prefix);
+  const watch = watchTasks(connection, prefix);
+  const workers = Array.from({ length: count }, () =>
+    forkWorker(redisUrl, PREFIX, concurrency, "latency"),
+  );
+  const running = () => workers.every((w) => w.running());
   try {
-    await worker.ready;
-    await worker.go();
-    await watch.workersUp(1);
+    await Promise.all(workers.map((w) => w.ready));
+    await Promise.all(workers.map((w) => w.go()));
+    await watch.workersUp(count);
     const enqueuedAt = new Map<string, number>();
     const enqueueCalls: number[] = [];
     const total = LATENCY.warmup + LATENCY.tasks;
@@ -64,14 +73,15 @@ async function oneRun(
       if (i >= LATENCY.warmup) enqueueCalls.push(epochMs() - at);
       await sleep(LATENCY.spacingMs);
     }
-    await watch.finished(total, worker.running);
-    const report = await worker.stop();
-    const latencies = report.starts
+    await watch.finished(total, running);
+    const reports = await Promise.all(workers.map((w) => w.stop()));
+    const latencies = reports
+      .flatMap((report) => report.starts)
       .filter(([taskId]) => !taskId.startsWith("warmup-"))
       .map(([taskId, startedAt]) => startedAt - (enqueuedAt.get(taskId) ?? startedAt));
     return { latencies, enqueueCalls };
   } finally {
-    await worker.stop().catch(() => undefined);
+    await Promise.all(workers.map((w) => w.stop().catch(() => undefined)));
     await watch.close();
     await tasks.close();
   }

@@ -2,6 +2,7 @@
 // connection, with a processor chosen by mode (see workerMessages.ts). Started by
 // bench/workerChild.ts with fork(); arguments: <redisUrl> <prefix> <concurrency> <mode>.
 // It connects, says "ready", and takes jobs only after "go", so the parent can time a start.
+import { keyPrefix } from "../src/queue/keyPrefix.js";
 import { redisConnection } from "../src/queue/redisConnection.js";
 import { redisRunStore } from "../src/queue/redisRunStore.js";
 import type { TaskJob } from "../src/queue/taskJob.js";
@@ -10,8 +11,9 @@ import type { RunStore } from "../src/runs/runStore.js";
 import { epochMs } from "./stats.js";
 import { type FromChild, isToChild, WORKER_MODES, type WorkerMode } from "./workerMessages.js";
 
-const { url, prefix, concurrency, mode } = parseArgs(process.argv.slice(2));
+const { url, prefix: plainPrefix, concurrency, mode } = parseArgs(process.argv.slice(2));
 const connection = redisConnection(url);
+const prefix = keyPrefix(connection, plainPrefix);
 const store = redisRunStore(connection, prefix);
 const starts: Array<[string, number]> = [];
 let processed = 0;

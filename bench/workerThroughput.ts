@@ -1,9 +1,11 @@
-import type { Redis } from "ioredis";
 import { defaultRepoConfig } from "../src/config/repoConfig.js";
+import { keyPrefix } from "../src/queue/keyPrefix.js";
+import type { RedisClient } from "../src/queue/redisConnection.js";
 import { redisRunStore } from "../src/queue/redisRunStore.js";
 import { taskQueue } from "../src/queue/taskQueue.js";
 import type { RunSnapshot, TaskRecord } from "../src/runs/run.js";
 import { watchTasks } from "./benchQueue.js";
+import { emptyRedis } from "./emptyRedis.js";
 import { epochMs, median, round } from "./stats.js";
 import { forkWorker, type WorkerChild } from "./workerChild.js";
 import type { WorkerMode } from "./workerMessages.js";
@@ -26,24 +28,26 @@ const TASKS_PER_RUN = 200;
 const PREFIX = "bench-throughput";
 
 export async function throughputFigures(
-  connection: Redis,
+  connection: RedisClient,
   redisUrl: string,
   mode: Exclude<WorkerMode, "latency">,
   concurrency: number,
   start: Start,
+  workers: number = THROUGHPUT.workers,
 ): Promise<Record<string, number>> {
   const wall: number[] = [];
   const enqueue: number[] = [];
   const rss: number[] = [];
   for (let run = 0; run < THROUGHPUT.runs; run++) {
-    await connection.flushdb();
+    await emptyRedis(connection);
     if (mode === "store") await seedRuns(connection);
-    const result = await oneRun(connection, redisUrl, mode, concurrency, start);
+    const result = await oneRun(connection, redisUrl, mode, concurrency, start, workers);
     wall.push(result.wallMs);
     enqueue.push(result.enqueueMs);
     rss.push(result.peakRssKb / 1024);
   }
-  const name = `worker.throughput.${start}.${mode}.c${concurrency}`;
+  const processes = workers === THROUGHPUT.workers ? "" : `.w${workers}`;
+  const name = `worker.throughput.${start}.${mode}.c${concurrency}${processes}`;
   const wallMs = median(wall);
   return {
     [`${name}.wall.ms`]: round(wallMs, 1),
@@ -54,17 +58,20 @@ export async function throughputFigures(
 }
 
 async function oneRun(
-  connection: Redis,
+  connection: RedisClient,
   redisUrl: string,
   mode: WorkerMode,
   concurrency: number,
   start: Start,
+  count: number,
 ): Promise<{ wallMs: number; enqueueMs: number; peakRssKb: number }> {
-  const tasks = taskQueue(connection, PREFIX);
-  const watch = watchTasks(connection, PREFIX);
+  // The worker processes make the same prefix from PREFIX and their own connection.
+  const prefix = keyPrefix(connection, PREFIX);
+  const tasks = taskQueue(connection, prefix);
+  const watch = watchTasks(connection, prefix);
   const workers: WorkerChild[] = [];
   try {
-    for (let i = 0; i < THROUGHPUT.workers; i++) {
+    for (let i = 0; i < count; i++) {
       workers.push(forkWorker(redisUrl, PREFIX, concurrency, mode));
     }
     await Promise.all(workers.map((w) => w.ready));
@@ -72,7 +79,7 @@ async function oneRun(
     if (start === "live") {
       // Idle and blocked on the queue, as a worker waits for work between tasks.
       await go();
-      await watch.workersUp(THROUGHPUT.workers);
+      await watch.workersUp(count);
     }
     const jobs = Array.from({ length: THROUGHPUT.tasks }, (_, i) => ({
       runKey: runKeyOf(mode, i),
@@ -109,8 +116,8 @@ function runKeyOf(mode: WorkerMode, i: number): string {
 }
 
 /** Runs in `running` with every task ready, as the store holds them when they are dispatched. */
-async function seedRuns(connection: Redis): Promise<void> {
-  const store = redisRunStore(connection, PREFIX);
+async function seedRuns(connection: RedisClient): Promise<void> {
+  const store = redisRunStore(connection, keyPrefix(connection, PREFIX));
   const now = new Date().toISOString();
   for (let first = 0; first < THROUGHPUT.tasks; first += TASKS_PER_RUN) {
     const key = runKeyOf("store", first);

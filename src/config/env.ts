@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseRedisUrl } from "../queue/parseRedisUrl.js";
 import { parseBackends } from "../worker/parseBackends.js";
 import { ConfigError, describeZodIssues } from "./configError.js";
 import { type PriceTable, parsePrices } from "./parsePrices.js";
@@ -24,7 +25,13 @@ const envSchema = z.object({
   GITHUB_API_URL: z.url().optional(),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .superRefine((url, ctx) => {
+      try {
+        parseRedisUrl(url);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
     .optional(),
   ORCHESTRATE_DATA_DIR: z.string().default(".data"),
   ORCHESTRATE_PREFIX: z
@@ -115,7 +122,8 @@ const hints: Record<string, string> = {
   APP_ID: "set it to the App ID shown on your GitHub App's settings page",
   PRIVATE_KEY: "paste the .pem file's contents, or set PRIVATE_KEY_PATH to its path",
   WEBHOOK_SECRET: "set it to the webhook secret you entered when registering the App",
-  REDIS_URL: "e.g. redis://127.0.0.1:6379, or unset it to start a private redis-server",
+  REDIS_URL:
+    "e.g. redis://127.0.0.1:6379, redis+cluster://h1:7000,h2:7001 or redis+sentinel://h1:26379,h2:26379/mymaster; unset: a private redis-server",
   PORT: "a TCP port number such as 3000",
   WEBHOOK_PROXY_URL:
     "a channel URL such as https://smee.io/AbCdEf (open https://smee.io/new for one)",

@@ -1,7 +1,7 @@
 import { type Job, Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { type EventJob, eventJobSchema } from "./eventJob.js";
 import { failedForGood } from "./failedForGood.js";
+import { duplicateConnection, type RedisClient } from "./redisConnection.js";
 import { waitForRetryAt } from "./waitForRetryAt.js";
 
 export interface EventQueue {
@@ -27,7 +27,11 @@ export interface EventQueue {
 
 const KEEP = { age: 7 * 24 * 3600, count: 50_000 };
 
-export function eventQueue(connection: Redis, prefix: string, publishDelayMs = 2000): EventQueue {
+export function eventQueue(
+  connection: RedisClient,
+  prefix: string,
+  publishDelayMs = 2000,
+): EventQueue {
   const queue = new Queue("events", { connection, prefix });
   // The connection is shared: its errors (Redis down, restarting) are logged where it is made.
   // Without a listener BullMQ prints each one again to stderr, outside the app's logger.
@@ -106,7 +110,7 @@ export interface EventWorkerHandle {
  * taken over once its lock expires, after WORKER_LOCK_SECONDS (BullMQ's fixed 30 s otherwise).
  */
 export function startEventWorker(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   handle: (event: EventJob) => Promise<void>,
   onInvalid: (errors: string) => void,
@@ -116,7 +120,7 @@ export function startEventWorker(
   /** a job BullMQ will not run again: what it was for must not be left waiting silently */
   onFailedForGood?: (event: EventJob, error: Error) => void,
 ): EventWorkerHandle {
-  const workerConnection = connection.duplicate();
+  const workerConnection = duplicateConnection(connection);
   workerConnection.on("error", onError);
   const worker = new Worker(
     "events",

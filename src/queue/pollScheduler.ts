@@ -1,5 +1,5 @@
 import { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import { duplicateConnection, type RedisClient } from "./redisConnection.js";
 
 export interface PollSchedulerHandle {
   close(): Promise<void>;
@@ -11,7 +11,7 @@ export interface PollSchedulerHandle {
  * in each process would poll once per process).
  */
 export async function startPollScheduler(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   intervalMs: number,
   pass: () => Promise<void>,
@@ -24,7 +24,7 @@ export async function startPollScheduler(
     { every: intervalMs },
     { name: "poll", opts: { removeOnComplete: 100, removeOnFail: 100 } },
   );
-  const workerConnection = connection.duplicate();
+  const workerConnection = duplicateConnection(connection);
   workerConnection.on("error", onError);
   const worker = new Worker("poll", async () => pass(), {
     connection: workerConnection,

@@ -4,8 +4,8 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import { Queue } from "bullmq";
 import express from "express";
-import type { Redis } from "ioredis";
 import { queueNames } from "./queueNames.js";
+import type { RedisClient } from "./redisConnection.js";
 
 export interface QueueDashboard {
   /**
@@ -22,11 +22,16 @@ export interface QueueDashboard {
  * Who may see it is decided before a request gets here (src/server/dashboardHandler.ts).
  */
 export function queueDashboard(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   basePath: string,
 ): QueueDashboard {
-  const queues = queueNames.map((name) => new Queue(name, { connection, prefix }));
+  const queues = queueNames.map((name) => {
+    const queue = new Queue(name, { connection, prefix });
+    // The shared connection's errors are logged where it is made (see queueJobCounts).
+    queue.on("error", () => undefined);
+    return queue;
+  });
   const adapter = new ExpressAdapter();
   adapter.setBasePath(basePath);
   createBullBoard({

@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { queueNames } from "./queueNames.js";
+import type { RedisClient } from "./redisConnection.js";
 
 export interface QueueJobCounts {
   /** jobs per state, per queue (a handful of Redis calls whatever the queue sizes) */
@@ -18,8 +18,14 @@ const STATES = [
   "failed",
 ] as const;
 
-export function queueJobCounts(connection: Redis, prefix: string): QueueJobCounts {
-  const queues = queueNames.map((name) => new Queue(name, { connection, prefix }));
+export function queueJobCounts(connection: RedisClient, prefix: string): QueueJobCounts {
+  const queues = queueNames.map((name) => {
+    const queue = new Queue(name, { connection, prefix });
+    // The shared connection's errors (Redis down, a failover) are logged where it is made;
+    // without a listener BullMQ would print each one to stderr once per queue.
+    queue.on("error", () => undefined);
+    return queue;
+  });
   return {
     read: () =>
       Promise.all(

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redisConnection.js";
 
 export interface RunStats {
   /** runs by state */
@@ -41,7 +41,7 @@ const BATCH = 100;
  * one pass over the runs Redis holds, in batches of {@link BATCH} (SSCAN, then one script per
  * batch), so a scrape never blocks Redis for the whole index at once.
  */
-export async function readRunStats(redis: Redis, prefix: string): Promise<RunStats> {
+export async function readRunStats(redis: RedisClient, prefix: string): Promise<RunStats> {
   const stats: RunStats = { runs: {}, tasks: {}, attempts: 0 };
   let cursor = "0";
   do {

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redisConnection.js";
 
 /** Scopes (an installation, a repository) GitHub refused, kept out of polling for a while. */
 export interface Backoff {
@@ -20,7 +20,7 @@ const LONGEST_MS = 6 * 60 * 60_000;
  * failing requests, so a refused installation or repository is asked again after 5 minutes,
  * then 10, 20… up to 6 hours, whichever process polls.
  */
-export function redisBackoff(redis: Redis, prefix: string, now = () => Date.now()): Backoff {
+export function redisBackoff(redis: RedisClient, prefix: string, now = () => Date.now()): Backoff {
   const key = (scope: string) => `${prefix}:backoff:${scope}`;
   return {
     async blockedUntil(scope) {

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redisConnection.js";
 
 /** What one GitHub response said about an installation's primary rate limit. */
 export interface RateLimitReading {
@@ -35,7 +35,7 @@ return 1`;
 /** Readings this long past their window's reset are dropped: the installation went quiet. */
 const FORGET_AFTER_SECONDS = 24 * 3600;
 
-export function redisRateLimits(redis: Redis, prefix: string): RateLimitBook {
+export function redisRateLimits(redis: RedisClient, prefix: string): RateLimitBook {
   const key = `${prefix}:github-rate-limit`;
   return {
     async record(reading) {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import { repoSeenSchema } from "../github/reviewThreads.js";
 import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
 import { parseStored } from "../runs/runSchema.js";
 import { trackedPullSchema } from "../runs/trackedPullSchema.js";
+import type { RedisClient } from "./redisConnection.js";
 import { DEFAULT_RETENTION_MS } from "./redisRunStore.js";
 
 // KEEPTTL: a parked record's expiry (see park) outlives the updates made to it.
@@ -20,7 +20,7 @@ return 0`;
 const LOCK_MS = 120_000;
 
 export function redisReviewStore(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   options: { retentionMs?: number } = {},
 ): ReviewStore {

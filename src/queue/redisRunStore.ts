@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import { isActive, isEnded, runMay, taskMay } from "../runs/runMachine.js";
 import { parseStored, runRecordSchema, taskRecordSchema } from "../runs/runSchema.js";
 import type { RunStore } from "../runs/runStore.js";
 import { showsChange } from "../runs/showsChange.js";
+import type { RedisClient } from "./redisConnection.js";
 
 // Compare-and-set in Lua rather than WATCH: WATCH belongs to a connection, and this connection
 // is shared by every concurrent job of the process.
@@ -77,7 +77,7 @@ export interface RunStoreOptions {
 export const DEFAULT_RETENTION_MS = 14 * 24 * 3600 * 1000;
 
 export function redisRunStore(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   options: RunStoreOptions = {},
 ): RunStore {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { WriteBudget, WriteLimits } from "../github/writeBudget.js";
+import type { RedisClient } from "./redisConnection.js";
 
 // One sorted set per installation holds the times of its writes in the last hour, taken by
 // Redis's clock so machines with drifting clocks still share one window. The windows are
@@ -30,7 +30,11 @@ return {0, 0}`;
 
 const SLACK_MS = 2000;
 
-export function redisWriteBudget(redis: Redis, prefix: string, limits: WriteLimits): WriteBudget {
+export function redisWriteBudget(
+  redis: RedisClient,
+  prefix: string,
+  limits: WriteLimits,
+): WriteBudget {
   return {
     async take(installationId, notice) {
       const perHour = limits.perHour - (notice ? 0 : limits.noticeReserve);

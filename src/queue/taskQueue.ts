@@ -1,6 +1,6 @@
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { failedForGood } from "./failedForGood.js";
+import { duplicateConnection, type RedisClient } from "./redisConnection.js";
 import {
   JobLockLostError,
   type TaskJob,
@@ -28,7 +28,7 @@ export interface TaskQueue {
 const MAX_PRIORITY = 2_097_151;
 const KEEP = { age: 7 * 24 * 3600, count: 100_000 };
 
-export function taskQueue(connection: Redis, prefix: string): TaskQueue {
+export function taskQueue(connection: RedisClient, prefix: string): TaskQueue {
   const queue = new Queue("tasks", { connection, prefix });
   // Connection errors while Redis restarts are the connection's to report, not stderr's.
   queue.on("error", () => undefined);
@@ -114,14 +114,14 @@ export interface TaskWorkerOptions {
  * renew the job's lock (the job is then another worker's, and this attempt must not go on).
  */
 export function startTaskWorker(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   process: (job: TaskJob, signal: AbortSignal) => Promise<void>,
   options: TaskWorkerOptions,
 ): TaskWorkerHandle {
   const running = new Map<string, Set<{ controller: AbortController; taskId: string }>>();
   const byJobId = new Map<string, AbortController>();
-  const subscriber = connection.duplicate();
+  const subscriber = duplicateConnection(connection);
   subscriber.on("error", options.onError);
   void subscriber.subscribe(`${prefix}:cancel`);
   // "<run>" stops every job of the run; "<run>\n<task>" that task's only.
@@ -133,7 +133,7 @@ export function startTaskWorker(
     }
   });
   const lockMs = options.lockDurationMs ?? 30_000;
-  const workerConnection = connection.duplicate();
+  const workerConnection = duplicateConnection(connection);
   workerConnection.on("error", options.onError);
   const worker = new Worker(
     "tasks",

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../queue/redisConnection.js";
 
 /** `/healthz`: 200 when Redis answers a PING, 503 with the reason otherwise. */
-export function healthHandler(redis: Redis) {
+export function healthHandler(redis: RedisClient) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.url?.split("?")[0] !== "/healthz") return false;
     try {

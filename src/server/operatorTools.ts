@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Redis } from "ioredis";
 import type { Probot } from "probot";
 import type { OperatorConfig } from "../config/env.js";
+import { keyPrefix } from "../queue/keyPrefix.js";
 import { queueDashboard } from "../queue/queueDashboard.js";
 import { queueJobCounts } from "../queue/queueJobCounts.js";
 import { readRunStats } from "../queue/readRunStats.js";
+import type { RedisClient } from "../queue/redisConnection.js";
 import type { RateLimitBook } from "../queue/redisRateLimits.js";
 import { DASHBOARD_PATH, dashboardHandler } from "./dashboardHandler.js";
 import { metricsHandler } from "./metricsHandler.js";
@@ -24,7 +25,7 @@ export interface OperatorTools {
  * queue dashboard. Says at start which of them are on and how they are protected.
  */
 export function operatorTools(
-  redis: Redis,
+  redis: RedisClient,
   config: Pick<
     OperatorConfig,
     "ORCHESTRATE_PREFIX" | "ADMIN_USER" | "ADMIN_PASSWORD" | "METRICS_TOKEN"
@@ -32,7 +33,7 @@ export function operatorTools(
   rateLimits: RateLimitBook,
   log: Probot["log"],
 ): OperatorTools {
-  const prefix = config.ORCHESTRATE_PREFIX;
+  const prefix = keyPrefix(redis, config.ORCHESTRATE_PREFIX);
   const counts = queueJobCounts(redis, prefix);
   const metrics = orchestrateMetrics(
     {

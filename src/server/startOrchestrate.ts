@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
-import type { Redis } from "ioredis";
 import { Probot, type ProbotOctokit, Server } from "probot";
 import { createApp } from "../app.js";
 import { ConfigError } from "../config/configError.js";
 import type { OperatorConfig } from "../config/env.js";
 import { DEFAULT_WRITE_LIMITS, type WriteBudget } from "../github/writeBudget.js";
 import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
+import { keyPrefix } from "../queue/keyPrefix.js";
 import { startPollScheduler } from "../queue/pollScheduler.js";
 import { redisBackoff } from "../queue/redisBackoff.js";
+import type { RedisClient } from "../queue/redisConnection.js";
 import { redisConnection } from "../queue/redisConnection.js";
 import { redisRateLimits } from "../queue/redisRateLimits.js";
 import { redisReviewStore } from "../queue/redisReviewStore.js";
@@ -87,7 +88,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   // Agents inherit whatever this process inherited without close-on-exec: close it first.
   if (isolation.sandboxed) closeInheritedFds();
   const redis = redisConnection(options.redisUrl);
-  const prefix = config.ORCHESTRATE_PREFIX;
+  const prefix = keyPrefix(redis, config.ORCHESTRATE_PREFIX);
   const retentionMs = config.RUN_RETENTION_DAYS * 24 * 3600 * 1000;
   const store = redisRunStore(redis, prefix, {
     retentionMs,
@@ -125,7 +126,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   if (
     isolation.sandboxed &&
     networked.length > 0 &&
-    !/^rediss?:\/\/[^/]*@/.test(options.redisUrl)
+    !/^rediss?(\+cluster|\+sentinel)?:\/\/[^/]*@/.test(options.redisUrl)
   ) {
     log.warn(
       `${networked.join(", ")} share${networked.length === 1 ? "s" : ""} this machine's network (ORCHESTRATE_SANDBOX_NETWORK), and Redis has no password: an agent could reach it. Put a password in REDIS_URL`,
@@ -373,7 +374,7 @@ function sandboxFor(config: OperatorConfig, dataDir: string): Isolation {
 /** The installations' shared write budget, or none when the operator turned pacing off. */
 function writeBudgetOf(
   config: OperatorConfig,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   windows: { minuteMs: number; hourMs: number } | undefined,
 ): WriteBudget | undefined {

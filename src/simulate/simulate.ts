@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { loadOperatorConfig } from "../config/env.js";
 import { freePort, startEmbeddedRedis } from "../queue/embeddedRedis.js";
+import { keyPrefix } from "../queue/keyPrefix.js";
 import { redisConnection } from "../queue/redisConnection.js";
 import { redisRunStore } from "../queue/redisRunStore.js";
 import { type RunSnapshot, runKey } from "../runs/run.js";
@@ -135,7 +136,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
 
     const connection = redisConnection(redis.url);
     cleanups.unshift(async () => connection.disconnect());
-    const store = redisRunStore(connection, config.ORCHESTRATE_PREFIX);
+    const store = redisRunStore(connection, keyPrefix(connection, config.ORCHESTRATE_PREFIX));
     const key = runKey(OWNER, NAME, issue.number);
     let last = "";
     let snapshot: RunSnapshot | null = null;

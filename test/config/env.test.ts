@@ -43,7 +43,9 @@ describe("the operator's environment", () => {
   it("names the variable and what to set when a value is wrong", () => {
     const error = errorOf({ APP_ID: "twelve", REDIS_URL: "localhost:6379" });
     expect(error.message).toMatch(/APP_ID: .*App ID shown on your GitHub App's settings page/);
-    expect(error.message).toMatch(/REDIS_URL: must start with redis:\/\//);
+    expect(error.message).toMatch(
+      /REDIS_URL: must be one of redis:\/\/.*redis\+cluster:\/\/.*redis\+sentinel:\/\//,
+    );
   });
 
   it("names each missing credential when only some are set", () => {

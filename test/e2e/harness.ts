@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { loadOperatorConfig } from "../../src/config/env.js";
 import { freePort } from "../../src/queue/embeddedRedis.js";
+import { keyPrefix } from "../../src/queue/keyPrefix.js";
+import { type RedisClient, redisConnection } from "../../src/queue/redisConnection.js";
 import { redisRunStore } from "../../src/queue/redisRunStore.js";
 import type { RunSnapshot } from "../../src/runs/run.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
@@ -105,9 +106,9 @@ export async function startHarness(
   const webhookUrl = app.url ? `${app.url}${config.WEBHOOK_PATH}` : "";
   const repo = `${owner}/${name}`;
   // Like the app's own connection: it waits through a Redis restart instead of failing.
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const redis = redisConnection(redisUrl);
   redis.on("error", () => undefined);
-  const store = redisRunStore(redis, prefix);
+  const store = redisRunStore(redis, keyPrefix(redis, prefix));
   return {
     sandbox,
     app,
@@ -125,7 +126,10 @@ export async function startHarness(
     settle: async () => {
       // A settle that takes long says what it waits for: a test that then times out is
       // explained by the jobs still pending, not only by the timeout.
-      const report = setInterval(() => void reportPending(redis, prefix, sandbox), 60_000);
+      const report = setInterval(
+        () => void reportPending(redis, keyPrefix(redis, prefix), sandbox),
+        60_000,
+      );
       try {
         await app.settle();
         for (const other of others) await other.app.settle();
@@ -158,7 +162,7 @@ export async function startHarness(
   };
 }
 
-async function reportPending(redis: Redis, prefix: string, sandbox: Sandbox): Promise<void> {
+async function reportPending(redis: RedisClient, prefix: string, sandbox: Sandbox): Promise<void> {
   const lines: string[] = [];
   for (const name of ["events", "tasks"]) {
     const queue = new Queue(name, { connection: redis, prefix });
