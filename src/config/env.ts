@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseRedisUrl } from "../queue/parseRedisUrl.js";
+import type { BackendConfig } from "../worker/backendConfig.js";
+import { checkNetworkNames } from "../worker/networkFor.js";
 import { parseBackends } from "../worker/parseBackends.js";
+import { plannerBackend } from "../worker/plannerAsk.js";
 import { ConfigError, describeZodIssues } from "./configError.js";
 import { type PriceTable, parsePrices } from "./parsePrices.js";
 
@@ -178,11 +181,23 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
       `${missing}: missing — set both ADMIN_USER and ADMIN_PASSWORD to serve /admin/queues, or neither to turn it off`,
     ]);
   }
+  let backends: BackendConfig[];
   try {
     // Checked here, before anything starts (a private Redis, say), like every other variable.
-    parseBackends(raw.ORCHESTRATE_BACKENDS);
+    backends = parseBackends(raw.ORCHESTRATE_BACKENDS);
   } catch (error) {
     throw new ConfigError("ORCHESTRATE_BACKENDS", [(error as Error).message]);
+  }
+  try {
+    const planner = raw.ORCHESTRATE_PLANNER
+      ? plannerBackend(raw.ORCHESTRATE_PLANNER, backends)
+      : null;
+    checkNetworkNames(raw.ORCHESTRATE_SANDBOX_NETWORK, [
+      ...backends.map((b) => b.name),
+      ...(planner ? [planner.name] : []),
+    ]);
+  } catch (error) {
+    throw new ConfigError("The environment", [(error as Error).message]);
   }
   let prices: PriceTable;
   try {

@@ -26,7 +26,7 @@ import { closeInheritedFds } from "../worker/isolation/closeInheritedFds.js";
 import { type Isolation, noIsolation } from "../worker/isolation/isolation.js";
 import { networkFor } from "../worker/networkFor.js";
 import { parseBackends } from "../worker/parseBackends.js";
-import { plannerAsk } from "../worker/plannerAsk.js";
+import { plannerAsk, plannerBackend } from "../worker/plannerAsk.js";
 import { processTask } from "../worker/processTask.js";
 import { taskJobFailed } from "../worker/taskJobFailed.js";
 import { Workspaces } from "../worker/workspace.js";
@@ -79,12 +79,15 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   if (!credentials) throw new Error("Orchestrate needs App credentials; without them run setup");
   const backends = parseBackends(config.ORCHESTRATE_BACKENDS);
   const dataDir = resolve(config.ORCHESTRATE_DATA_DIR);
+  const runsAgents = roles.worker || (roles.events && !!config.ORCHESTRATE_PLANNER);
+  // Checked with the environment (loadOperatorConfig): a refused setting stops the process.
+  const planner =
+    roles.events && config.ORCHESTRATE_PLANNER
+      ? agentSetting(() => plannerBackend(config.ORCHESTRATE_PLANNER ?? "", backends))
+      : null;
   // Agents run here (tasks, or the planner): refuse to start without a working sandbox, before
   // anything is connected that would keep a refused process alive.
-  const isolation =
-    roles.worker || (roles.events && config.ORCHESTRATE_PLANNER)
-      ? sandboxFor(config, dataDir)
-      : noIsolation;
+  const isolation = runsAgents ? sandboxFor(config, dataDir) : noIsolation;
   // Agents inherit whatever this process inherited without close-on-exec: close it first.
   if (isolation.sandboxed) closeInheritedFds();
   const redis = redisConnection(options.redisUrl);
@@ -132,7 +135,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       `${networked.join(", ")} share${networked.length === 1 ? "s" : ""} this machine's network (ORCHESTRATE_SANDBOX_NETWORK), and Redis has no password: an agent could reach it. Put a password in REDIS_URL`,
     );
   }
-  if (!isolation.sandboxed) {
+  if (runsAgents && !isolation.sandboxed) {
     log.warn(
       "ORCHESTRATE_UNSAFE_NO_SANDBOX=true: agents run as this process's user and can read its files and tokens",
     );
@@ -227,14 +230,11 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     reviews,
     events,
     planner: specPlanner(
-      config.ORCHESTRATE_PLANNER
-        ? plannerAsk(
-            config.ORCHESTRATE_PLANNER,
-            backends,
-            join(dataDir, "planner"),
-            config.TASK_TIMEOUT_MINUTES * 60_000,
-            { isolation, network },
-          )
+      planner
+        ? plannerAsk(planner, join(dataDir, "planner"), config.TASK_TIMEOUT_MINUTES * 60_000, {
+            isolation,
+            network,
+          })
         : null,
     ),
     dispatcher,
@@ -351,6 +351,15 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       redis.disconnect();
     },
   };
+}
+
+/** An agent setting the environment's schema cannot check alone: its error as a ConfigError. */
+function agentSetting<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new ConfigError("The environment", [(error as Error).message]);
+  }
 }
 
 /** The agent sandbox the operator configured, or a ConfigError that says how to get one. */

@@ -6,19 +6,35 @@ import type { Isolation } from "./isolation/isolation.js";
 import { parseBackends } from "./parseBackends.js";
 
 /**
+ * The backend ORCHESTRATE_PLANNER names: one of ORCHESTRATE_BACKENDS by name, or a declaration
+ * of its own (a preset, `name=command`, JSON). Throws a line naming the variable otherwise.
+ */
+export function plannerBackend(setting: string, backends: BackendConfig[]): BackendConfig {
+  const declared = backends.find((b) => b.name === setting.trim());
+  if (declared) return declared;
+  try {
+    const [own] = parseBackends(setting);
+    if (own) return own;
+  } catch (error) {
+    const names = backends.map((b) => b.name).join(", ") || "none declared";
+    throw new Error(
+      `ORCHESTRATE_PLANNER: "${setting}" is neither a backend of ORCHESTRATE_BACKENDS (${names}) nor a declaration of its own (${(error as Error).message.replace(/^ORCHESTRATE_BACKENDS[^:]*: /, "")})`,
+    );
+  }
+  throw new Error(`ORCHESTRATE_PLANNER: "${setting}" names no backend`);
+}
+
+/**
  * The planner as an `ask(prompt) → answer` function: the operator's ORCHESTRATE_PLANNER names
  * one of the configured backends (or is itself a backend declaration) and runs in an empty
  * directory; its answer is what it writes to ORCHESTRATE_OUTPUT_FILE, else what it prints.
  */
 export function plannerAsk(
-  setting: string,
-  backends: BackendConfig[],
+  backend: BackendConfig,
   workDir: string,
   timeoutMs: number,
   sandbox: { isolation: Isolation; network?: (name: string) => boolean },
 ): (prompt: string) => Promise<string> {
-  const backend = backends.find((b) => b.name === setting) ?? parseBackends(setting)[0];
-  if (!backend) throw new Error(`ORCHESTRATE_PLANNER: "${setting}" names no backend`);
   let n = 0;
   return async (prompt) => {
     await mkdir(workDir, { recursive: true });

@@ -15,7 +15,7 @@ import { type AttemptOptions, runAttempt } from "../../src/worker/attempt.js";
 import { runBackend } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
 import { parseBackends } from "../../src/worker/parseBackends.js";
-import { plannerAsk } from "../../src/worker/plannerAsk.js";
+import { plannerAsk, plannerBackend } from "../../src/worker/plannerAsk.js";
 import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {
   git,
@@ -203,10 +203,15 @@ describe("the gemini preset with the real gemini CLI", () => {
   it("answers as the planner, whose folder is not a git repository", async () => {
     const plan = '{"tasks":[{"id":"hello","title":"Hello file"}]}';
     const s = await standIn([{ parts: [{ text: plan }] }]);
-    const ask = plannerAsk("gemini", parseBackends("gemini"), join(base, "plan"), 120_000, {
-      isolation,
-      network: (name) => name === "gemini",
-    });
+    const ask = plannerAsk(
+      plannerBackend("gemini", parseBackends("gemini")),
+      join(base, "plan"),
+      120_000,
+      {
+        isolation,
+        network: (name) => name === "gemini",
+      },
+    );
 
     expect(await ask("Plan the spec: a hello file.")).toBe(plan);
     expect(JSON.stringify(s.turnRequests()[0]?.body)).toContain("Plan the spec: a hello file.");

@@ -18,7 +18,7 @@ import { type AttemptOptions, runAttempt } from "../../src/worker/attempt.js";
 import { runBackend } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
 import { parseBackends } from "../../src/worker/parseBackends.js";
-import { plannerAsk } from "../../src/worker/plannerAsk.js";
+import { plannerAsk, plannerBackend } from "../../src/worker/plannerAsk.js";
 import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {
   git,
@@ -236,10 +236,15 @@ describe("the opencode preset with the real opencode CLI", { timeout: 180_000 },
   it("answers as the planner, whose folder is not a git repository", async () => {
     const plan = '{"tasks":[{"id":"hello","title":"Hello file"}]}';
     const s = await standIn([{ items: [{ type: "message", text: plan }] }]);
-    const ask = plannerAsk("opencode", parseBackends("opencode"), join(base, "plan"), 120_000, {
-      isolation,
-      network: (name) => name === "opencode",
-    });
+    const ask = plannerAsk(
+      plannerBackend("opencode", parseBackends("opencode")),
+      join(base, "plan"),
+      120_000,
+      {
+        isolation,
+        network: (name) => name === "opencode",
+      },
+    );
 
     expect(await ask("Plan the spec: a hello file.")).toBe(plan);
     expect(JSON.stringify(s.responseRequests()[0]?.body)).toContain("Plan the spec: a hello file.");

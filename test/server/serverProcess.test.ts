@@ -171,4 +171,34 @@ describe("orchestrate server, as a process", () => {
     expect(out).not.toMatch(/\n\s+at /);
     expect(out).not.toContain("Started a private redis-server");
   });
+  it.each([
+    {
+      env: { ORCHESTRATE_BACKENDS: "codex", ORCHESTRATE_PLANNER: "nosuch" },
+      line: 'ORCHESTRATE_PLANNER: "nosuch" is neither a backend of ORCHESTRATE_BACKENDS (codex) nor a declaration of its own',
+    },
+    {
+      env: { ORCHESTRATE_BACKENDS: "codex,claude", ORCHESTRATE_SANDBOX_NETWORK: "codexx" },
+      line: 'ORCHESTRATE_SANDBOX_NETWORK: "codexx" is not a backend of this worker; write backend names (codex, claude), verify, all or none',
+    },
+  ])("refuses $env before it starts anything, naming the variable", async ({ env, line }) => {
+    const dir = mkdtempSync(join(tmpdir(), "orchestrate-server-"));
+    dirs.push(dir);
+    const child = spawn(process.execPath, [CLI, "server"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let out = "";
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+    }
+    const code = await new Promise<number | null>((done) => child.once("exit", done));
+    expect(code).toBe(1);
+    expect(out).toContain(line);
+    expect(out).not.toMatch(/\n\s+at /);
+    expect(out).not.toContain("Started a private redis-server");
+  });
 });
