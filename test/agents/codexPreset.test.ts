@@ -17,16 +17,15 @@ import { runBackend } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
 import { parseBackends } from "../../src/worker/parseBackends.js";
 import { plannerAsk, plannerBackend } from "../../src/worker/plannerAsk.js";
-import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {
   git,
-  identity,
   makeRemote,
   type Remote,
   remoteBranch,
   removeTempDirs,
   tempDir,
 } from "../worker/gitFixtures.js";
+import { presetAttempt } from "./presetAttempt.js";
 
 const root = join(import.meta.dirname, "../..");
 // As an operator installs it: codex on PATH, its package readable in the sandbox
@@ -64,25 +63,8 @@ async function standIn(turns: ScriptedTurn[], after?: ScriptedTurn) {
 
 function options(taskId: string, overrides: Partial<AttemptOptions> = {}): AttemptOptions {
   const [codex] = parseBackends("codex");
-  return {
-    workspaces: new Workspaces({ root: join(base, "workspaces"), identity }),
-    repo: remote.repo,
-    branch: BRANCH,
-    tokens: fixedToken("ghs_CodexPresetTestToken0123456789ab"),
-    isolation,
-    network: { agent: true, verify: false },
-    taskKey: `13-${taskId}-a1`,
-    backend: codex!,
-    prompt: `# Work order for ${taskId}\n\nCreate hello.txt. Verify with: ${VERIFY}\n`,
-    verify: VERIFY,
-    taskId,
-    taskKind: "implement",
-    attemptDir: join(base, "logs", taskId),
-    timeoutMs: 120_000,
-    commitMessage: `Task ${taskId}`,
-    killGraceMs: 500,
-    ...overrides,
-  };
+  const o = { backend: codex!, base, remote, isolation, branch: BRANCH, verify: VERIFY, issue: 13 };
+  return presetAttempt({ ...o, taskId }, overrides);
 }
 
 describe("the codex preset with the real codex CLI", () => {

@@ -16,16 +16,15 @@ import { runBackend } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
 import { parseBackends } from "../../src/worker/parseBackends.js";
 import { plannerAsk, plannerBackend } from "../../src/worker/plannerAsk.js";
-import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {
   git,
-  identity,
   makeRemote,
   type Remote,
   remoteBranch,
   removeTempDirs,
   tempDir,
 } from "../worker/gitFixtures.js";
+import { presetAttempt } from "./presetAttempt.js";
 
 const root = join(import.meta.dirname, "../..");
 // As an operator installs it: gemini on PATH, its package readable in the sandbox
@@ -68,25 +67,16 @@ async function standIn(turns: ScriptedTurn[], after?: ScriptedTurn) {
 }
 
 function options(taskId: string, overrides: Partial<AttemptOptions> = {}): AttemptOptions {
-  return {
-    workspaces: new Workspaces({ root: join(base, "workspaces"), identity }),
-    repo: remote.repo,
-    branch: BRANCH,
-    tokens: fixedToken("ghs_GeminiPresetTestToken0123456789a"),
-    isolation,
-    network: { agent: true, verify: false },
-    taskKey: `14-${taskId}-a1`,
+  const o = {
     backend: gemini!,
-    prompt: `# Work order for ${taskId}\n\nCreate hello.txt. Verify with: ${VERIFY}\n`,
+    base,
+    remote,
+    isolation,
+    branch: BRANCH,
     verify: VERIFY,
-    taskId,
-    taskKind: "implement",
-    attemptDir: join(base, "logs", taskId),
-    timeoutMs: 120_000,
-    commitMessage: `Task ${taskId}`,
-    killGraceMs: 500,
-    ...overrides,
+    issue: 14,
   };
+  return presetAttempt({ ...o, taskId }, overrides);
 }
 
 /** The scripted task: write the file, run the verify command (and look for a host file). */

@@ -19,16 +19,15 @@ import { runBackend } from "../../src/worker/backends.js";
 import { bwrapIsolation } from "../../src/worker/isolation/bwrapIsolation.js";
 import { parseBackends } from "../../src/worker/parseBackends.js";
 import { plannerAsk, plannerBackend } from "../../src/worker/plannerAsk.js";
-import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
 import {
   git,
-  identity,
   makeRemote,
   type Remote,
   remoteBranch,
   removeTempDirs,
   tempDir,
 } from "../worker/gitFixtures.js";
+import { presetAttempt } from "./presetAttempt.js";
 import { type RecordingProxy, startRecordingProxy } from "./recordingProxy.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -81,26 +80,16 @@ const viaProxy = () => ({
 });
 
 function options(taskId: string, overrides: Partial<AttemptOptions> = {}): AttemptOptions {
-  return {
-    workspaces: new Workspaces({ root: join(base, "workspaces"), identity }),
-    repo: remote.repo,
-    branch: BRANCH,
-    tokens: fixedToken("ghs_OpencodePresetTestToken0123456789"),
-    isolation,
-    network: { agent: true, verify: false },
-    taskKey: `14-${taskId}-a1`,
+  const o = {
     backend: opencode!,
-    prompt: `# Work order for ${taskId}\n\nCreate hello.txt. Verify with: ${VERIFY}\n`,
+    base,
+    remote,
+    isolation,
+    branch: BRANCH,
     verify: VERIFY,
-    taskId,
-    taskKind: "implement",
-    attemptDir: join(base, "logs", taskId),
-    timeoutMs: 120_000,
-    commitMessage: `Task ${taskId}`,
-    killGraceMs: 500,
-    extraEnv: viaProxy(),
-    ...overrides,
+    issue: 14,
   };
+  return presetAttempt({ ...o, taskId }, { extraEnv: viaProxy(), ...overrides });
 }
 
 const addHello: ScriptedTurn = {
