@@ -17,8 +17,10 @@ export function plannerBackend(setting: string, backends: BackendConfig[]): Back
     if (own) return own;
   } catch (error) {
     const names = backends.map((b) => b.name).join(", ") || "none declared";
+    // A JSON declaration may hold a key in its env: it is not repeated in the message.
+    const shown = setting.trim().startsWith("[") ? "its JSON" : `"${setting}"`;
     throw new Error(
-      `ORCHESTRATE_PLANNER: "${setting}" is neither a backend of ORCHESTRATE_BACKENDS (${names}) nor a declaration of its own (${(error as Error).message.replace(/^ORCHESTRATE_BACKENDS[^:]*: /, "")})`,
+      `ORCHESTRATE_PLANNER: ${shown} is neither a backend of ORCHESTRATE_BACKENDS (${names}) nor a declaration of its own (${(error as Error).message.replace(/^ORCHESTRATE_BACKENDS[^:]*: /, "")})`,
     );
   }
   throw new Error(`ORCHESTRATE_PLANNER: "${setting}" names no backend`);
