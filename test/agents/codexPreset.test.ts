@@ -163,9 +163,14 @@ describe("the codex preset with the real codex CLI", () => {
 
 // When OpenAI's API refuses or never answers, each attempt must fail (never count as done),
 // saying which backend failed and why, and end on its own rather than retry forever.
-describe("the codex preset when the model API fails", () => {
-  it("fails the attempt when the API refuses the key (401)", async () => {
-    const s = await standIn([], { status: 401, message: "Incorrect API key provided." });
+// Each has a stand-in, a remote and an environment of its own, so they run side by side: most of
+// their time is codex's retries or the attempt's time limit, spent waiting.
+describe.concurrent("the codex preset when the model API fails", () => {
+  it("fails the attempt when the API refuses the key (401)", async ({ expect, onTestFinished }) => {
+    const { s, remote, options } = await apart(
+      { status: 401, message: "Incorrect API key provided." },
+      onTestFinished,
+    );
 
     const r = await runAttempt(options("t401", { timeoutMs: 100_000 }));
 
@@ -175,12 +180,14 @@ describe("the codex preset when the model API fails", () => {
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
 
-  it("fails the attempt when the API keeps answering 429 with retry-after", async () => {
-    const s = await standIn([], {
-      status: 429,
-      message: "Rate limit reached.",
-      retryAfterSeconds: 1,
-    });
+  it("fails the attempt when the API keeps answering 429 with retry-after", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { s, remote, options } = await apart(
+      { status: 429, message: "Rate limit reached.", retryAfterSeconds: 1 },
+      onTestFinished,
+    );
 
     const r = await runAttempt(options("t429", { timeoutMs: 100_000 }));
 
@@ -190,10 +197,10 @@ describe("the codex preset when the model API fails", () => {
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
 
-  it("fails the attempt when the API never answers", async () => {
-    const s = await standIn([], { hang: true });
+  it("fails the attempt when the API never answers", async ({ expect, onTestFinished }) => {
+    const { s, remote, options } = await apart({ hang: true }, onTestFinished);
 
-    const r = await runAttempt(options("thang", { timeoutMs: 30_000 }));
+    const r = await runAttempt(options("thang", { timeoutMs: 20_000 }));
 
     expect(r).toMatchObject({ ok: false, reason: "timeout" });
     expect(!r.ok && r.detail).toMatch(/^codex did not finish/);
@@ -201,3 +208,20 @@ describe("the codex preset when the model API fails", () => {
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
 });
+
+/** A stand-in answering every turn with `after`, with a remote and a key of the test's own. */
+async function apart(after: ScriptedTurn, onTestFinished: (fn: () => Promise<void>) => void) {
+  const dir = tempDir("orchestrate-codex-");
+  const own = makeRemote(dir);
+  const s = await startOpenAiResponses({ apiKey: KEY, turns: [], after });
+  onTestFinished(() => s.close());
+  const env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: s.baseUrl };
+  const [codex] = parseBackends("codex");
+  const o = { backend: codex!, base: dir, remote: own, isolation, branch: BRANCH, verify: VERIFY };
+  return {
+    s,
+    remote: own,
+    options: (taskId: string, overrides: Partial<AttemptOptions> = {}) =>
+      presetAttempt({ ...o, issue: 13, taskId }, { extraEnv: env, ...overrides }),
+  };
+}

@@ -168,28 +168,6 @@ describe("the gemini preset with the real gemini CLI", () => {
     expect(remoteBranch(remote, BRANCH)).toBeNull();
   });
 
-  it(
-    "keeps the key from a base URL that a repository's .gemini/.env names",
-    async () => {
-      // The operator names no base URL; the repository's own gemini settings try to.
-      const s = await standIn([{ parts: [{ text: "All done." }] }]);
-      delete process.env.GOOGLE_GEMINI_BASE_URL;
-      const seed = join(base, "widgets-seed");
-      mkdirSync(join(seed, ".gemini"));
-      writeFileSync(join(seed, ".gemini", ".env"), `GOOGLE_GEMINI_BASE_URL=${s.baseUrl}\n`);
-      git(seed, "add", "-A");
-      git(seed, "commit", "--quiet", "-m", "gemini settings");
-      git(seed, "push", "--quiet", remote.dir, "HEAD:refs/heads/main");
-
-      // Google's address is unreachable here: the attempt ends by its time limit.
-      const r = await runAttempt(options("tenv", { timeoutMs: 20_000 }));
-
-      expect(r.ok).toBe(false);
-      expect(s.requests).toEqual([]);
-    },
-    HANG_GUARD,
-  );
-
   it("answers as the planner, whose folder is not a git repository", async () => {
     const plan = '{"tasks":[{"id":"hello","title":"Hello file"}]}';
     const s = await standIn([{ parts: [{ text: plan }] }]);
@@ -210,15 +188,17 @@ describe("the gemini preset with the real gemini CLI", () => {
 
 // When the Gemini API refuses or never answers, each attempt must fail (never count as done),
 // saying which backend failed and why, and end on its own rather than retry forever.
-describe("the gemini preset when the model API fails", () => {
+// Each has a stand-in, a remote and an environment of its own, so they run side by side: most of
+// their time is gemini's backoff or the attempt's time limit, spent waiting.
+describe.concurrent("the gemini preset when the model API fails or is out of reach", () => {
   // gemini exits with the HTTP status (401 → 145, 403 → 147), which is no signal here.
-  it.each([
+  it.for([
     { status: 401, exit: 145, message: "API key not valid. Please pass a valid API key." },
     { status: 403, exit: 147, message: "Permission denied: Consumer has been suspended." },
   ])(
     "fails the attempt when the API refuses the key ($status)",
-    async ({ status, exit, message }) => {
-      const s = await standIn([], { status, message });
+    async ({ status, exit, message }, { expect, onTestFinished }) => {
+      const { s, remote, options } = await apart({ status, message }, onTestFinished);
 
       const r = await runAttempt(options(`t${status}`, { timeoutMs: 100_000 }));
 
@@ -234,12 +214,15 @@ describe("the gemini preset when the model API fails", () => {
 
   it(
     "fails the attempt when the API keeps answering 429 with retry-after",
-    async () => {
-      const s = await standIn([], {
-        status: 429,
-        message: "Resource has been exhausted (e.g. check quota).",
-        retryAfterSeconds: 1,
-      });
+    async ({ expect, onTestFinished }) => {
+      const { s, remote, options } = await apart(
+        {
+          status: 429,
+          message: "Resource has been exhausted (e.g. check quota).",
+          retryAfterSeconds: 1,
+        },
+        onTestFinished,
+      );
 
       const r = await runAttempt(options("t429", { timeoutMs: 100_000 }));
 
@@ -254,10 +237,10 @@ describe("the gemini preset when the model API fails", () => {
 
   it(
     "fails the attempt when the API never answers",
-    async () => {
-      const s = await standIn([], { hang: true });
+    async ({ expect, onTestFinished }) => {
+      const { s, remote, options } = await apart({ hang: true }, onTestFinished);
 
-      const r = await runAttempt(options("thang", { timeoutMs: 30_000 }));
+      const r = await runAttempt(options("thang", { timeoutMs: 20_000 }));
 
       expect(r).toMatchObject({ ok: false, reason: "timeout" });
       expect(!r.ok && r.detail).toMatch(/^gemini did not finish/);
@@ -266,4 +249,54 @@ describe("the gemini preset when the model API fails", () => {
     },
     HANG_GUARD,
   );
+
+  it(
+    "keeps the key from a base URL that a repository's .gemini/.env names",
+    async ({ expect, onTestFinished }) => {
+      // The operator names no base URL; the repository's own gemini settings try to.
+      const { s, dir, remote, options } = await apart(
+        { parts: [{ text: "All done." }] },
+        onTestFinished,
+        { operatorBaseUrl: false },
+      );
+      const seed = join(dir, "widgets-seed");
+      mkdirSync(join(seed, ".gemini"));
+      writeFileSync(join(seed, ".gemini", ".env"), `GOOGLE_GEMINI_BASE_URL=${s.baseUrl}\n`);
+      git(seed, "add", "-A");
+      git(seed, "commit", "--quiet", "-m", "gemini settings");
+      git(seed, "push", "--quiet", remote.dir, "HEAD:refs/heads/main");
+
+      // Google's address is unreachable here: the attempt ends by its time limit.
+      const r = await runAttempt(options("tenv", { timeoutMs: 20_000 }));
+
+      expect(r.ok).toBe(false);
+      expect(s.requests).toEqual([]);
+    },
+    HANG_GUARD,
+  );
 });
+
+/**
+ * A stand-in answering every turn with `after`, and a remote, a key and (unless not
+ * `operatorBaseUrl`) the stand-in's address as the operator's base URL, all the test's own.
+ */
+async function apart(
+  after: ScriptedTurn,
+  onTestFinished: (fn: () => Promise<void>) => void,
+  { operatorBaseUrl = true } = {},
+) {
+  const dir = tempDir("orchestrate-gemini-");
+  const own = makeRemote(dir);
+  const s = await startGeminiGenerateContent({ apiKey: KEY, turns: [], after });
+  onTestFinished(() => s.close());
+  const env: Record<string, string> = { GEMINI_API_KEY: KEY };
+  if (operatorBaseUrl) env["GOOGLE_GEMINI_BASE_URL"] = s.baseUrl;
+  const o = { backend: gemini!, base: dir, remote: own, isolation, branch: BRANCH, verify: VERIFY };
+  return {
+    s,
+    dir,
+    remote: own,
+    options: (taskId: string, overrides: Partial<AttemptOptions> = {}) =>
+      presetAttempt({ ...o, issue: 14, taskId }, { extraEnv: env, ...overrides }),
+  };
+}

@@ -15,7 +15,7 @@ import { readCodexOutput } from "./readCodexOutput.js";
 // workspace-write every edit and command of codex's fails, the verify command included.
 // codex reads neither OPENAI_API_KEY nor OPENAI_BASE_URL, the variables operators set for
 // every OpenAI client: prepare maps the key to CODEX_API_KEY (unless that is set) and writes
-// the base URL as `openai_base_url` into the agent's own ~/.codex/config.toml.
+// the base URL as a model provider of its own into the agent's own ~/.codex/config.toml.
 export const codexPreset: BackendConfig = {
   name: "codex",
   command: [
@@ -43,15 +43,27 @@ async function prepareCodex(
   env: NodeJS.ProcessEnv,
   homeDir: string,
 ): Promise<Record<string, string>> {
+  const key = env["CODEX_API_KEY"] || env["OPENAI_API_KEY"];
   const baseUrl = env["OPENAI_BASE_URL"]?.trim();
   if (baseUrl) {
     await mkdir(join(homeDir, ".codex"), { recursive: true });
+    // A provider of its own rather than `openai_base_url`: codex opens OpenAI's Responses
+    // WebSocket first and falls back to HTTP only after seven refused handshakes (about 6 s
+    // per attempt), and the endpoints operators name (gateways, proxies, Azure) speak HTTP.
     // A JSON string is a valid TOML basic string (same quotes and escapes).
     await writeFile(
       join(homeDir, ".codex", "config.toml"),
-      `openai_base_url = ${JSON.stringify(baseUrl)}\n`,
+      [
+        'model_provider = "orchestrate"',
+        "[model_providers.orchestrate]",
+        'name = "OpenAI at OPENAI_BASE_URL"',
+        `base_url = ${JSON.stringify(baseUrl)}`,
+        'wire_api = "responses"',
+        'env_key = "CODEX_API_KEY"',
+        "supports_websockets = false",
+        "",
+      ].join("\n"),
     );
   }
-  const key = env["CODEX_API_KEY"] || env["OPENAI_API_KEY"];
   return key ? { CODEX_API_KEY: key } : {};
 }
