@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { run } from "probot";
 import { loadOperatorConfig } from "../config/env.js";
 import { RedisNotInstalledError, startEmbeddedRedis } from "../queue/embeddedRedis.js";
+import { REDIS_GRACE_MS, reachRedis, redisAddress, redisLostAtStop } from "../queue/reachRedis.js";
 import { startOrchestrate } from "../server/startOrchestrate.js";
 import { setupWebhookUrl } from "./setupWebhookUrl.js";
 import { waitForStop } from "./waitForStop.js";
@@ -42,7 +43,17 @@ export async function serverCommand(): Promise<number> {
   }
   let redisUrl = config.REDIS_URL;
   let stopRedis = async () => {};
-  if (!redisUrl) {
+  // Listening for the signals before saying anything: whoever reads a line may signal at once,
+  // and a SIGTERM before the handler exists would kill the process instead of draining it.
+  const stop = waitForStop();
+  if (redisUrl) {
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    const redis = await reachRedis(redisUrl, stop, say);
+    if (!redis.reached) {
+      say(`${redis.stoppedBy}: stopping; Redis at ${redisAddress(redisUrl)} never answered.`);
+      return 0;
+    }
+  } else {
     try {
       const redis = await startEmbeddedRedis(join(config.ORCHESTRATE_DATA_DIR, "redis"));
       redisUrl = redis.url;
@@ -71,15 +82,16 @@ export async function serverCommand(): Promise<number> {
     await stopRedis();
     throw error;
   }
-  // Listening for the signals before saying so: whoever reads the line may signal at once, and a
-  // SIGTERM before the handler exists would kill the process instead of draining it.
-  const stop = waitForStop();
   process.stdout.write(
     `Orchestrate is listening on port ${orchestrate.port} (webhooks at ${config.WEBHOOK_PATH}, health at /healthz).\n`,
   );
   const signal = await stop;
   process.stdout.write(`Stopping: finishing the jobs in hand… (${signal})\n`);
-  await orchestrate.close();
+  if (!(await orchestrate.close(REDIS_GRACE_MS))) {
+    process.stdout.write(`${redisLostAtStop(redisUrl, "jobs")}\n`);
+    await stopRedis();
+    process.exit(1);
+  }
   await stopRedis();
   return 0;
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/configError.js";
 import { loadOperatorConfig } from "../config/env.js";
+import { REDIS_GRACE_MS, reachRedis, redisAddress, redisLostAtStop } from "../queue/reachRedis.js";
 import { startOrchestrate } from "../server/startOrchestrate.js";
 import { waitForStop } from "./waitForStop.js";
 
@@ -21,16 +22,25 @@ export async function workerCommand(): Promise<number> {
       "WORKER_CONCURRENCY: a worker runs 1 task or more at once; 0 is for a server without a worker of its own",
     ]);
   }
+  // Handlers first: a SIGTERM sent on reading a line below must find them (see serverCommand).
+  const stop = waitForStop();
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const redis = await reachRedis(config.REDIS_URL, stop, say);
+  if (!redis.reached) {
+    say(`${redis.stoppedBy}: stopping; Redis at ${redisAddress(config.REDIS_URL)} never answered.`);
+    return 0;
+  }
   const orchestrate = await startOrchestrate({
     config,
     redisUrl: config.REDIS_URL,
     roles: { webhooks: false, events: true, worker: true, poller: false },
   });
-  // Handlers first: a SIGTERM sent on reading this line must find them (see serverCommand).
-  const stop = waitForStop();
   process.stdout.write(`Orchestrate worker started (concurrency ${config.WORKER_CONCURRENCY}).\n`);
   const signal = await stop;
   process.stdout.write(`${signal}: finishing the tasks in hand, taking no new ones…\n`);
-  await orchestrate.close();
+  if (!(await orchestrate.close(REDIS_GRACE_MS))) {
+    say(redisLostAtStop(config.REDIS_URL, "tasks"));
+    process.exit(1);
+  }
   return 0;
 }

@@ -37,6 +37,7 @@ import { loggedTaskAttempts } from "./loggedTaskAttempts.js";
 import { observeWebhooks } from "./observeWebhooks.js";
 import { type OperatorTools, operatorTools } from "./operatorTools.js";
 import { redactingLogger } from "./redactingLogger.js";
+import { redisOutageLog } from "./redisOutageLog.js";
 import { unthrottledOctokit } from "./unthrottledOctokit.js";
 import { startWebhookProxy } from "./webhookProxy.js";
 
@@ -69,7 +70,13 @@ export interface RunningOrchestrate {
   log: Probot["log"];
   /** resolves once no queued work is left (tests and `orchestrate simulate` wait on it) */
   settle(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Drains: the jobs in hand finish, no new ones are taken. Resolves `false` instead when Redis
+   * stays out of reach for `redisGraceMs` meanwhile: what the jobs do could not be recorded,
+   * and their commands would wait for Redis for ever (the caller exits; stalled-job recovery
+   * gives the jobs to another process once Redis is back).
+   */
+  close(redisGraceMs?: number): Promise<boolean>;
 }
 
 /** Starts the roles asked for, sharing one Redis connection and one App identity. */
@@ -123,7 +130,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
   });
   await app.probot.ready();
   const log = app.probot.log;
-  redis.on("error", (error: Error) => log.warn({ err: error }, "Redis connection error; retrying"));
+  const workerError = redisOutageLog(redis, log);
   const network = networkFor(config.ORCHESTRATE_SANDBOX_NETWORK, backends);
   const networked = [...backends.map((b) => b.name), "verify"].filter(network);
   if (
@@ -271,7 +278,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
       prefix,
       processor.process,
       (errors) => log.warn({ errors }, "dropped an event job whose payload did not validate"),
-      (error) => log.error({ err: error }, "events worker error"),
+      workerError("events worker error"),
       8,
       config.WORKER_LOCK_SECONDS * 1000,
       (event, error) => {
@@ -312,7 +319,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
         lockDurationMs: config.WORKER_LOCK_SECONDS * 1000,
         onInvalid: (errors) =>
           log.warn({ errors }, "dropped a task job whose payload did not validate"),
-        onError: (error) => log.error({ err: error }, "task worker error"),
+        onError: workerError("task worker error"),
         onFailedForGood: (job, error) => {
           log.error(
             { err: error, runKey: job.runKey, taskId: job.taskId },
@@ -344,13 +351,36 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
         await new Promise((r) => setTimeout(r, 25));
       }
     },
-    async close() {
-      for (const close of closers.reverse()) await close();
-      await events.close();
-      await tasks.close();
+    async close(redisGraceMs = Number.POSITIVE_INFINITY) {
+      const drained = (async () => {
+        for (const close of closers.reverse()) await close();
+        await events.close();
+        await tasks.close();
+        return true;
+      })();
+      const out = outOfReachFor(redis, redisGraceMs);
+      const ended = await Promise.race([drained, out.promise]);
+      out.cancel();
       redis.disconnect();
+      return ended;
     },
   };
+}
+
+/** Resolves `false` once `redis` has not been ready for `ms` on end. */
+function outOfReachFor(redis: RedisClient, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<false>((done) => {
+    if (!Number.isFinite(ms)) return;
+    let since: number | null = null;
+    timer = setInterval(() => {
+      if (redis.status === "ready") since = null;
+      else if (since === null) since = Date.now();
+      else if (Date.now() - since >= ms) done(false);
+    }, 250);
+    timer.unref();
+  });
+  return { promise, cancel: () => clearInterval(timer) };
 }
 
 /** An agent setting the environment's schema cannot check alone: its error as a ConfigError. */
