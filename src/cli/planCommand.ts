@@ -248,6 +248,10 @@ function planJson(plan: Plan, defaults: TaskDefaults): unknown {
       // What a worker will run: the task's own settings, else the repository's.
       verify: t.verify ?? defaults.verify ?? null,
       backend: t.backend ?? null,
+      // The task's own; without them the repository's backend_defaults for whichever backend
+      // runs it, decided only then.
+      model: t.model ?? null,
+      effort: t.effort ?? null,
       race: t.race ?? defaults.race,
     })),
     groups: plan.groups.map((g) => ({ name: g.name, branch: g.branch, tasks: g.tasks })),

@@ -70,6 +70,8 @@ describe("orchestrate plan", () => {
         "priority",
         "verify",
         "backend",
+        "model",
+        "effort",
         "race",
       ]);
     }
@@ -88,6 +90,23 @@ describe("orchestrate plan", () => {
       { name: "web", branch: "orchestrate/42-web", tasks: ["web-list", "web-save-button"] },
     ]);
     expect(plan.order).toEqual(FIXTURE_ORDER);
+  });
+
+  it("shows with --json the model and effort a task asks for, and null where it asks none", async () => {
+    const spec = [
+      "```yaml",
+      "tasks:",
+      "  - { id: fast, group: core, title: Fast, description: Quick., model: gpt-5-mini }",
+      "  - { id: deep, group: core, title: Deep, description: Careful., effort: high }",
+      "```",
+    ].join("\n");
+    const { code, stdout } = await run(["-", "--json"], { stdin: spec });
+    expect(code).toBe(0);
+    const tasks = JSON.parse(stdout).tasks as Array<{ id: string; model: string; effort: string }>;
+    expect(tasks.map(({ id, model, effort }) => ({ id, model, effort }))).toEqual([
+      { id: "fast", model: "gpt-5-mini", effort: null },
+      { id: "deep", model: null, effort: "high" },
+    ]);
   });
 
   it("reads the spec from stdin with -", async () => {
