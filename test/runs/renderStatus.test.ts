@@ -72,6 +72,13 @@ describe("renderStatus: a running run", () => {
     ]);
   });
 
+  it("shows the backend a task asked for beside the one it ran on when no worker offered it", () => {
+    const snapshot = runningRun();
+    const tasks = snapshot.tasks.map((t) => (t.id === "db" ? { ...t, backend: "claude" } : t));
+    const row = tableLines(render({ ...snapshot, tasks })).find((l) => l.includes("`db`"));
+    expect(row).toContain("| codex · gpt-5 (asked: claude, not offered) |");
+  });
+
   it("says what the run spent, and which task's cost nobody knows", () => {
     expect(md).toContain(
       "**Spent:** 262k tokens in / 10.2k out · $0.04 · 1 task's cost is unknown: its CLI reports none and ORCHESTRATE_PRICES has no price for its model",

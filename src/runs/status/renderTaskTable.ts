@@ -75,11 +75,18 @@ function durationCell(task: TaskRecord, duration: number | null): string {
   return duration === null ? "—" : formatDuration(duration);
 }
 
-/** `codex · gpt-5`: the backend of the last attempt and the model it said it used. */
+/**
+ * `codex · gpt-5`: the backend of the last attempt and the model it said it used. A task whose
+ * `backend:` the worker that took it does not offer ran on one it does: both are shown.
+ */
 function backendCell(task: TaskRecord): string {
   const backend = cellText(task.lastBackend ?? task.backend ?? "", 30);
   if (backend === "") return "—";
-  return task.lastModel ? `${backend} · ${cellText(task.lastModel, 40)}` : backend;
+  const ran = task.lastModel ? `${backend} · ${cellText(task.lastModel, 40)}` : backend;
+  const asked = task.backend;
+  return asked && task.lastBackend && asked !== task.lastBackend
+    ? `${ran} (asked: ${cellText(asked, 30)}, not offered)`
+    : ran;
 }
 
 function row(task: TaskRecord, o: TaskTableOptions): string {
