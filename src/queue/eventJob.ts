@@ -8,6 +8,7 @@ export const commandNames = [
   "approve",
   "answer",
   "replan",
+  "reopen",
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 

@@ -1,3 +1,4 @@
+import { mergeVerdict } from "./mergeVerdict.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "./run.js";
 import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
@@ -68,10 +69,14 @@ function verdictOf({ run, tasks }: RunSnapshot): {
     if (open > 0) {
       return { state: "reviewing", reason: `${open} review thread${open === 1 ? "" : "s"} open` };
     }
+    const held = mergeVerdict(run);
+    if (held) return held;
     return {
       state: "done",
       reason:
-        "every task is complete, every group has its pull request and every review thread it follows is resolved",
+        run.config.done_when === "merged"
+          ? "every task is complete and every group's pull request is merged"
+          : "every task is complete, every group has its pull request and every review thread it follows is resolved",
     };
   }
   return null;

@@ -9,6 +9,7 @@ import type { Backoff } from "../queue/redisBackoff.js";
 import { handleCommand } from "../runs/handleCommand.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
 import { renderStatus } from "../runs/renderStatus.js";
+import { restackChildren } from "../runs/restackChildren.js";
 import { reviewPass } from "../runs/reviewPass.js";
 import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
 import { runKey as runKeyOf } from "../runs/run.js";
@@ -65,6 +66,8 @@ export function eventProcessor(deps: EventProcessorDeps) {
         poll: (pulls, repos) => threads.poll(pulls, repos),
         dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
         changed: async (runKey) => {
+          // A merged or closed stack parent: its children move onto the default branch.
+          await restackChildren(runKey, { store, github });
           await settleRun(runKey, store);
           await events.requestPublish(runKey, installationId);
         },
