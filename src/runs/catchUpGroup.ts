@@ -20,4 +20,5 @@ export async function catchUpGroup(
   });
 }
 
-const BEHIND = "; it may be behind its new base: use **Update branch** on the pull request";
+const BEHIND =
+  "; it may be behind its new base until it is brought up to date (Update branch on the pull request)";

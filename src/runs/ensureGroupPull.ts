@@ -95,7 +95,7 @@ export async function ensureGroupPull(
     ...r,
     groups: r.groups.map((g) => (g.name === groupName ? settled(g) : g)),
   }));
-  // The rest of the stack's bodies link the new PR too.
+  // The stack's bodies link the new PR (its own too, now that it has a number).
   if (created) await linkStack(key, groupName, deps, info.htmlUrl);
   if (pull.state === "open") {
     await deps.reviews?.track({
@@ -110,7 +110,7 @@ export async function ensureGroupPull(
   return number;
 }
 
-/** Refreshes the bodies of the other open PRs of `groupName`'s stack (their stack line). */
+/** Refreshes the bodies of the open PRs of `groupName`'s stack (their stack line). */
 async function linkStack(
   key: string,
   groupName: string,
@@ -123,7 +123,7 @@ async function linkStack(
   const repo = { owner: run.owner, repo: run.repo };
   for (const name of stackChain(snapshot, groupName)) {
     const group = run.groups.find((g) => g.name === name);
-    if (name === groupName || !group?.pull || group.state !== undefined) continue;
+    if (!group?.pull || group.state !== undefined) continue;
     const tasks = orderTasks(snapshot).filter((t) => t.group === name && t.kind === "implement");
     const body = renderPullBody(run, group, tasks, repoUrl, renderStackLine(snapshot, name));
     const pull = await deps.github.pull(repo, group.pull);
