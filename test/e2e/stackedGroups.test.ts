@@ -58,6 +58,9 @@ describe("stacked groups", () => {
     expect(await files(a)).toEqual(["a1.txt"]);
     expect(await files(b)).toEqual(["b1.txt"]);
     expect(await files(c)).toEqual(["c1.txt"]);
+    // Each layer is built on its parent's work.
+    expect(await h.sandbox.fileAt(h.repo, c.headSha, "a1.txt")).toBe("done by a1\n");
+    expect(await h.sandbox.fileAt(h.repo, c.headSha, "b1.txt")).toBe("done by b1\n");
     const line = `Stack: #${a.number} → #${b.number} → #${c.number}`;
     expect(a.body).toContain(`Stack: **#${a.number} (this)** → #${b.number} → #${c.number}`);
     expect(b.body).toContain(`Stack: #${a.number} → **#${b.number} (this)** → #${c.number}`);
