@@ -10,7 +10,7 @@ import { stackPlaces } from "./stackParent.js";
  * on a branch nobody merges, so Orchestrate retargets each (a person who already moved one
  * is followed), says so in the status comment and, for a parent closed without merge, in the
  * child PR too (its diff now carries the parent's work), then catches it up with its new base.
- * Safe to run again: a child is retargeted once, when its recorded base is its parent's branch.
+ * Safe to run again: a child is retargeted once, while its recorded base is its parent's branch.
  */
 export async function restackChildren(
   key: string,
@@ -26,22 +26,27 @@ export async function restackChildren(
   for (const child of run.groups) {
     if (child.pull === null || child.state !== undefined) continue;
     const parent = run.groups.find((g) => g.name === places.get(child.name)?.parent);
-    if (!parent?.state || child.base !== parent.branch) continue;
+    // An unknown base (a run rebuilt from GitHub, or recorded before bases were) is read.
+    const on = (g: GroupRecord) => g.base === undefined || g.base === parent?.branch;
+    if (!parent?.state || !on(child)) continue;
     defaultBranch ??= (await deps.github.repoInfo(repo)).defaultBranch;
     const pull = await deps.github.pull(repo, child.pull);
     if (pull.state !== "open") continue;
-    const target = pull.base === parent.branch ? defaultBranch : pull.base;
-    if (pull.base !== target) await deps.github.updatePull(repo, child.pull, { base: target });
-    const note = retargetNote(parent, target);
+    if (pull.base === parent.branch) {
+      await deps.github.updatePull(repo, child.pull, { base: defaultBranch });
+    }
+    // GitHub may have moved it already (the merged PR's branch deleted), or a person elsewhere:
+    // a base a person chose is only recorded.
+    const base = pull.base === parent.branch ? defaultBranch : pull.base;
+    const onDefault = base === defaultBranch;
+    const note = retargetNote(parent, base);
     const claimed = await deps.store.updateRun(key, (r) => {
       const now = r.groups.find((g) => g.name === child.name);
-      if (now?.base !== parent.branch) return null;
-      return {
-        ...r,
-        groups: r.groups.map((g) => (g === now ? { ...g, base: target, note } : g)),
-      };
+      if (!now || !on(now)) return null;
+      const moved = onDefault ? { base, note } : { base };
+      return { ...r, groups: r.groups.map((g) => (g === now ? { ...g, ...moved } : g)) };
     });
-    if (!claimed) continue;
+    if (!claimed || !onDefault) continue;
     moved += 1;
     if (parent.state === "closed") await deps.github.createComment(repo, child.pull, note);
     await catchUpGroup(key, child.name, deps);

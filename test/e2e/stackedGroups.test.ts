@@ -79,9 +79,14 @@ describe("stacked groups", () => {
       `its base \\#${a.number} (a) was merged: retargeted to \`main\``,
     );
 
+    // This time its branch is deleted too, and GitHub may retarget the child first.
     await h.sandbox.closePull(h.repo, b.number, true);
+    await h.sandbox.deleteBranch(h.repo, b.head);
     await h.settle();
     expect(pulls().c.base).toBe("main");
+    expect(appComments(h, issue)[0]).toContain(
+      `its base \\#${b.number} (b) was merged: retargeted to \`main\``,
+    );
     expect(await files(pulls().c)).toEqual(["c1.txt"]);
     expect((await h.run(issue))?.run.state).toBe("reviewing");
 
