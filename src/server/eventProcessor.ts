@@ -8,6 +8,7 @@ import type { EventQueue } from "../queue/eventQueue.js";
 import type { Backoff } from "../queue/redisBackoff.js";
 import { handleCommand } from "../runs/handleCommand.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
+import { noteRetarget } from "../runs/noteRetarget.js";
 import { renderStatus } from "../runs/renderStatus.js";
 import { restackChildren } from "../runs/restackChildren.js";
 import { reviewPass } from "../runs/reviewPass.js";
@@ -217,6 +218,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
         return runKeyOf(event.owner, event.repo, event.issueNumber);
       case "review":
       case "pushed":
+      case "retargeted":
         return (await reviews.get(event.owner, event.repo, event.pullNumber))?.runKey ?? null;
       case "installation":
         return null;
@@ -347,6 +349,13 @@ export function eventProcessor(deps: EventProcessorDeps) {
         if (!record) return;
         const github = await deps.github(event.installationId);
         if (await noteBranchEdit(record, [event.sender], { store, appLogin: github.appLogin })) {
+          await events.requestPublish(record.runKey, event.installationId);
+        }
+        return;
+      }
+      case "retargeted": {
+        const record = await reviews.get(event.owner, event.repo, event.pullNumber);
+        if (record && (await noteRetarget(record, event.base, { store }))) {
           await events.requestPublish(record.runKey, event.installationId);
         }
         return;
@@ -494,6 +503,7 @@ function jobFields(event: EventJob): Record<string, string | number> {
       };
     case "review":
     case "pushed":
+    case "retargeted":
       return {
         job: event.type,
         deliveryId: event.deliveryId,

@@ -4,6 +4,7 @@ import { mergeVerdict } from "../../src/runs/mergeVerdict.js";
 import { renderStackLine } from "../../src/runs/renderStackLine.js";
 import type { GroupRecord } from "../../src/runs/run.js";
 import { groupBase, stackChain, stackPlaces } from "../../src/runs/stackParent.js";
+import { renderGroups } from "../../src/runs/status/renderGroups.js";
 import { withPullState } from "../../src/runs/withPullState.js";
 import { runRecord, taskRecord } from "./statusFixtures.js";
 
@@ -40,6 +41,16 @@ describe("stackPlaces", () => {
       c: { parent: "b", dependsOn: ["b"] },
       d: { parent: null, dependsOn: ["a", "c"] },
     });
+  });
+
+  it("says in the status comment which group is stacked where, and why one with two parents is not", () => {
+    const { run, tasks } = layered(true);
+    const text = renderGroups(run, tasks, { cap: 10 });
+    expect(text).toContain("Stack: a (not opened yet) → b (not opened yet) → c (not opened yet)");
+    expect(text).toMatch(/\*\*c\*\* · .* · stacked on \*\*b\*\*/);
+    expect(text).toContain(
+      "_depends on **a** and **c**: a branch stacks on one group only, so it is based on the default branch and waits for them as without `stack`_",
+    );
   });
 
   it("stacks nothing without `stack: true`", () => {
