@@ -65,7 +65,11 @@ function verdictOf({ run, tasks }: RunSnapshot): {
     };
   }
   if (tasks.every((t) => t.status === "complete") && run.groups.every((g) => g.pull !== null)) {
-    const open = run.groups.reduce((n, g) => n + (g.threads?.open ?? 0), 0);
+    // A merged PR's threads are no one's work any more (nor followed): they hold nothing.
+    const open = run.groups.reduce(
+      (n, g) => n + (g.state === "merged" ? 0 : (g.threads?.open ?? 0)),
+      0,
+    );
     if (open > 0) {
       return { state: "reviewing", reason: `${open} review thread${open === 1 ? "" : "s"} open` };
     }
