@@ -1,3 +1,4 @@
+import type { GitHubPort } from "../github/githubPort.js";
 import type { TrackedPullRecord } from "./reviewStore.js";
 import type { RunStore } from "./runStore.js";
 import { stackParent } from "./stackParent.js";
@@ -11,12 +12,18 @@ import { stackParent } from "./stackParent.js";
 export async function noteRetarget(
   record: Pick<TrackedPullRecord, "runKey" | "group">,
   base: string,
-  deps: { store: RunStore },
+  deps: { store: RunStore; github: GitHubPort },
 ): Promise<boolean> {
   const snapshot = await deps.store.get(record.runKey);
   if (!snapshot) return false;
-  const { parent } = stackParent(snapshot, record.group);
-  if (snapshot.run.groups.find((g) => g.name === parent)?.state !== undefined) return false;
+  const { run } = snapshot;
+  const parent = run.groups.find((g) => g.name === stackParent(snapshot, record.group).parent);
+  if (parent && parent.state !== undefined) return false;
+  // GitHub's own retarget after the parent's merge may come before the run hears of the merge.
+  if (parent?.pull) {
+    const pull = await deps.github.pull({ owner: run.owner, repo: run.repo }, parent.pull);
+    if (pull.state !== "open") return false;
+  }
   const updated = await deps.store.updateRun(record.runKey, (run) => {
     const group = run.groups.find((g) => g.name === record.group);
     if (!group || group.base === base) return null;

@@ -355,7 +355,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
       }
       case "retargeted": {
         const record = await reviews.get(event.owner, event.repo, event.pullNumber);
-        if (record && (await noteRetarget(record, event.base, { store }))) {
+        if (record && (await noteRetarget(record, event.base, { store, github }))) {
           await events.requestPublish(record.runKey, event.installationId);
         }
         return;
