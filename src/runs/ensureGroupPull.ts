@@ -88,7 +88,8 @@ export async function ensureGroupPull(
   const number = pull.number;
   const opened = pull;
   const settled = (g: GroupRecord): GroupRecord => {
-    const next = { ...withPullState({ ...g, pull: number }, opened), base: opened.base };
+    // The base is learnt once; later moves are recorded by restackChildren and noteRetarget.
+    const next = { ...withPullState({ ...g, pull: number }, opened), base: g.base ?? opened.base };
     return draftRefused && next.state === undefined ? { ...next, note: DRAFT_REFUSED } : next;
   };
   await deps.store.updateRun(key, (r) => ({

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { defaultRepoConfig } from "../../src/config/repoConfig.js";
-import { mergeVerdict } from "../../src/runs/mergeVerdict.js";
 import { renderStackLine } from "../../src/runs/renderStackLine.js";
 import type { GroupRecord } from "../../src/runs/run.js";
 import { groupBase, stackChain, stackPlaces } from "../../src/runs/stackParent.js";
 import { renderGroups } from "../../src/runs/status/renderGroups.js";
-import { withPullState } from "../../src/runs/withPullState.js";
 import { runRecord, taskRecord } from "./statusFixtures.js";
 
 const group = (name: string, over: Partial<GroupRecord> = {}): GroupRecord => ({
@@ -79,43 +77,5 @@ describe("stackPlaces", () => {
     const merged = layered(true, [group("a", { state: "merged" }), group("b")]);
     expect(groupBase(merged, "b", "main")).toBe("main");
     expect(groupBase(layered(false), "b", "main")).toBe("main");
-  });
-});
-
-describe("withPullState", () => {
-  it("marks a group merged or closed, and a reopened PR clears both", () => {
-    const merged = withPullState(group("a"), { state: "closed", merged: true });
-    expect(merged).toMatchObject({ state: "merged", note: "its pull request was merged" });
-    const closed = withPullState(group("a"), { state: "closed", merged: false });
-    expect(closed.note).toContain("`/orchestrate reopen a`");
-    expect(withPullState(closed, { state: "open", merged: false })).toEqual({
-      ...group("a"),
-      note: undefined,
-    });
-    const noted = group("a", { note: "someone else's note" });
-    expect(withPullState(noted, { state: "open", merged: false })).toBe(noted);
-  });
-});
-
-describe("mergeVerdict", () => {
-  const run = (done_when: "ready" | "merged", groups: GroupRecord[]) =>
-    runRecord({ config: { ...defaultRepoConfig, done_when }, groups });
-
-  it("with done_when: merged, waits for every group's PR to be merged", () => {
-    const waiting = run("merged", [
-      group("a", { pull: 2, state: "merged" }),
-      group("b", { pull: 3 }),
-    ]);
-    expect(mergeVerdict(waiting)?.reason).toContain("#3 (b)");
-    expect(mergeVerdict(run("merged", [group("a", { pull: 2, state: "merged" })]))).toBeNull();
-    expect(mergeVerdict(run("ready", [group("a", { pull: 2 })]))).toBeNull();
-  });
-
-  it("holds the run on a PR closed without merge, saying how to reopen it", () => {
-    const held = mergeVerdict(run("ready", [group("a", { pull: 2, state: "closed" })]));
-    expect(held).toEqual({
-      state: "reviewing",
-      reason: expect.stringContaining("`/orchestrate reopen a`"),
-    });
   });
 });
