@@ -207,6 +207,22 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       });
     });
 
+    // A PR moved onto another base: its group records where it is stacked now.
+    app.on("pull_request.edited", async (context) => {
+      const { owner, repo } = context.repo();
+      const installationId = context.payload.installation?.id;
+      if (!installationId || !context.payload.changes.base) return;
+      await deps.events.add({
+        type: "retargeted",
+        deliveryId: context.id,
+        installationId,
+        owner,
+        repo,
+        pullNumber: context.payload.pull_request.number,
+        base: context.payload.pull_request.base.ref,
+      });
+    });
+
     // Reviews on a followed PR, and a person merging, closing or reopening it: the same
     // reconcile of that one PR (a closed or merged one is recorded on its group and no longer
     // polled; a reopened one is followed again).

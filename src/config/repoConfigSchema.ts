@@ -68,6 +68,18 @@ export const repoConfigSchema = z
       .boolean()
       .default(false)
       .describe("Open each group's pull request as a draft at its first push."),
+    stack: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Stack dependent groups: a group whose tasks depend on one other group's is branched from, and its PR opened against, that group's branch.",
+      ),
+    done_when: z
+      .enum(["ready", "merged"])
+      .default("ready")
+      .describe(
+        "`ready`: the run is done when every PR is ready, its threads resolved; `merged`: when every group's PR is merged.",
+      ),
     limits: z
       .object({
         max_tasks: z

@@ -140,8 +140,10 @@ export interface GitHubPort {
   updatePull(
     repo: RepoCoordinates,
     number: number,
-    o: { title?: string; body?: string; state?: "open" | "closed" },
+    o: { title?: string; body?: string; state?: "open" | "closed"; base?: string },
   ): Promise<void>;
+  /** creates branch `branch` at `sha` (a closed PR's deleted head branch, restored to reopen it) */
+  createBranch(repo: RepoCoordinates, branch: string, sha: string): Promise<void>;
   pullFiles(repo: RepoCoordinates, number: number): Promise<string[]>;
   /** takes a draft pull request out of draft (GraphQL: REST cannot) */
   markReadyForReview(pullNodeId: string): Promise<void>;

@@ -168,6 +168,9 @@ export function octokitGitHub(
     async updatePull({ owner, repo }, number, o) {
       await rest.pulls.update({ owner, repo, pull_number: number, ...o });
     },
+    async createBranch({ owner, repo }, branch, sha) {
+      await rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
+    },
     async pullFiles({ owner, repo }, number) {
       const files = await octokit.paginate(rest.pulls.listFiles, {
         owner,

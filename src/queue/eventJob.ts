@@ -8,6 +8,7 @@ export const commandNames = [
   "approve",
   "answer",
   "replan",
+  "reopen",
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -75,6 +76,16 @@ export const eventJobSchema = z.discriminatedUnion("type", [
     repo: z.string().min(1),
     pullNumber: z.number().int().positive(),
     sender: z.string().min(1),
+  }),
+  z.object({
+    /** a followed PR was moved onto another base branch (pull_request.edited, changes.base) */
+    type: z.literal("retargeted"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    pullNumber: z.number().int().positive(),
+    base: z.string().min(1),
   }),
   z.object({
     type: z.literal("review"),

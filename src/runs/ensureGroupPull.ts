@@ -1,10 +1,13 @@
 import { DraftsUnsupportedError } from "../github/draftsUnsupportedError.js";
 import type { GitHubPort } from "../github/githubPort.js";
-import { isPullStateNote, pullStateNote } from "./pullStateNote.js";
 import { renderPullBody } from "./renderPullBody.js";
+import { renderStackLine } from "./renderStackLine.js";
 import type { ReviewStore } from "./reviewStore.js";
+import type { GroupRecord } from "./run.js";
 import type { RunStore } from "./runStore.js";
+import { groupBase, stackChain } from "./stackParent.js";
 import { orderTasks } from "./status/orderTasks.js";
+import { withPullState } from "./withPullState.js";
 
 const DRAFT_REFUSED =
   "opened ready for review, not as a draft: GitHub has drafts in public repositories and in private ones on the Team and Enterprise plans only";
@@ -37,9 +40,18 @@ export async function ensureGroupPull(
   if (!groupDone && !(run.config.draft && complete.some((t) => t.commit))) return null;
   const repo = { owner: run.owner, repo: run.repo };
   const info = await deps.github.repoInfo(repo);
-  const body = renderPullBody(run, group, tasks, info.htmlUrl);
+  const body = renderPullBody(
+    run,
+    group,
+    tasks,
+    info.htmlUrl,
+    renderStackLine(snapshot, groupName),
+  );
+  // A stacked group's PR is opened against its parent's branch, so it shows only its own diff.
+  const base = groupBase(snapshot, groupName, info.defaultBranch);
   let pull = await deps.github.findPull(repo, group.branch, group.headRepo?.owner);
   let draftRefused = false;
+  let created = false;
   if (pull && pull.state === "open") {
     if (pull.body !== body) await deps.github.updatePull(repo, pull.number, { body });
     if (groupDone && pull.draft) await deps.github.markReadyForReview(pull.nodeId);
@@ -50,13 +62,14 @@ export async function ensureGroupPull(
     const create = (asDraft: boolean) =>
       deps.github.createPull(repo, {
         head: group.branch,
-        base: info.defaultBranch,
+        base,
         title: `${issue.title} — ${group.name}`.slice(0, 250),
         body,
         draft: asDraft,
       });
     try {
       pull = await create(draft);
+      created = true;
     } catch (error) {
       if (error instanceof DraftsUnsupportedError) {
         // Free and Pro accounts get no drafts in private repositories: open it ready, say so,
@@ -64,6 +77,7 @@ export async function ensureGroupPull(
         await deps.store.updateRun(key, (r) => ({ ...r, draftsUnsupported: true }));
         draftRefused = true;
         pull = await create(false);
+        created = true;
       } else {
         // Another process opened it between our look and our create: use theirs.
         pull = await deps.github.findPull(repo, group.branch, group.headRepo?.owner);
@@ -73,15 +87,17 @@ export async function ensureGroupPull(
   }
   const number = pull.number;
   const opened = pull;
-  const note = (current: string | undefined) =>
-    pullStateNote(opened) ??
-    (draftRefused ? DRAFT_REFUSED : isPullStateNote(current) ? undefined : current);
+  const settled = (g: GroupRecord): GroupRecord => {
+    // The base is learnt once; later moves are recorded by restackChildren and noteRetarget.
+    const next = { ...withPullState({ ...g, pull: number }, opened), base: g.base ?? opened.base };
+    return draftRefused && next.state === undefined ? { ...next, note: DRAFT_REFUSED } : next;
+  };
   await deps.store.updateRun(key, (r) => ({
     ...r,
-    groups: r.groups.map((g) =>
-      g.name === groupName ? { ...g, pull: number, note: note(g.note) } : g,
-    ),
+    groups: r.groups.map((g) => (g.name === groupName ? settled(g) : g)),
   }));
+  // The stack's bodies link the new PR (its own too, now that it has a number).
+  if (created) await linkStack(key, groupName, deps, info.htmlUrl);
   if (pull.state === "open") {
     await deps.reviews?.track({
       owner: run.owner,
@@ -93,4 +109,27 @@ export async function ensureGroupPull(
     });
   }
   return number;
+}
+
+/** Refreshes the bodies of the open PRs of `groupName`'s stack (their stack line). */
+async function linkStack(
+  key: string,
+  groupName: string,
+  deps: { store: RunStore; github: GitHubPort },
+  repoUrl: string,
+): Promise<void> {
+  const snapshot = await deps.store.get(key);
+  if (!snapshot) return;
+  const { run } = snapshot;
+  const repo = { owner: run.owner, repo: run.repo };
+  for (const name of stackChain(snapshot, groupName)) {
+    const group = run.groups.find((g) => g.name === name);
+    if (!group?.pull || group.state !== undefined) continue;
+    const tasks = orderTasks(snapshot).filter((t) => t.group === name && t.kind === "implement");
+    const body = renderPullBody(run, group, tasks, repoUrl, renderStackLine(snapshot, name));
+    const pull = await deps.github.pull(repo, group.pull);
+    if (pull.state === "open" && pull.body !== body) {
+      await deps.github.updatePull(repo, group.pull, { body });
+    }
+  }
 }

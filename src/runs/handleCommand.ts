@@ -97,6 +97,9 @@ export async function handleCommand(job: CommandJob, deps: CommandDeps): Promise
     case "status":
       await deps.lifecycle.refresh(target);
       return;
+    case "reopen":
+      await deps.lifecycle.reopen(target, job.sender, job.argument, job.deliveryId);
+      return;
     case "replan":
       await deps.lifecycle.replan(target, job.sender, job.via === "edit", job.deliveryId);
       return;

@@ -14,6 +14,7 @@ const words: Record<string, CommandName> = {
   retry: "retry",
   approve: "approve",
   replan: "replan",
+  reopen: "reopen",
 };
 
 /**
@@ -42,4 +43,5 @@ export const commandHelp = [
   "`/orchestrate retry <task-id>` — run a failed task again",
   "`/orchestrate approve` — start a plan that waits for approval",
   "`/orchestrate replan` — plan the spec again: changed tasks are redone, new ones added, removed ones cancelled",
+  "`/orchestrate reopen <group>` — reopen a group's pull request closed without merge, and follow it again",
 ].join("\n");

@@ -2,12 +2,12 @@ import type { RepoConfig } from "../config/repoConfig.js";
 import { type GitHubPort, WRITE_PERMISSIONS } from "../github/githubPort.js";
 import type { PullPoll, ThreadDetail } from "../github/reviewThreads.js";
 import { botLoginMatches } from "./botLoginMatches.js";
-import { isPullStateNote, pullStateNote } from "./pullStateNote.js";
 import type { ReviewStore, TrackedPullRecord } from "./reviewStore.js";
 import type { ReviewThreadsPort } from "./reviewThreadsPort.js";
 import type { GroupRecord, ReviewThreadRef, TaskRecord } from "./run.js";
 import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
+import { withPullState } from "./withPullState.js";
 
 export interface ReconcileDeps {
   store: RunStore;
@@ -37,15 +37,15 @@ export async function reconcilePull(
   const { run } = snapshot;
   if (poll.state !== "OPEN") {
     await deps.reviews.park(record.owner, record.repo, record.number);
-    const note = pullStateNote({ state: "closed", merged: poll.state === "MERGED" });
-    await noteGroup(deps, record, (group) => note ?? group.note);
+    await changeGroup(deps, record, (group) =>
+      withPullState(group, { state: "closed", merged: poll.state === "MERGED" }),
+    );
     return [];
   }
-  if (isPullStateNote(run.groups.find((g) => g.name === record.group)?.note)) {
+  const group = run.groups.find((g) => g.name === record.group);
+  if (group && withPullState(group, { state: "open", merged: false }) !== group) {
     // Reopened: followed again, and no longer shown as closed.
-    await noteGroup(deps, record, (group) =>
-      isPullStateNote(group.note) ? undefined : group.note,
-    );
+    await changeGroup(deps, record, (g) => withPullState(g, { state: "open", merged: false }));
   }
   const threads = poll.threads ?? [];
   const candidates = threads.filter((t) => {
@@ -225,13 +225,13 @@ function tasksFor(
   return tasks;
 }
 
-async function noteGroup(
+async function changeGroup(
   deps: ReconcileDeps,
   record: TrackedPullRecord,
-  note: (group: GroupRecord) => string | undefined,
+  change: (group: GroupRecord) => GroupRecord,
 ): Promise<void> {
   await deps.store.updateRun(record.runKey, (r) => ({
     ...r,
-    groups: r.groups.map((g) => (g.name === record.group ? { ...g, note: note(g) } : g)),
+    groups: r.groups.map((g) => (g.name === record.group ? change(g) : g)),
   }));
 }

@@ -14,9 +14,11 @@ export function renderPullBody(
   group: GroupRecord,
   tasks: TaskRecord[],
   repoUrl: string,
+  stack: string | null = null,
 ): string {
   const lines = [
     `Part of #${run.issueNumber}. Opened by Orchestrate for the **${group.name}** group of tasks.`,
+    ...(stack ? ["", stack] : []),
     "",
     "### Tasks",
   ];

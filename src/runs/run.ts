@@ -117,6 +117,8 @@ export interface ReviewThreadRef {
   answered?: boolean | undefined;
 }
 
+export type GroupPullState = "merged" | "closed";
+
 export interface GroupRecord {
   name: string;
   branch: string;
@@ -130,6 +132,10 @@ export interface GroupRecord {
   checkRun?: { id: number; headSha: string; said: string } | undefined;
   /** a line for the status comment when something outside the run changed the group */
   note?: string | undefined;
+  /** its pull request was merged, or closed without merge (see groupPullState) */
+  state?: GroupPullState | undefined;
+  /** the branch its pull request was opened against, or retargeted to (see stackParent) */
+  base?: string | undefined;
   /**
    * People (and other apps) who pushed to the group's branch: their commits are never rewritten,
    * later tasks build on top of them (the status comment says so)

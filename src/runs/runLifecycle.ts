@@ -5,6 +5,7 @@ import { answerTasks } from "./answerTasks.js";
 import { forkRefusal } from "./forkRefusal.js";
 import { mergePlan } from "./mergePlan.js";
 import { rebuildRun } from "./rebuildRun.js";
+import { reopenGroup } from "./reopenGroup.js";
 import type { ReviewStore } from "./reviewStore.js";
 import { type RunRecord, type RunSnapshot, runKey, type TaskRecord } from "./run.js";
 import { isActive, isEnded, isLive } from "./runMachine.js";
@@ -63,6 +64,8 @@ export interface RunLifecycle {
   /** `origin`: the delivery that asked, so an answer to it is posted once */
   retry(target: RunTarget, sender: string, taskId: string | null, origin: string): Promise<void>;
   refresh(target: RunTarget): Promise<void>;
+  /** `/orchestrate reopen <group>`: its PR closed without merge is opened and followed again */
+  reopen(target: RunTarget, sender: string, group: string | null, origin: string): Promise<void>;
   /**
    * Plans the spec again over a run that is not over (its body was edited, or
    * `/orchestrate replan`): changed tasks are redone, new ones added, removed ones cancelled,
@@ -472,6 +475,11 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
     },
 
     async refresh(target) {
+      await publish(runKey(target.owner, target.repo, target.issueNumber));
+    },
+
+    async reopen(target, sender, group, origin) {
+      await reopenGroup(target, sender, group, origin, deps);
       await publish(runKey(target.owner, target.repo, target.issueNumber));
     },
 

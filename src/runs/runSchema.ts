@@ -73,6 +73,8 @@ const groupSchema = z.object({
   pull: z.number().int().nullable(),
   checkRun: opt(z.object({ id: z.number().int(), headSha: z.string(), said: z.string() })),
   note: opt(z.string()),
+  state: opt(z.enum(["merged", "closed"])),
+  base: opt(z.string()),
   editedBy: opt(z.array(z.string())),
   threads: opt(
     z.object({

@@ -1,3 +1,4 @@
+import { mergeVerdict } from "./mergeVerdict.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "./run.js";
 import { isLive } from "./runMachine.js";
 import type { RunStore } from "./runStore.js";
@@ -64,14 +65,22 @@ function verdictOf({ run, tasks }: RunSnapshot): {
     };
   }
   if (tasks.every((t) => t.status === "complete") && run.groups.every((g) => g.pull !== null)) {
-    const open = run.groups.reduce((n, g) => n + (g.threads?.open ?? 0), 0);
+    // A merged PR's threads are no one's work any more (nor followed): they hold nothing.
+    const open = run.groups.reduce(
+      (n, g) => n + (g.state === "merged" ? 0 : (g.threads?.open ?? 0)),
+      0,
+    );
     if (open > 0) {
       return { state: "reviewing", reason: `${open} review thread${open === 1 ? "" : "s"} open` };
     }
+    const held = mergeVerdict(run);
+    if (held) return held;
     return {
       state: "done",
       reason:
-        "every task is complete, every group has its pull request and every review thread it follows is resolved",
+        run.config.done_when === "merged"
+          ? "every task is complete and every group's pull request is merged"
+          : "every task is complete, every group has its pull request and every review thread it follows is resolved",
     };
   }
   return null;

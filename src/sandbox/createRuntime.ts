@@ -39,6 +39,11 @@ export function createRuntime(
         pull: m.number,
         patch: { before: m.before, after: m.after },
       })),
+      ...changes.retargeted.map((r) => ({
+        action: "edited",
+        pull: r.number,
+        patch: { changes: { base: { ref: { from: r.from.ref }, sha: { from: r.from.sha } } } },
+      })),
       ...changes.closed.map((number) => ({ action: "closed", pull: number, patch: {} })),
     ];
     for (const e of events) {

@@ -1,4 +1,4 @@
-import { BareRepo } from "./git/bareRepo.js";
+import { mergePull } from "./mergePull.js";
 import { pullFiles } from "./rest/pullStats.js";
 import { addReview, hunkUpTo, openThread, replyToThread } from "./reviewModel.js";
 import type {
@@ -99,21 +99,11 @@ export async function closePull(
   const pull = repo.pulls.get(pullNumber);
   if (!pull) throw new Error(`${repo.owner}/${repo.name} has no pull request #${pullNumber}`);
   if (pull.state !== "open") throw new Error(`pull request #${pullNumber} is not open`);
-  const now = timestamp(state);
   if (merged) {
-    const fromFork = pull.headRepoId !== undefined;
-    const sha = await new BareRepo(repo.gitDir).merge({
-      base: pull.base,
-      head: pull.head,
-      ...(fromFork ? { headSha: pull.headSha } : {}),
-      message: `Merge pull request #${pull.number} from ${fromFork ? pull.headOwner : repo.owner}/${pull.head}\n\n${pull.title}`,
-    });
-    pull.merged = true;
-    pull.mergedAt = now;
-    pull.mergeCommitSha = sha;
-    pull.mergedBy = by;
-    pull.baseSha = sha;
+    await mergePull(state, repo, pull, by);
+    return;
   }
+  const now = timestamp(state);
   pull.state = "closed";
   pull.closedAt = now;
   pull.updatedAt = now;

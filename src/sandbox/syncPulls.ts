@@ -15,12 +15,14 @@ import { timestamp } from "./timestamp.js";
 export interface PullChanges {
   /** open pull requests whose head branch moved */
   moved: Array<{ number: number; before: string; after: string }>;
-  /** pull requests closed because their head branch is gone */
+  /** pull requests closed because their head branch (or their base branch) is gone */
   closed: number[];
+  /** open pull requests moved onto a merged PR's base when that PR's head branch was deleted */
+  retargeted: Array<{ number: number; from: { ref: string; sha: string } }>;
 }
 
 export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise<PullChanges> {
-  const changes: PullChanges = { moved: [], closed: [] };
+  const changes: PullChanges = { moved: [], closed: [], retargeted: [] };
   const git = new BareRepo(repo.gitDir);
   const heads = new Map((await git.branches()).map((b) => [b.name, b.sha]));
   const forkHeads = new Map<number, Map<string, string>>();
@@ -39,12 +41,16 @@ export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise
   repo.pushedAt = timestamp(state);
   for (const pull of repo.pulls.values()) {
     if (pull.state !== "open") continue;
+    const from = { ref: pull.base, sha: pull.baseSha ?? "" };
+    if (!heads.has(pull.base) && retargetOnDeletedBase(repo, pull, heads)) {
+      changes.retargeted.push({ number: pull.number, from });
+    }
     const baseSha = heads.get(pull.base);
     if (baseSha) pull.baseSha = baseSha;
     const headSha = await headOf(pull);
     if (headSha === null) continue;
     const now = timestamp(state);
-    if (!headSha) {
+    if (!headSha || !baseSha) {
       pull.state = "closed";
       pull.closedAt = now;
       pull.updatedAt = now;
@@ -72,4 +78,22 @@ export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise
     pull.updatedAt = now;
   }
   return changes;
+}
+
+/**
+ * GitHub's documented rule: when the head branch of a merged pull request is deleted, the open
+ * pull requests based on that branch are retargeted to the merged PR's base. A base branch
+ * deleted otherwise closes the PRs on it (left to the caller). True when it retargeted.
+ */
+function retargetOnDeletedBase(
+  repo: SandboxRepo,
+  pull: SandboxPull,
+  heads: Map<string, string>,
+): boolean {
+  const merged = [...repo.pulls.values()].find(
+    (p) => p.merged && p.headRepoId === undefined && p.head === pull.base && heads.has(p.base),
+  );
+  if (!merged) return false;
+  pull.base = merged.base;
+  return true;
 }

@@ -8,7 +8,9 @@ import type { EventQueue } from "../queue/eventQueue.js";
 import type { Backoff } from "../queue/redisBackoff.js";
 import { handleCommand } from "../runs/handleCommand.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
+import { noteRetarget } from "../runs/noteRetarget.js";
 import { renderStatus } from "../runs/renderStatus.js";
+import { restackChildren } from "../runs/restackChildren.js";
 import { reviewPass } from "../runs/reviewPass.js";
 import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
 import { runKey as runKeyOf } from "../runs/run.js";
@@ -65,6 +67,8 @@ export function eventProcessor(deps: EventProcessorDeps) {
         poll: (pulls, repos) => threads.poll(pulls, repos),
         dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
         changed: async (runKey) => {
+          // A merged or closed stack parent: its children move onto the default branch.
+          await restackChildren(runKey, { store, github });
           await settleRun(runKey, store);
           await events.requestPublish(runKey, installationId);
         },
@@ -214,6 +218,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
         return runKeyOf(event.owner, event.repo, event.issueNumber);
       case "review":
       case "pushed":
+      case "retargeted":
         return (await reviews.get(event.owner, event.repo, event.pullNumber))?.runKey ?? null;
       case "installation":
         return null;
@@ -344,6 +349,13 @@ export function eventProcessor(deps: EventProcessorDeps) {
         if (!record) return;
         const github = await deps.github(event.installationId);
         if (await noteBranchEdit(record, [event.sender], { store, appLogin: github.appLogin })) {
+          await events.requestPublish(record.runKey, event.installationId);
+        }
+        return;
+      }
+      case "retargeted": {
+        const record = await reviews.get(event.owner, event.repo, event.pullNumber);
+        if (record && (await noteRetarget(record, event.base, { store, github }))) {
           await events.requestPublish(record.runKey, event.installationId);
         }
         return;
@@ -491,6 +503,7 @@ function jobFields(event: EventJob): Record<string, string | number> {
       };
     case "review":
     case "pushed":
+    case "retargeted":
       return {
         job: event.type,
         deliveryId: event.deliveryId,

@@ -8,6 +8,7 @@ import { noteBranchEdit } from "../runs/noteBranchEdit.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import { isLive } from "../runs/runMachine.js";
 import type { RunStore } from "../runs/runStore.js";
+import { groupBase } from "../runs/stackParent.js";
 import { plainText } from "../runs/status/plainText.js";
 import {
   askedAttempt,
@@ -239,7 +240,10 @@ async function work(
       backend: "none",
     };
   }
-  const repoRef = target.repo;
+  // A stacked group starts from its parent group's branch, and only commits past it are its own.
+  const repoRef = group?.headRepo
+    ? target.repo
+    : { ...target.repo, defaultBranch: groupBase(snapshot, task.group, target.repo.defaultBranch) };
   if (crashed) {
     const sha = await deps.workspaces.findCommit(repoRef, branch, tokens, {
       trailer: taskTrailer(run, task),

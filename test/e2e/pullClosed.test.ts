@@ -37,12 +37,14 @@ describe("a group's pull request merged or closed by a person", () => {
     const groups = (await h.run(issue.number))?.run.groups ?? [];
     expect(Object.fromEntries(groups.map((g) => [g.name, g.note]))).toEqual({
       api: "its pull request was merged",
-      web: "its pull request was closed; reopen it to have its review threads followed again",
+      web: "its pull request was closed without merge; comment `/orchestrate reopen web` to reopen it and have it followed again",
     });
     const [status, ...others] = appComments(h, issue.number);
     expect(others).toEqual([]);
     expect(status).toContain("_its pull request was merged_");
-    expect(status).toContain("_its pull request was closed; reopen it");
+    expect(status).toContain(
+      "_its pull request was closed without merge; comment `/orchestrate reopen web`",
+    );
 
     // A review on the closed PR is not taken as work.
     const before = (await h.run(issue.number))?.tasks.length;

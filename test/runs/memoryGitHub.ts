@@ -90,9 +90,13 @@ export class MemoryGitHub implements GitHubPort {
     this.onCreatePull(pull);
     return pull;
   }
-  async updatePull(_repo: RepoCoordinates, number: number, o: { body?: string }) {
+  async updatePull(_repo: RepoCoordinates, number: number, o: { body?: string; base?: string }) {
     const pull = this.pulls.find((p) => p.number === number);
     if (pull && o.body !== undefined) pull.body = o.body;
+    if (pull && o.base !== undefined) pull.base = o.base;
+  }
+  async createBranch(): Promise<void> {
+    throw new Error("branches are not in this model");
   }
   async markReadyForReview(nodeId: string) {
     const pull = this.pulls.find((p) => p.nodeId === nodeId);

@@ -116,6 +116,19 @@ describe("every implemented REST route", () => {
       body: "because",
     });
     await octokit.rest.pulls.listReviews({ ...repo, pull_number: pull.number });
+    await octokit.rest.git.createRef({ ...repo, ref: "refs/heads/side2", sha: main });
+    const second = await sandbox.commit("acme/tour", {
+      branch: "side2",
+      files: { "c.txt": "c\n" },
+      message: "c",
+    });
+    const { data: merging } = await octokit.rest.pulls.create({
+      ...repo,
+      title: "Side 2",
+      head: "side2",
+      base: "main",
+    });
+    await octokit.rest.pulls.merge({ ...repo, pull_number: merging.number, sha: second });
 
     const { data: run } = await octokit.rest.checks.create({
       ...repo,

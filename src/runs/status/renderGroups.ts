@@ -1,6 +1,8 @@
 import { codeSpan } from "../../spec/escapeMarkdown.js";
 import { groupRepoUrl } from "../groupRepoUrl.js";
+import { renderStackLine } from "../renderStackLine.js";
 import type { RunRecord, TaskRecord } from "../run.js";
+import { type StackPlace, stackPlaces } from "../stackParent.js";
 import { capList } from "./capList.js";
 import { inlineText } from "./inlineText.js";
 import { plainText } from "./plainText.js";
@@ -15,6 +17,8 @@ export function renderGroups(
   o: { repoUrl?: string | undefined; cap: number },
 ): string {
   if (run.groups.length === 0) return "";
+  const snapshot = { run, tasks: [...tasks] };
+  const places = run.config.stack ? stackPlaces(snapshot) : new Map<string, StackPlace>();
   const lines = run.groups.map((group) => {
     const own = tasks.filter((t) => t.group === group.name && t.kind !== "review-thread");
     const done = own.filter((t) => t.status === "complete").length;
@@ -33,6 +37,17 @@ export function renderGroups(
       const { open, resolved, ignored } = group.threads;
       parts.push(`review threads: ${open} open, ${resolved} resolved, ${ignored} ignored`);
     }
+    if (group.state === "merged") parts.push("**merged**");
+    const place = places.get(group.name) ?? { parent: null, dependsOn: [] };
+    const parentBranch = run.groups.find((g) => g.name === place.parent)?.branch;
+    // Once retargeted (its parent merged or closed), it is no longer stacked.
+    const stacked = place.parent && (group.base === undefined || group.base === parentBranch);
+    if (stacked) parts.push(`stacked on **${inlineText(place.parent ?? "", 80)}**`);
+    else if (place.dependsOn.length > 1) {
+      parts.push(
+        `_depends on ${place.dependsOn.map((g) => `**${inlineText(g, 80)}**`).join(" and ")}: a branch stacks on one group only, so it is based on the default branch and waits for them as without \`stack\`_`,
+      );
+    }
     if (group.note) parts.push(`_${inlineText(group.note, 200)}_`);
     if (group.editedBy?.length) {
       const who = group.editedBy.map((login) => codeSpan(plainText(login))).join(", ");
@@ -42,9 +57,14 @@ export function renderGroups(
     }
     return `- ${parts.join(" · ")}`;
   });
+  const stacks = [...places]
+    .filter(([, place]) => place.parent === null)
+    .map(([name]) => renderStackLine(snapshot, name, { here: false, places }))
+    .filter((line): line is string => line !== null);
   return [
     "#### Pull requests",
     "",
+    ...stacks.map((line) => `${line}\n`),
     ...capList(lines, o.cap, (n) => `- _…and ${n} more groups, cut to fit this comment_`),
   ].join("\n");
 }

@@ -6,6 +6,8 @@ import type { TokenAccess } from "../state.js";
 
 const BY_PREFIX: Array<[RegExp, string]> = [
   [/^checks\//, "checks"],
+  // merging writes the base branch: GitHub asks for contents, not pull_requests
+  [/^pulls\/merge$/, "contents"],
   [/^pulls\//, "pull_requests"],
   [/^issues\//, "issues"],
   [/^reactions\//, "issues"],

@@ -89,13 +89,8 @@ export const pullRoutes: RouteTable = {
       pull.headSha = head;
       if (pull.headRepoId !== undefined) await fetchForkHead(ctx.state, repo, pull, head);
     }
-    if (body.base !== undefined && body.base !== pull.base) {
-      const baseSha = await new BareRepo(repo.gitDir).resolve(`refs/heads/${body.base}`);
-      if (!baseSha)
-        throw validationFailed({ resource: "PullRequest", field: "base", code: "invalid" });
-      pull.base = body.base;
-      pull.baseSha = baseSha;
-    }
+    const baseBefore = { ref: pull.base, sha: pull.baseSha };
+    if (body.base !== undefined && body.base !== pull.base) await retarget(repo, pull, body.base);
     // Only a fork's PR has the box; GitHub keeps it false for a PR within one repository.
     if (body.maintainer_can_modify !== undefined && pull.headRepoId !== undefined) {
       pull.maintainerCanModify = body.maintainer_can_modify;
@@ -125,6 +120,12 @@ export const pullRoutes: RouteTable = {
     const changes: Record<string, { from: string }> = {};
     if (pull.title !== before.title) changes["title"] = { from: before.title };
     if (pull.body !== before.body) changes["body"] = { from: before.body };
+    if (pull.base !== baseBefore.ref) {
+      (changes as Record<string, unknown>)["base"] = {
+        ref: { from: baseBefore.ref },
+        sha: { from: baseBefore.sha },
+      };
+    }
     const targets = { repo: fullName(repo), pull: pull.number };
     if (Object.keys(changes).length > 0) ctx.emit("pull_request", "edited", targets, { changes });
     if (pull.state !== before.state) {
@@ -338,4 +339,31 @@ function draftsAllowed(ctx: RouteContext, repo: SandboxRepo): boolean {
   if (!repo.private) return true;
   const plan = ctx.state.plans.get(repo.owner) ?? "free";
   return plan === "team" || plan === "enterprise";
+}
+
+/**
+ * Moves an open PR onto another base branch with GitHub's checks: the PR must be open, the
+ * branch must exist, and it cannot be the PR's own head branch.
+ */
+async function retarget(repo: SandboxRepo, pull: SandboxPull, base: string): Promise<void> {
+  if (pull.state !== "open") {
+    throw validationFailed({
+      resource: "PullRequest",
+      field: "base",
+      code: "custom",
+      message: "Cannot change the base branch of a closed pull request.",
+    });
+  }
+  const baseSha = await new BareRepo(repo.gitDir).resolve(`refs/heads/${base}`);
+  if (!baseSha) throw validationFailed({ resource: "PullRequest", field: "base", code: "invalid" });
+  if (pull.headRepoId === undefined && base === pull.head) {
+    throw validationFailed({
+      resource: "PullRequest",
+      field: "base",
+      code: "custom",
+      message: `The base branch cannot be the head branch: ${base}.`,
+    });
+  }
+  pull.base = base;
+  pull.baseSha = baseSha;
 }

@@ -2,6 +2,7 @@ import { appRoutes } from "./apps.js";
 import { checkRoutes } from "./checks.js";
 import { gitRefRoutes } from "./gitRefs.js";
 import { issueRoutes } from "./issues.js";
+import { pullMergeRoutes } from "./pullMerge.js";
 import { pullRoutes } from "./pulls.js";
 import { reactionRoutes } from "./reactions.js";
 import { repoRoutes } from "./repos.js";
@@ -16,6 +17,7 @@ export const restRoutes: RouteTable = {
   ...issueRoutes,
   ...reactionRoutes,
   ...pullRoutes,
+  ...pullMergeRoutes,
   ...reviewCommentRoutes,
   ...gitRefRoutes,
   ...checkRoutes,
