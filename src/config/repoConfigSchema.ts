@@ -68,6 +68,12 @@ export const repoConfigSchema = z
       .boolean()
       .default(false)
       .describe("Open each group's pull request as a draft at its first push."),
+    update: z
+      .enum(["merge", "rebase", "never"])
+      .default("merge")
+      .describe(
+        "When the base branch moves: `merge` it into a group's branch, `rebase` the group's commits onto it (only while nobody else pushed to the branch), or `never` (the status comment says the PR is behind).",
+      ),
     limits: z
       .object({
         max_tasks: z

@@ -72,6 +72,20 @@ export interface PullInfo {
   maintainerCanModify: boolean;
 }
 
+/** A pull request's head against its base branch, as GitHub reports it. */
+export interface BaseStanding {
+  open: boolean;
+  base: string;
+  /** the base branch's tip the comparison was made with */
+  baseSha: string;
+  headSha: string;
+  /** commits on the base the head does not have */
+  behindBy: number;
+  /** false: a merge would conflict; null: GitHub is still computing it */
+  mergeable: boolean | null;
+  mergeableState: string;
+}
+
 export interface HeadRepo {
   owner: string;
   repo: string;
@@ -143,6 +157,8 @@ export interface GitHubPort {
     o: { title?: string; body?: string; state?: "open" | "closed" },
   ): Promise<void>;
   pullFiles(repo: RepoCoordinates, number: number): Promise<string[]>;
+  /** how the PR's head stands against its base: behind by, conflicting (see BaseStanding) */
+  baseStanding(repo: RepoCoordinates, number: number): Promise<BaseStanding>;
   /** takes a draft pull request out of draft (GraphQL: REST cannot) */
   markReadyForReview(pullNodeId: string): Promise<void>;
   createCheckRun(

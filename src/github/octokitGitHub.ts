@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import { readBaseStanding } from "./baseStanding.js";
 import { markReadyForReview } from "./documents/markReadyForReview.js";
 import { DraftsUnsupportedError } from "./draftsUnsupportedError.js";
 import type {
@@ -177,6 +178,7 @@ export function octokitGitHub(
       });
       return files.map((f) => f.filename);
     },
+    baseStanding: (coordinates, number) => readBaseStanding(rest, coordinates, number),
     async markReadyForReview(pullNodeId) {
       await octokit.graphql(markReadyForReview, { id: pullNodeId });
     },

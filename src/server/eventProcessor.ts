@@ -6,6 +6,7 @@ import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
 import type { EventQueue } from "../queue/eventQueue.js";
 import type { Backoff } from "../queue/redisBackoff.js";
+import { baseMoved } from "../runs/baseMoved.js";
 import { handleCommand } from "../runs/handleCommand.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
 import { renderStatus } from "../runs/renderStatus.js";
@@ -216,6 +217,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
       case "pushed":
         return (await reviews.get(event.owner, event.repo, event.pullNumber))?.runKey ?? null;
       case "installation":
+      case "base-moved":
         return null;
     }
   }
@@ -346,6 +348,15 @@ export function eventProcessor(deps: EventProcessorDeps) {
         if (await noteBranchEdit(record, [event.sender], { store, appLogin: github.appLogin })) {
           await events.requestPublish(record.runKey, event.installationId);
         }
+        return;
+      }
+      case "base-moved": {
+        await baseMoved({ owner: event.owner, repo: event.repo }, event.branch, {
+          store,
+          github,
+          dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+          requestPublish: (key) => events.requestPublish(key, event.installationId),
+        });
         return;
       }
       case "review": {
@@ -488,6 +499,12 @@ function jobFields(event: EventJob): Record<string, string | number> {
         deliveryId: event.deliveryId,
         installationId: event.installationId,
         action: event.action,
+      };
+    case "base-moved":
+      return {
+        job: event.type,
+        deliveryId: event.deliveryId,
+        branch: `${event.owner}/${event.repo}:${event.branch}`,
       };
     case "review":
     case "pushed":

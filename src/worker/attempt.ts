@@ -4,6 +4,7 @@
 // Everything the agent, the verify command or the push race can do ends as a returned result;
 // only infrastructure failures (git cannot fetch, disk full) throw.
 
+import type { TaskKind } from "../runs/run.js";
 import { agentFailureDetail } from "./agentFailureDetail.js";
 import type { AgentUsage, BackendConfig } from "./backendConfig.js";
 import { runBackend } from "./backends.js";
@@ -79,7 +80,7 @@ export interface AttemptOptions {
   prompt: string;
   verify?: string;
   taskId: string;
-  taskKind: "implement" | "review-thread";
+  taskKind: TaskKind;
   attemptDir: string;
   /** Time the agent may take. */
   timeoutMs: number;

@@ -1,6 +1,8 @@
 import { codeSpan } from "../../spec/escapeMarkdown.js";
+import { isCatchUp } from "../catchUpGroup.js";
 import { groupRepoUrl } from "../groupRepoUrl.js";
 import type { RunRecord, TaskRecord } from "../run.js";
+import { baseLine } from "./baseLine.js";
 import { capList } from "./capList.js";
 import { inlineText } from "./inlineText.js";
 import { plainText } from "./plainText.js";
@@ -16,7 +18,9 @@ export function renderGroups(
 ): string {
   if (run.groups.length === 0) return "";
   const lines = run.groups.map((group) => {
-    const own = tasks.filter((t) => t.group === group.name && t.kind !== "review-thread");
+    const own = tasks.filter(
+      (t) => t.group === group.name && t.kind !== "review-thread" && !isCatchUp(t),
+    );
     const done = own.filter((t) => t.status === "complete").length;
     // A fork's branch reads as GitHub labels it, `owner:branch`, and links into the fork.
     const label = group.headRepo ? `${group.headRepo.owner}:${group.branch}` : group.branch;
@@ -34,6 +38,8 @@ export function renderGroups(
       parts.push(`review threads: ${open} open, ${resolved} resolved, ${ignored} ignored`);
     }
     if (group.note) parts.push(`_${inlineText(group.note, 200)}_`);
+    const base = baseLine(group, tasks);
+    if (base) parts.push(base);
     if (group.editedBy?.length) {
       const who = group.editedBy.map((login) => codeSpan(plainText(login))).join(", ");
       parts.push(

@@ -1,4 +1,5 @@
 import { appRoutes } from "./apps.js";
+import { branchUpdateRoutes } from "./branchUpdates.js";
 import { checkRoutes } from "./checks.js";
 import { gitRefRoutes } from "./gitRefs.js";
 import { issueRoutes } from "./issues.js";
@@ -16,6 +17,7 @@ export const restRoutes: RouteTable = {
   ...issueRoutes,
   ...reactionRoutes,
   ...pullRoutes,
+  ...branchUpdateRoutes,
   ...reviewCommentRoutes,
   ...gitRefRoutes,
   ...checkRoutes,
