@@ -12,11 +12,13 @@ import { keepVerifyLog } from "./keepVerifyLog.js";
 import { taskQuestion } from "./taskQuestion.js";
 import { runVerify } from "./verify.js";
 import { verifyFailureDetail } from "./verifyFailureDetail.js";
-import { type BaseMerge, WorkspaceError } from "./workspace.js";
+import { type BaseMerge, type Workspace, WorkspaceError } from "./workspace.js";
 
 export interface CatchUpOptions extends Omit<AttemptOptions, "prompt"> {
   /** the branch the group's PR is based on */
   base: string;
+  /** `rebase`: the group's commits replayed onto the base, when they can be; else a merge */
+  update?: "merge" | "rebase" | undefined;
   /** the agent's work order, given the conflicting files and their hunks */
   workOrder(conflicts: Array<{ path: string; hunks: string }>): string;
 }
@@ -39,6 +41,12 @@ export async function runCatchUp(o: CatchUpOptions): Promise<AttemptResult> {
   if (o.signal?.aborted) return fail("aborted", "stopped before it started");
   const ws = await o.workspaces.prepare(o.repo, o.branch, o.tokens, o.taskKey);
   try {
+    let fallback = "";
+    if (o.update === "rebase") {
+      const rebased = await rebase(o, ws);
+      if (typeof rebased !== "string") return { ...rebased, durationMs: Date.now() - started };
+      fallback = ` (${rebased})`;
+    }
     let merge: BaseMerge;
     try {
       merge = await o.workspaces.mergeBase(ws, o.base);
@@ -103,7 +111,7 @@ export async function runCatchUp(o: CatchUpOptions): Promise<AttemptResult> {
       const question = taskQuestion(agent.report);
       if (question !== null) return fail("question", question);
     } else {
-      report = `merged ${o.base} at ${merge.baseTip.slice(0, 12)} without conflicts`;
+      report = `merged ${o.base} at ${merge.baseTip.slice(0, 12)} without conflicts${fallback}`;
     }
     let sha: string;
     try {
@@ -149,6 +157,67 @@ export async function runCatchUp(o: CatchUpOptions): Promise<AttemptResult> {
   } finally {
     await o.workspaces.remove(ws).catch(() => undefined);
   }
+}
+
+/**
+ * The rebase of `update: rebase`, verified and pushed with a lease; or, as a string, why the
+ * base is merged instead: someone else's commits are on the branch (never rewritten), the
+ * series does not replay cleanly, or the branch moved since it was read.
+ */
+async function rebase(o: CatchUpOptions, ws: Workspace): Promise<AttemptResult | string> {
+  const others = o.identity
+    ? await o.workspaces.othersOnBranch(ws, ws.baseSha, o.identity).catch(() => ["unknown"])
+    : [];
+  if (others.length > 0) return `merged, not rebased: ${others.join(", ")} pushed to the branch`;
+  const rebased = await o.workspaces.rebaseOnto(ws, o.base);
+  if (rebased === null) return "merged, not rebased: the branch's commits do not replay cleanly";
+  if (rebased === "up-to-date") {
+    return {
+      ok: true,
+      sha: null,
+      noChange: true,
+      report: `${o.branch} already holds ${o.base}`,
+      rebased: false,
+      othersOnBranch: [],
+      durationMs: 0,
+    };
+  }
+  if (o.verify) {
+    const v = await runVerify(
+      o.verify,
+      ws.dir,
+      o.verifyTimeoutMs ?? 10 * 60 * 1000,
+      o.signal,
+      { isolation: o.isolation, homeDir: ws.home, network: o.network?.verify ?? false },
+      { ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}) },
+    );
+    await keepVerifyLog(o.attemptDir, o.verify, v);
+    if (!v.ok) {
+      const detail = v.reason === "verify-failed" ? verifyFailureDetail(o.verify, v) : v.output;
+      return { ok: false, reason: v.reason, detail, report: "", durationMs: 0 };
+    }
+  }
+  if (o.signal?.aborted || (o.claim && !o.claim()) || (o.mayPush && !(await o.mayPush()))) {
+    return {
+      ok: false,
+      reason: "aborted",
+      detail: "stopped before push",
+      report: "",
+      durationMs: 0,
+    };
+  }
+  if (!(await o.workspaces.pushRewritten(ws, rebased.sha, o.tokens, ws.baseSha))) {
+    return `merged, not rebased: ${o.branch} moved while it was rebased`;
+  }
+  return {
+    ok: true,
+    sha: rebased.sha,
+    noChange: false,
+    report: `rebased ${o.branch} onto ${o.base}`,
+    rebased: true,
+    othersOnBranch: [],
+    durationMs: 0,
+  };
 }
 
 /** The conflict blocks of a merged file (markers included), bounded: both sides of each. */

@@ -341,6 +341,7 @@ async function work(
       ? await runCatchUp({
           ...options,
           base,
+          update: task.update,
           commitMessage: mergeMessage(run, task, base, branch),
           workOrder: (files) => renderWorkOrder({ ...order, conflicts: { base, files } }),
         })

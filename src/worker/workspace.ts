@@ -411,6 +411,89 @@ export class Workspaces {
     return out.trim();
   }
 
+  /**
+   * The branch's own commits (those the base lacks) replayed one by one onto the remote `base`,
+   * each keeping its message and author: a new series, for a push with lease (pushRewritten).
+   * Null when it cannot be done as a plain series: a merge commit among them, or a commit whose
+   * change no longer applies; the caller merges instead. The result's files are written to the
+   * agent's directory, for verify.
+   */
+  async rebaseOnto(ws: Workspace, base: string): Promise<{ sha: string } | "up-to-date" | null> {
+    checkBranch(base);
+    const cache = this.cacheDir(ws.repo);
+    const baseTip = await this.remoteTip(cache, base);
+    if (baseTip === null) return null;
+    if (await this.contains(cache, ws.baseSha, baseTip)) return "up-to-date";
+    const own = (
+      await this.run(["rev-list", "--reverse", "--parents", ws.baseSha, `^${baseTip}`], {
+        gitDir: cache,
+      })
+    )
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(" "));
+    if (own.some((shas) => shas.length !== 2)) return null;
+    const index = join(ws.root, "rebase-index");
+    const patch = join(ws.root, "rebase.patch");
+    const files = { gitDir: cache, indexFile: index };
+    let tip = baseTip;
+    for (const [commit = "", parent = ""] of own) {
+      await rm(index, { force: true });
+      await this.run(["read-tree", tip], files);
+      await this.run(["diff", "--binary", "--full-index", `--output=${patch}`, parent, commit], {
+        gitDir: cache,
+      });
+      try {
+        await this.run(["apply", "--cached", patch], files);
+      } catch {
+        return null;
+      }
+      const tree = (await this.run(["write-tree"], files)).trim();
+      const message = await this.run(["log", "-1", "--format=%B", commit], { gitDir: cache });
+      const author = await this.run(["log", "-1", "--format=%an%x00%ae", commit], {
+        gitDir: cache,
+      });
+      const [name = this.identity.name, email = this.identity.email] = author.trim().split("\0");
+      tip = await this.commitTree(ws, tree, tip, message.trimEnd(), { name, email });
+    }
+    await this.run(["read-tree", "--reset", "-u", tip], {
+      gitDir: cache,
+      workTree: ws.dir,
+      indexFile: join(ws.root, "index"),
+    });
+    return { sha: tip };
+  }
+
+  /**
+   * Pushes a rewritten series over the branch, with a lease: only while the remote branch is
+   * still at `expected` (nobody pushed since it was read). False when the lease failed.
+   */
+  async pushRewritten(
+    ws: Workspace,
+    sha: string,
+    tokens: GitTokens,
+    expected: string,
+  ): Promise<boolean> {
+    const url = ws.repo.cloneUrl;
+    try {
+      await this.run(
+        [
+          "push",
+          "--porcelain",
+          "--no-verify",
+          "--no-follow-tags",
+          `--force-with-lease=refs/heads/${ws.branch}:${expected}`,
+          url,
+          `${sha}:refs/heads/${ws.branch}`,
+        ],
+        { gitDir: this.cacheDir(ws.repo), access: "write", tokens, url },
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** `path` at `commit` in the worker's cache, bounded; "" when it is not there. */
   async fileAt(ws: Workspace, commit: string, path: string, maxChars: number): Promise<string> {
     const text = await this.run(["cat-file", "-p", `${commit}:${path}`], {

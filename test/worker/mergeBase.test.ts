@@ -84,4 +84,35 @@ describe("Workspaces.mergeBase and captureMerge", () => {
       execFileSync("git", ["--git-dir", cache, "show", `${sha}:shared.txt`], { encoding: "utf8" }),
     ).toBe("line 1\nfrom the branch\nfrom main\n");
   });
+
+  it("rebases the branch's own commits onto the base and pushes them with a lease, or leaves it to a merge", async () => {
+    git(remote.dir, "config", "receive.denyNonFastForwards", "false");
+    const old = push(BRANCH, "ui.txt", "ui\n");
+    const main = push("main", "main.txt", "main\n");
+    const ws = await workspaces.prepare(remote.repo, BRANCH, NONE, "r1");
+    const rebased = await workspaces.rebaseOnto(ws, "main");
+    if (rebased === null || rebased === "up-to-date") throw new Error("expected a rebase");
+    expect(git(remote.dir, "rev-parse", BRANCH)).toBe(old);
+    // Someone pushed meanwhile: the lease fails and nothing of theirs is overwritten.
+    const theirs = push(BRANCH, "theirs.txt", "theirs\n");
+    expect(await workspaces.pushRewritten(ws, rebased.sha, NONE, old)).toBe(false);
+    expect(git(remote.dir, "rev-parse", BRANCH)).toBe(theirs);
+
+    const again = await workspaces.prepare(remote.repo, BRANCH, NONE, "r2");
+    const series = await workspaces.rebaseOnto(again, "main");
+    if (series === null || series === "up-to-date") throw new Error("expected a rebase");
+    expect(await workspaces.pushRewritten(again, series.sha, NONE, theirs)).toBe(true);
+    // A new series on the new base: the same two changes, one parent each, the base first.
+    const log = git(remote.dir, "log", "--format=%P %s", BRANCH, "^main").split("\n");
+    expect(log).toEqual([
+      expect.stringMatching(/^[0-9a-f]{40} theirs\.txt on /),
+      `${git(remote.dir, "rev-parse", `${BRANCH}~1~1`)} ui.txt on ${BRANCH}`,
+    ]);
+    expect(git(remote.dir, "rev-parse", `${BRANCH}~2`)).toBe(main);
+
+    // A change main's own commit conflicts with does not replay: the caller merges instead.
+    push("main", "ui.txt", "ui from main\n");
+    const clash = await workspaces.prepare(remote.repo, BRANCH, NONE, "r3");
+    expect(await workspaces.rebaseOnto(clash, "main")).toBeNull();
+  });
 });
