@@ -157,6 +157,15 @@ export interface GitHubPort {
     o: { title?: string; body?: string; state?: "open" | "closed" },
   ): Promise<void>;
   pullFiles(repo: RepoCoordinates, number: number): Promise<string[]>;
+  /**
+   * the tip of `branch`, asked conditionally on `etag`: `null` when GitHub answers 304 (it has
+   * not moved; such an answer costs no rate limit)
+   */
+  branchTip(
+    repo: RepoCoordinates,
+    branch: string,
+    etag?: string,
+  ): Promise<{ sha: string; etag: string | null } | null>;
   /** how the PR's head stands against its base: behind by, conflicting (see BaseStanding) */
   baseStanding(repo: RepoCoordinates, number: number): Promise<BaseStanding>;
   /** takes a draft pull request out of draft (GraphQL: REST cannot) */

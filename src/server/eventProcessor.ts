@@ -7,8 +7,10 @@ import type { EventJob } from "../queue/eventJob.js";
 import type { EventQueue } from "../queue/eventQueue.js";
 import type { Backoff } from "../queue/redisBackoff.js";
 import { baseMoved } from "../runs/baseMoved.js";
+import type { BaseTipStore } from "../runs/baseTipStore.js";
 import { handleCommand } from "../runs/handleCommand.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
+import { pollBaseMoves } from "../runs/pollBaseMoves.js";
 import { renderStatus } from "../runs/renderStatus.js";
 import { reviewPass } from "../runs/reviewPass.js";
 import type { ReviewStore, TrackedPullRecord } from "../runs/reviewStore.js";
@@ -33,6 +35,8 @@ export interface EventProcessorDeps {
   log?: Probot["log"];
   /** installations and repositories GitHub refused, left out of polling for a while */
   backoff?: Backoff;
+  /** default-branch tips seen by the poll: a moved one catches the group PRs up */
+  baseTips?: BaseTipStore;
   /** told what each review pass did (the operator's metrics); `poll` for the poll cycle */
   onReviewPass?(
     trigger: "poll" | "event",
@@ -403,7 +407,23 @@ export function eventProcessor(deps: EventProcessorDeps) {
       } catch (error) {
         deps.log?.warn({ err: error, installationId }, "review poll of an installation failed");
       }
+      await pollBases(installationId, records).catch((error: unknown) => {
+        deps.log?.info({ err: error, installationId }, "base branches not caught up this cycle");
+      });
     }
+  }
+
+  async function pollBases(installationId: number, records: TrackedPullRecord[]): Promise<void> {
+    const tips = deps.baseTips;
+    if (!tips || (await deps.backoff?.blockedUntil(`installation:${installationId}`))) return;
+    const repos = new Map(records.map((r) => [`${r.owner}/${r.repo}`.toLowerCase(), r]));
+    await pollBaseMoves([...repos.values()], {
+      store,
+      tips,
+      github: await deps.github(installationId),
+      dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+      requestPublish: (key) => events.requestPublish(key, installationId),
+    });
   }
 
   async function pollInstallation(

@@ -101,6 +101,9 @@ export class MemoryGitHub implements GitHubPort {
   async pullFiles(): Promise<string[]> {
     throw new Error("pullFiles is not in this model");
   }
+  async branchTip(): Promise<never> {
+    throw new Error("branch tips are not in this model");
+  }
   async baseStanding(): Promise<never> {
     throw new Error("base standing is not in this model");
   }
