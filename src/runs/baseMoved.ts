@@ -28,7 +28,14 @@ export async function baseMoved(
   repo: { owner: string; repo: string },
   branch: string,
   deps: BaseMovedDeps,
+  /** who force-pushed it, when the push rewrote its history */
+  o: { forcedBy?: string } = {},
 ): Promise<void> {
+  // A rewritten base is merged from its new history; commits it dropped that the branch still
+  // holds (merged in earlier) stay on the branch and show in the PR's diff: said, not guessed at.
+  const note = o.forcedBy
+    ? `${o.forcedBy} force-pushed ${branch}: its new history is merged in; commits it dropped that this branch holds show in the PR's diff, so check it`
+    : undefined;
   const info = await deps.github.repoInfo(repo);
   if (branch !== info.defaultBranch) return;
   const prefix = `${repo.owner}/${repo.repo}#`.toLowerCase();
@@ -40,7 +47,7 @@ export async function baseMoved(
     const outcomes: CatchUp[] = [];
     for (const group of snapshot.run.groups) {
       if (group.pull === null) continue;
-      const outcome = await catchUpGroup(key, group.name, deps);
+      const outcome = await catchUpGroup(key, group.name, deps, note ? { note } : {});
       if (outcome === "pending") pending.push(group.pull);
       outcomes.push(outcome);
     }

@@ -32,6 +32,8 @@ export async function catchUpGroup(
   runKey: string,
   groupName: string,
   deps: CatchUpDeps,
+  /** said with the group's line while it lasts (why the base moved, e.g. a force-push) */
+  o: { note?: string } = {},
 ): Promise<CatchUp> {
   const snapshot = await deps.store.get(runKey);
   const group = snapshot?.run.groups.find((g) => g.name === groupName);
@@ -52,11 +54,15 @@ export async function catchUpGroup(
   if (open) return "queued";
   if (standing.mergeable === null) return "pending";
   const strategy = updateStrategy(run.config.update, group);
+  const note = [o.note, strategy.how === "never" ? undefined : strategy.note]
+    .filter((n) => n !== undefined)
+    .join("; ");
   const base: GroupBase = {
     branch: standing.base,
     sha: standing.baseSha,
     behindBy: standing.behindBy,
     state: "behind",
+    ...(note ? { note } : {}),
   };
   if (strategy.how === "never") {
     await setBase(deps.store, runKey, groupName, () => base);
@@ -95,9 +101,7 @@ export async function catchUpGroup(
       reason: `${standing.base} moved: #${group.pull} is being brought up to date`,
       updatedAt: new Date().toISOString(),
       groups: r.groups.map((g) =>
-        g.name === groupName
-          ? { ...g, base: { ...base, state: "catching-up", task: task.id, note: strategy.note } }
-          : g,
+        g.name === groupName ? { ...g, base: { ...base, state: "catching-up", task: task.id } } : g,
       ),
     };
   });

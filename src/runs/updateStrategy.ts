@@ -21,6 +21,6 @@ export function updateStrategy(
   if (others.length === 0) return { how: "rebase" };
   return {
     how: "merge",
-    note: `merged instead of rebased: ${others.map((o) => `\`${o}\``).join(", ")} pushed to this branch, and their commits are never rewritten`,
+    note: `merged instead of rebased: ${others.join(", ")} pushed to this branch, and their commits are never rewritten`,
   };
 }

@@ -355,12 +355,17 @@ export function eventProcessor(deps: EventProcessorDeps) {
         return;
       }
       case "base-moved": {
-        await baseMoved({ owner: event.owner, repo: event.repo }, event.branch, {
-          store,
-          github,
-          dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
-          requestPublish: (key) => events.requestPublish(key, event.installationId),
-        });
+        await baseMoved(
+          { owner: event.owner, repo: event.repo },
+          event.branch,
+          {
+            store,
+            github,
+            dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+            requestPublish: (key) => events.requestPublish(key, event.installationId),
+          },
+          event.forced ? { forcedBy: event.sender } : {},
+        );
         return;
       }
       case "review": {

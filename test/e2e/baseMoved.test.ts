@@ -44,10 +44,11 @@ describe("the base branch moves under a group's PR", () => {
     await h.settle();
     expect((await h.run(issue))?.run.state).toBe("done");
     const head = taskCommits(h, branch, issue, "a")[0]?.sha;
+    const base = (await mainTip())?.sha ?? "";
     const pull = [...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? [])].find(
       (p) => p.head === branch,
     );
-    return { issue, branch, head, pull: pull?.number ?? 0 };
+    return { issue, branch, head, base, pull: pull?.number ?? 0 };
   }
 
   const mainTip = () => h.sandbox.branches(h.repo).then((b) => b.find((x) => x.name === "main"));
@@ -98,7 +99,7 @@ describe("the base branch moves under a group's PR", () => {
     );
   });
 
-  it("with a conflict: an agent resolves it from a work order naming both sides, the result is verified, merged and pushed, and the PR can merge", async () => {
+  it("with a conflict: an agent resolves it from a work order naming both sides, the result is verified, merged and pushed, and the PR can merge; a base force-pushed by a person is merged from its new history, saying so", async () => {
     const run = await finishedRun("verify: \"! grep -q '^<<<<<<<' shared.txt\"\n", "shared.txt");
     await h.sandbox.commit(h.repo, {
       branch: "main",
@@ -130,6 +131,24 @@ describe("the base branch moves under a group's PR", () => {
       return body.mergeable === null ? null : body;
     });
     expect(pr).toMatchObject({ mergeable: true, mergeable_state: "clean" });
+
+    // A person force-pushes main, dropping its commit: the new history is merged in all the
+    // same (git finds the new merge base), and the status comment says what that leaves.
+    const rewritten = await h.sandbox.forcePush(h.repo, {
+      branch: "main",
+      onto: run.base,
+      files: { "NEW.md": "rewritten main\n" },
+      message: "Main rewritten",
+      author: MAINTAINER,
+    });
+    await h.settle();
+    const [again] = branchLog(h, run.branch);
+    expect(again?.parents).toEqual([merge?.sha, rewritten]);
+    expect(await h.sandbox.fileAt(h.repo, run.branch, "NEW.md")).toBe("rewritten main\n");
+    expect((await h.run(run.issue))?.run.state).toBe("done");
+    expect(appComments(h, run.issue)[0]).toContain(
+      `${MAINTAINER} force-pushed main: its new history is merged in`,
+    );
   });
 
   it("with update: never: the status comment says the PR is behind, and nothing is pushed", async () => {

@@ -8,7 +8,7 @@ describe("updateStrategy", () => {
     const edited = updateStrategy("rebase", { editedBy: ["maintainer-user"] });
     expect(edited.how).toBe("merge");
     expect(edited).toMatchObject({
-      note: expect.stringContaining("`maintainer-user` pushed to this branch"),
+      note: expect.stringContaining("maintainer-user pushed to this branch"),
     });
   });
 

@@ -14,12 +14,12 @@ export function baseLine(group: GroupRecord, tasks: readonly TaskRecord[]): stri
   if (!base) return null;
   const branch = codeSpan(plainText(base.branch));
   const commits = `${base.behindBy} commit${base.behindBy === 1 ? "" : "s"}`;
+  const note = base.note ? ` (${inlineText(base.note, 240)})` : "";
   if (base.state === "behind") {
-    return `_behind ${branch} by ${commits}; \`update: never\` leaves it to you (the PR's **Update branch** button, or \`update: merge\` in .github/orchestrate.yml)_`;
+    return `_behind ${branch} by ${commits}; \`update: never\` leaves it to you (the PR's **Update branch** button, or \`update: merge\` in .github/orchestrate.yml)${note}_`;
   }
   const task = tasks.find((t) => t.id === base.task);
   const id = codeSpan(plainText(base.task ?? ""));
-  const note = base.note ? ` (${inlineText(base.note, 200)})` : "";
   if (!task || isOpenTask(task.status)) {
     return task?.kind === "conflict"
       ? `_conflicts with ${branch}: task ${id} has an agent resolve them, verified before it is pushed${note}_`
@@ -29,5 +29,5 @@ export function baseLine(group: GroupRecord, tasks: readonly TaskRecord[]): stri
     const at = task.commit ? ` in ${codeSpan(task.commit.slice(0, 12))}` : "";
     return `_caught up with ${branch}${at}${note}_`;
   }
-  return `_not caught up with ${branch}: task ${id} ${task.status === "failed" ? "failed" : "stopped"}; see it below_`;
+  return `_not caught up with ${branch}: task ${id} ${task.status === "failed" ? "failed" : "stopped"}; see it below${note}_`;
 }
