@@ -42,8 +42,10 @@ export function createRuntime(
       })),
       ...changes.closed.map((number) => ({ action: "closed", pull: number, patch: {} })),
     ];
-    // GitHub sends `push` for every branch moved; pushes come before the PR syncs they cause.
-    for (const move of changes.branches) {
+    // GitHub sends `push` for every branch moved (before the PR syncs it causes), to the Apps
+    // installed on the repository: a fork nobody installed the App on sends the App nothing.
+    const installed = state.installations.has(repo.installationId);
+    for (const move of installed ? changes.branches : []) {
       const payload = await pushPayload(state, repo, move, sender);
       if (person === null) o.outbox.queue("push", payload);
       else await o.outbox.deliverNow("push", payload);
