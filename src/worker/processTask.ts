@@ -188,6 +188,9 @@ export async function processTask(
     outcome.reason === "verify-missing" ||
     outcome.reason === "no-backend" ||
     outcome.reason === "fork-locked" ||
+    // A catch-up conflicts only when git cannot merge at all (a base with no shared history):
+    // the agent resolves every other conflict, so another attempt would meet the same wall.
+    (isCatchUp(claimed) && outcome.reason === "conflict") ||
     workflow !== null;
   const detail = workflow
     ? failureReport(

@@ -115,4 +115,18 @@ describe("Workspaces.mergeBase and captureMerge", () => {
     const clash = await workspaces.prepare(remote.repo, BRANCH, NONE, "r3");
     expect(await workspaces.rebaseOnto(clash, "main")).toBeNull();
   });
+
+  it("says plainly when a rewritten base shares no history with the branch", async () => {
+    git(remote.dir, "config", "receive.denyNonFastForwards", "false");
+    push(BRANCH, "ui.txt", "ui\n");
+    git(seed, "checkout", "--quiet", "--orphan", "rewritten");
+    writeFileSync(join(seed, "other.txt"), "other\n");
+    git(seed, "add", "-A");
+    git(seed, "commit", "--quiet", "-m", "unrelated");
+    git(seed, "push", "--quiet", "--force", "origin", "HEAD:refs/heads/main");
+    const ws = await workspaces.prepare(remote.repo, BRANCH, NONE, "u1");
+    await expect(workspaces.mergeBase(ws, "main")).rejects.toMatchObject({
+      message: expect.stringContaining("shares no history with orchestrate/9-ui"),
+    });
+  });
 });
