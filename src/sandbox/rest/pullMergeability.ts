@@ -33,6 +33,9 @@ export function mergeFields(pull: SandboxPull, m: Mergeability | null) {
     return { mergeable: null, rebaseable: null, mergeable_state: "unknown" };
   }
   if (m === null) return { mergeable: null, rebaseable: null, mergeable_state: "unknown" };
-  const state = m.conflicted ? "dirty" : pull.draft ? "draft" : m.behindBy > 0 ? "behind" : "clean";
+  // GitHub says `behind` only when the base's protection requires branches to be up to date
+  // before merging; the sandbox has no branch protection, so a PR behind its base is `clean`
+  // (the compare API's `behind_by` is what tells it is behind).
+  const state = m.conflicted ? "dirty" : pull.draft ? "draft" : "clean";
   return { mergeable: !m.conflicted, rebaseable: !m.conflicted, mergeable_state: state };
 }
