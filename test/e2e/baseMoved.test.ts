@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { installationToken } from "../sandbox/sandboxClient.js";
@@ -8,6 +8,7 @@ import {
   appComments,
   branchLog,
   coordinationDir,
+  releaseHolds,
   scriptedHarness,
   specOf,
   startRun,
@@ -25,6 +26,7 @@ describe("the base branch moves under a group's PR", () => {
   let h: Harness;
   let dir: string;
   afterEach(async () => {
+    releaseHolds(dir);
     h.sandbox.assertFidelity();
     await h.close();
     rmSync(dir, { recursive: true, force: true });
@@ -101,6 +103,7 @@ describe("the base branch moves under a group's PR", () => {
 
   it("with a conflict: an agent resolves it from a work order naming both sides, the result is verified, merged and pushed, and the PR can merge; a base force-pushed by a person is merged from its new history, saying so", async () => {
     const run = await finishedRun("verify: \"! grep -q '^<<<<<<<' shared.txt\"\n", "shared.txt");
+    writeFileSync(join(dir, "hold-conflict-ui-1"), "");
     await h.sandbox.commit(h.repo, {
       branch: "main",
       files: { "shared.txt": "first line\nchanged on main\n" },
@@ -108,6 +111,13 @@ describe("the base branch moves under a group's PR", () => {
       author: MAINTAINER,
     });
     const main = (await mainTip())?.sha;
+    // While the agent works, the group's line says what is going on.
+    await waitFor("the status comment to show the conflict", () =>
+      appComments(h, run.issue)[0]?.includes(
+        "conflicts with `main`: task `conflict-ui-1` has an agent resolve them",
+      ),
+    );
+    unlinkSync(join(dir, "hold-conflict-ui-1"));
     await h.settle();
     const [merge] = branchLog(h, run.branch);
     expect(merge?.parents).toEqual([run.head, main]);
