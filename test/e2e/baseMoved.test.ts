@@ -176,6 +176,26 @@ describe("the base branch moves under a group's PR", () => {
     expect((await h.run(run.issue))?.run.state).toBe("done");
   });
 
+  it("with update: rebase: the group's commits are replayed onto the new base and pushed with a lease", async () => {
+    const run = await finishedRun("update: rebase\n");
+    await h.sandbox.commit(h.repo, {
+      branch: "main",
+      files: { "MAIN.md": "moved on main\n" },
+      message: "Main moves on",
+      author: MAINTAINER,
+    });
+    const main = (await mainTip())?.sha;
+    await h.settle();
+    const log = branchLog(h, run.branch);
+    // One commit, the task's own, now on the new base: no merge commit, the old one replaced.
+    expect(log.map((c) => c.parents)).toEqual([[main]]);
+    expect(log[0]?.sha).not.toBe(run.head);
+    expect(log[0]?.body).toContain(`Orchestrate-Task: ${h.repo}#${run.issue} a`);
+    expect(git(["diff", "--name-only", `main...${run.branch}`]).trim()).toBe("a.txt");
+    expect((await h.run(run.issue))?.run.state).toBe("done");
+    expect(appComments(h, run.issue)[0]).toContain("caught up with `main`");
+  });
+
   async function anyToken(): Promise<string> {
     const repo = h.sandbox.state.repos.get(h.repo);
     return installationToken(h.sandbox, repo?.installationId ?? 0);
