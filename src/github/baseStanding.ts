@@ -12,19 +12,22 @@ export async function readBaseStanding(
   number: number,
 ): Promise<BaseStanding> {
   const { data: pull } = await rest.pulls.get({ owner, repo, pull_number: number });
+  const standing = {
+    open: pull.state === "open",
+    base: pull.base.ref,
+    baseSha: pull.base.sha,
+    headSha: pull.head.sha,
+    behindBy: 0,
+    mergeable: pull.mergeable ?? null,
+    mergeableState: pull.mergeable_state,
+  };
+  // A closed PR has nothing to catch up with: one request, not two.
+  if (!standing.open) return standing;
   const { data: compare } = await rest.repos.compareCommitsWithBasehead({
     owner,
     repo,
     basehead: `${pull.base.ref}...${pull.head.sha}`,
     per_page: 1,
   });
-  return {
-    open: pull.state === "open",
-    base: pull.base.ref,
-    baseSha: compare.base_commit.sha,
-    headSha: pull.head.sha,
-    behindBy: compare.behind_by,
-    mergeable: pull.mergeable ?? null,
-    mergeableState: pull.mergeable_state,
-  };
+  return { ...standing, baseSha: compare.base_commit.sha, behindBy: compare.behind_by };
 }
