@@ -48,6 +48,8 @@ export type AttemptResult =
       rebased: boolean;
       /** Authors other than the App of commits on the group's branch (see othersOnBranch). */
       othersOnBranch: string[];
+      /** Commits a rebase replaced (old sha → new): the tasks that made them point at the new. */
+      rewritten?: Record<string, string> | undefined;
       /** Tokens (and cost) the agent said it spent, when its backend reads them. */
       usage?: AgentUsage | undefined;
     }

@@ -215,6 +215,7 @@ async function rebase(o: CatchUpOptions, ws: Workspace): Promise<AttemptResult |
     noChange: false,
     report: `rebased ${o.branch} onto ${o.base}`,
     rebased: true,
+    rewritten: rebased.rewritten,
     othersOnBranch: [],
     durationMs: 0,
   };

@@ -6,6 +6,7 @@ import { JobLockLostError } from "../queue/taskJob.js";
 import type { AttemptUsage } from "../runs/addUsage.js";
 import { isCatchUp } from "../runs/catchUpGroup.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
+import { noteRewrittenCommits } from "../runs/noteRewrittenCommits.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import { isLive } from "../runs/runMachine.js";
 import type { RunStore } from "../runs/runStore.js";
@@ -140,6 +141,10 @@ export async function processTask(
         store: deps.store,
         appLogin: github.appLogin,
       }).catch(() => undefined);
+    }
+    if (outcome.rewritten) {
+      // A rebase replaced the group's commits: the tasks (and the PR's checklist) link the new.
+      await noteRewrittenCommits(job.runKey, outcome.rewritten, deps.store).catch(() => undefined);
     }
     await finish(job, deps, (t) =>
       completeAttempt(t, job, {
@@ -372,6 +377,7 @@ async function work(
           report: result.report,
           backend: backend.name,
           othersOnBranch: result.othersOnBranch,
+          rewritten: result.rewritten,
           usage,
         }
       : {

@@ -418,7 +418,10 @@ export class Workspaces {
    * change no longer applies; the caller merges instead. The result's files are written to the
    * agent's directory, for verify.
    */
-  async rebaseOnto(ws: Workspace, base: string): Promise<{ sha: string } | "up-to-date" | null> {
+  async rebaseOnto(
+    ws: Workspace,
+    base: string,
+  ): Promise<{ sha: string; rewritten: Record<string, string> } | "up-to-date" | null> {
     checkBranch(base);
     const cache = this.cacheDir(ws.repo);
     const baseTip = await this.remoteTip(cache, base);
@@ -437,6 +440,7 @@ export class Workspaces {
     const patch = join(ws.root, "rebase.patch");
     const files = { gitDir: cache, indexFile: index };
     let tip = baseTip;
+    const rewritten: Record<string, string> = {};
     for (const [commit = "", parent = ""] of own) {
       await rm(index, { force: true });
       await this.run(["read-tree", tip], files);
@@ -455,13 +459,14 @@ export class Workspaces {
       });
       const [name = this.identity.name, email = this.identity.email] = author.trim().split("\0");
       tip = await this.commitTree(ws, tree, tip, message.trimEnd(), { name, email });
+      rewritten[commit] = tip;
     }
     await this.run(["read-tree", "--reset", "-u", tip], {
       gitDir: cache,
       workTree: ws.dir,
       indexFile: join(ws.root, "index"),
     });
-    return { sha: tip };
+    return { sha: tip, rewritten };
   }
 
   /**

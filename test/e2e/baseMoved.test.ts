@@ -192,7 +192,13 @@ describe("the base branch moves under a group's PR", () => {
     expect(log[0]?.sha).not.toBe(run.head);
     expect(log[0]?.body).toContain(`Orchestrate-Task: ${h.repo}#${run.issue} a`);
     expect(git(["diff", "--name-only", `main...${run.branch}`]).trim()).toBe("a.txt");
-    expect((await h.run(run.issue))?.run.state).toBe("done");
+    const after = await h.run(run.issue);
+    expect(after?.run.state).toBe("done");
+    // The task links its commit as it is now on the branch, in the PR's checklist too.
+    expect(after?.tasks.find((t) => t.id === "a")?.commit).toBe(log[0]?.sha);
+    const pr = h.sandbox.state.repos.get(h.repo)?.pulls.get(run.pull);
+    expect(pr?.body).toContain(log[0]?.sha.slice(0, 7) ?? "missing");
+    expect(pr?.body).not.toContain(run.head?.slice(0, 7) ?? "missing");
     expect(appComments(h, run.issue)[0]).toContain("caught up with `main`");
   });
 
