@@ -223,6 +223,28 @@ export function createApp(deps: AppDeps): ApplicationFunction {
       });
     });
 
+    // The default branch moved: its group PRs are caught up. Other branches' pushes are
+    // told by pull_request.synchronize; a deleted branch has nothing to catch up with.
+    app.on("push", async (context) => {
+      const { payload } = context;
+      const installationId = payload.installation?.id;
+      const branch = payload.ref.replace(/^refs\/heads\//, "");
+      if (!installationId || payload.deleted || branch !== payload.repository.default_branch) {
+        return;
+      }
+      const { owner, repo } = context.repo();
+      await deps.events.add({
+        type: "base-moved",
+        deliveryId: context.id,
+        installationId,
+        owner,
+        repo,
+        branch,
+        forced: payload.forced,
+        sender: payload.sender?.login ?? payload.pusher.name,
+      });
+    });
+
     // Reviews on a followed PR, and a person merging, closing or reopening it: the same
     // reconcile of that one PR (a closed or merged one is recorded on its group and no longer
     // polled; a reopened one is followed again).

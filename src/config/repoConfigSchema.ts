@@ -80,6 +80,12 @@ export const repoConfigSchema = z
       .describe(
         "`ready`: the run is done when every PR is ready, its threads resolved; `merged`: when every group's PR is merged.",
       ),
+    update: z
+      .enum(["merge", "rebase", "never"])
+      .default("merge")
+      .describe(
+        "When the base branch moves: `merge` it into a group's branch, `rebase` the group's commits onto it (only while nobody else pushed to the branch), or `never` (the status comment says the PR is behind).",
+      ),
     limits: z
       .object({
         max_tasks: z

@@ -72,6 +72,20 @@ export interface PullInfo {
   maintainerCanModify: boolean;
 }
 
+/** A pull request's head against its base branch, as GitHub reports it. */
+export interface BaseStanding {
+  open: boolean;
+  base: string;
+  /** the base branch's tip the comparison was made with */
+  baseSha: string;
+  headSha: string;
+  /** commits on the base the head does not have */
+  behindBy: number;
+  /** false: a merge would conflict; null: GitHub is still computing it */
+  mergeable: boolean | null;
+  mergeableState: string;
+}
+
 export interface HeadRepo {
   owner: string;
   repo: string;
@@ -145,6 +159,17 @@ export interface GitHubPort {
   /** creates branch `branch` at `sha` (a closed PR's deleted head branch, restored to reopen it) */
   createBranch(repo: RepoCoordinates, branch: string, sha: string): Promise<void>;
   pullFiles(repo: RepoCoordinates, number: number): Promise<string[]>;
+  /**
+   * the tip of `branch`, asked conditionally on `etag`: `null` when GitHub answers 304 (it has
+   * not moved; such an answer costs no rate limit)
+   */
+  branchTip(
+    repo: RepoCoordinates,
+    branch: string,
+    etag?: string,
+  ): Promise<{ sha: string; etag: string | null } | null>;
+  /** how the PR's head stands against its base: behind by, conflicting (see BaseStanding) */
+  baseStanding(repo: RepoCoordinates, number: number): Promise<BaseStanding>;
   /** takes a draft pull request out of draft (GraphQL: REST cannot) */
   markReadyForReview(pullNodeId: string): Promise<void>;
   createCheckRun(

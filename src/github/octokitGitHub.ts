@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import { readBaseStanding } from "./baseStanding.js";
 import { markReadyForReview } from "./documents/markReadyForReview.js";
 import { DraftsUnsupportedError } from "./draftsUnsupportedError.js";
 import type {
@@ -179,6 +180,21 @@ export function octokitGitHub(
         per_page: 100,
       });
       return files.map((f) => f.filename);
+    },
+    baseStanding: (coordinates, number) => readBaseStanding(rest, coordinates, number),
+    async branchTip({ owner, repo }, branch, etag) {
+      try {
+        const { data, headers } = await rest.repos.getBranch({
+          owner,
+          repo,
+          branch,
+          ...(etag ? { headers: { "if-none-match": etag } } : {}),
+        });
+        return { sha: data.commit.sha, etag: headers.etag ?? null };
+      } catch (error) {
+        if (statusOf(error) === 304) return null;
+        throw error;
+      }
     },
     async markReadyForReview(pullNodeId) {
       await octokit.graphql(markReadyForReview, { id: pullNodeId });

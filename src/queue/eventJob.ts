@@ -88,6 +88,18 @@ export const eventJobSchema = z.discriminatedUnion("type", [
     base: z.string().min(1),
   }),
   z.object({
+    /** a repository's default branch moved (push): its group PRs are caught up */
+    type: z.literal("base-moved"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    branch: z.string().min(1),
+    /** history was rewritten (a force-push) */
+    forced: z.boolean(),
+    sender: z.string().min(1),
+  }),
+  z.object({
     type: z.literal("review"),
     deliveryId: z.string().min(1),
     installationId: z.number().int().positive(),

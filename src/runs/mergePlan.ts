@@ -112,7 +112,8 @@ export function mergePlan(
   const removed: string[] = [];
   for (const old of current.tasks) {
     if (plannedIds.has(old.id)) continue;
-    if (old.kind === "review-thread") {
+    // Follow-up work (review threads, catch-ups with a moved base) is no part of the plan.
+    if (old.kind !== "implement") {
       tasks.push(
         options.retryEnded && (old.status === "failed" || old.status === "cancelled")
           ? { ...old, status: "pending", retryBase: old.attempts }
@@ -132,7 +133,7 @@ export function mergePlan(
   // A review-thread task waits on its group's implement tasks: only on those still there.
   const ids = new Set(tasks.map((t) => t.id));
   const merged = tasks.map((t) =>
-    t.kind === "review-thread" ? { ...t, depends_on: t.depends_on.filter((d) => ids.has(d)) } : t,
+    t.kind !== "implement" ? { ...t, depends_on: t.depends_on.filter((d) => ids.has(d)) } : t,
   );
   return {
     tasks: merged,

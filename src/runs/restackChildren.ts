@@ -1,5 +1,5 @@
 import type { GitHubPort } from "../github/githubPort.js";
-import { catchUpGroup } from "./catchUpGroup.js";
+import { type CatchUpDeps, catchUpGroup } from "./catchUpGroup.js";
 import type { GroupRecord } from "./run.js";
 import type { RunStore } from "./runStore.js";
 import { stackPlaces } from "./stackParent.js";
@@ -14,7 +14,7 @@ import { stackPlaces } from "./stackParent.js";
  */
 export async function restackChildren(
   key: string,
-  deps: { store: RunStore; github: GitHubPort },
+  deps: CatchUpDeps & { store: RunStore; github: GitHubPort; waitMs?: number },
 ): Promise<number> {
   const snapshot = await deps.store.get(key);
   if (!snapshot || snapshot.run.state === "stopped") return 0;
@@ -49,10 +49,39 @@ export async function restackChildren(
     if (!claimed || !onDefault) continue;
     moved += 1;
     if (parent.state === "closed") await deps.github.createComment(repo, child.pull, note);
-    await catchUpGroup(key, child.name, deps);
+    await catchUpSoon(key, child.name, deps);
   }
   return moved;
 }
+
+const TRIES = 5;
+
+/**
+ * A retargeted PR's mergeability is computed anew by GitHub, in the background: asked again a
+ * few times, seconds apart. Past that the group's line says it may be behind, and the next move
+ * of its base catches it up.
+ */
+async function catchUpSoon(
+  key: string,
+  group: string,
+  deps: CatchUpDeps & { store: RunStore; waitMs?: number },
+): Promise<void> {
+  for (let i = 1; i <= TRIES; i += 1) {
+    if ((await catchUpGroup(key, group, deps)) !== "pending") return;
+    if (i < TRIES) await new Promise((done) => setTimeout(done, i * (deps.waitMs ?? 1000)));
+  }
+  await deps.store.updateRun(key, (run) => {
+    const now = run.groups.find((g) => g.name === group);
+    if (!now?.note || now.note.endsWith(BEHIND)) return null;
+    return {
+      ...run,
+      groups: run.groups.map((g) => (g === now ? { ...g, note: `${g.note}${BEHIND}` } : g)),
+    };
+  });
+}
+
+const BEHIND =
+  "; it may be behind its new base until it is brought up to date (Update branch on the pull request)";
 
 function retargetNote(parent: GroupRecord, base: string): string {
   return parent.state === "merged"

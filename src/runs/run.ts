@@ -19,7 +19,11 @@ export type TaskStatus =
   | "complete"
   | "failed"
   | "cancelled";
-export type TaskKind = "implement" | "review-thread";
+/**
+ * `catch-up`: merge the moved base into the group's branch, verify, push (no agent unless the
+ * merge conflicts); `conflict`: the same merge, known to conflict, resolved by an agent.
+ */
+export type TaskKind = "implement" | "review-thread" | "catch-up" | "conflict";
 
 export interface TaskRecord {
   id: string;
@@ -51,6 +55,8 @@ export interface TaskRecord {
   commit?: string | undefined;
   /** last line of the agent's report, or the failure reason */
   report?: string | undefined;
+  /** how a `catch-up`/`conflict` task brings the branch up to date */
+  update?: "merge" | "rebase" | undefined;
   /** the review threads a `review-thread` task answers */
   threads?: ReviewThreadRef[] | undefined;
   /** the agent's explanation when it answered a thread without changing code */
@@ -141,8 +147,22 @@ export interface GroupRecord {
    * later tasks build on top of them (the status comment says so)
    */
   editedBy?: string[] | undefined;
+  /** the PR against its base branch after the base moved, while it lasts (see catchUpGroup) */
+  catchUp?: GroupCatchUp | undefined;
   /** review threads on the group's pull request, as the last reconcile counted them */
   threads?: { open: number; resolved: number; ignored: number } | undefined;
+}
+
+export interface GroupCatchUp {
+  /** the base branch and the tip it was compared with */
+  branch: string;
+  sha: string;
+  behindBy: number;
+  /** `behind`: left as it is (`update: never`); `catching-up`: `task` brings it up to date */
+  state: "behind" | "catching-up";
+  task?: string | undefined;
+  /** why the update is not the one configured (a rebase that became a merge) */
+  note?: string | undefined;
 }
 
 export interface RunRecord {

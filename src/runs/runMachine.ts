@@ -18,6 +18,8 @@ export type Cause =
   | "settle"
   /** new review threads on a followed pull request */
   | "review"
+  /** the base branch of a group's pull request moved: the branch is caught up */
+  | "base"
   /** the run's budget of agent minutes or attempts spent */
   | "budget"
   /** the issue closed, deleted or moved; the repository out of the App's reach */
@@ -61,7 +63,7 @@ export const RUN_MOVES: Moves<RunState> = {
   done: {
     planning: ["trigger", "command"],
     running: ["command"],
-    reviewing: ["review", "trigger"],
+    reviewing: ["review", "trigger", "base"],
     stopped: ["outside"],
   },
   failed: {

@@ -32,7 +32,8 @@ export const taskRecordSchema = z.object({
   race: opt(z.number().int()),
   priority: z.number(),
   status: z.enum(TASK_STATUSES),
-  kind: z.enum(["implement", "review-thread"]),
+  kind: z.enum(["implement", "review-thread", "catch-up", "conflict"]),
+  update: opt(z.enum(["merge", "rebase"])),
   attempts: z.number().int().nonnegative(),
   retryBase: opt(z.number().int().nonnegative()),
   lastBackend: opt(z.string()),
@@ -76,6 +77,16 @@ const groupSchema = z.object({
   state: opt(z.enum(["merged", "closed"])),
   base: opt(z.string()),
   editedBy: opt(z.array(z.string())),
+  catchUp: opt(
+    z.object({
+      branch: z.string(),
+      sha: z.string(),
+      behindBy: z.number().int().nonnegative(),
+      state: z.enum(["behind", "catching-up"]),
+      task: opt(z.string()),
+      note: opt(z.string()),
+    }),
+  ),
   threads: opt(
     z.object({
       open: z.number().int(),

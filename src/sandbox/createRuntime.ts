@@ -1,5 +1,6 @@
 import { botLogin } from "./createState.js";
 import { KeyedLock } from "./keyedLock.js";
+import { pushPayload } from "./pushEvent.js";
 import { RateLimits } from "./rateLimits.js";
 import { fullName } from "./rest/issueEvent.js";
 import { openApiIndex } from "./rest/openApiIndex.js";
@@ -46,6 +47,14 @@ export function createRuntime(
       })),
       ...changes.closed.map((number) => ({ action: "closed", pull: number, patch: {} })),
     ];
+    // GitHub sends `push` for every branch moved (before the PR syncs it causes), to the Apps
+    // installed on the repository: a fork nobody installed the App on sends the App nothing.
+    const installed = state.installations.has(repo.installationId);
+    for (const move of installed ? changes.branches : []) {
+      const payload = await pushPayload(state, repo, move, sender);
+      if (person === null) o.outbox.queue("push", payload);
+      else await o.outbox.deliverNow("push", payload);
+    }
     for (const e of events) {
       const payload = {
         ...buildEvent({ state }, "pull_request", e.action, {

@@ -61,6 +61,7 @@ export async function createSandboxRepo(
     ...emptyRepoContents(),
     createdAt: now,
     pushedAt: now,
+    branchHeads: new Map((await git.branches()).map((b) => [b.name, b.sha])),
   };
   state.repos.set(key, repo);
   return repo;

@@ -197,6 +197,20 @@ export interface Sandbox {
     repo: string,
     o: { branch: string; files: Record<string, string | null>; message: string; author?: string },
   ): Promise<string>;
+  /**
+   * a person force-pushes `branch`: history rewritten to one new commit of `files` on top of
+   * `onto` (commits after it are dropped); delivers `push` with `forced: true`
+   */
+  forcePush(
+    repo: string,
+    o: {
+      branch: string;
+      onto: string;
+      files: Record<string, string | null>;
+      message: string;
+      author?: string;
+    },
+  ): Promise<string>;
   deleteBranch(repo: string, branch: string): Promise<void>;
   branches(repo: string): Promise<Array<{ name: string; sha: string }>>;
   fileAt(repo: string, ref: string, path: string): Promise<string | null>;
@@ -569,6 +583,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         const base = await git.resolve(`refs/heads/${repo.defaultBranch}`);
         if (base) await git.updateRef(`refs/heads/${o.branch}`, base, "");
       }
+      const author = o.author ?? repo.owner;
+      const sha = await git.commitFiles({
+        branch: o.branch,
+        files: o.files,
+        message: o.message,
+        author: { name: author, email: `${author}@users.noreply.github.com` },
+      });
+      await rt.syncAndNotify(repo, author);
+      return sha;
+    },
+
+    async forcePush(full, o) {
+      const repo = repoOf(full);
+      const git = new BareRepo(repo.gitDir);
+      await git.updateRef(`refs/heads/${o.branch}`, o.onto);
       const author = o.author ?? repo.owner;
       const sha = await git.commitFiles({
         branch: o.branch,

@@ -175,6 +175,8 @@ export interface SandboxRepo {
   checkRuns: Map<number, SandboxCheckRun>;
   createdAt?: string;
   pushedAt?: string;
+  /** branch → sha when refs were last synced, to tell which moved (the `push` webhook) */
+  branchHeads?: Map<string, string>;
   /** set on a fork: the id of the repository it was forked from (GitHub's `parent`) */
   forkOf?: number;
   /** files served by the contents API for branches other than git (rarely needed) */

@@ -1,6 +1,7 @@
 import { fetchForkHead } from "./forks/fetchForkHead.js";
 import { pullHeadRepo } from "./forks/pullHeadRepo.js";
 import { BareRepo } from "./git/bareRepo.js";
+import { type BranchMove, branchMoves } from "./pushEvent.js";
 import type { SandboxPull, SandboxRepo, SandboxState } from "./state.js";
 import { timestamp } from "./timestamp.js";
 
@@ -19,12 +20,19 @@ export interface PullChanges {
   closed: number[];
   /** open pull requests moved onto a merged PR's base when that PR's head branch was deleted */
   retargeted: Array<{ number: number; from: { ref: string; sha: string } }>;
+  /** branches that moved (created, updated, deleted) since the last sync */
+  branches: BranchMove[];
 }
 
 export async function syncPulls(state: SandboxState, repo: SandboxRepo): Promise<PullChanges> {
-  const changes: PullChanges = { moved: [], closed: [], retargeted: [] };
   const git = new BareRepo(repo.gitDir);
   const heads = new Map((await git.branches()).map((b) => [b.name, b.sha]));
+  const changes: PullChanges = {
+    moved: [],
+    closed: [],
+    retargeted: [],
+    branches: branchMoves(repo, heads),
+  };
   const forkHeads = new Map<number, Map<string, string>>();
   const headOf = async (pull: SandboxPull): Promise<string | null | undefined> => {
     if (pull.headRepoId === undefined) return heads.get(pull.head);

@@ -6,9 +6,12 @@ import type { ReviewThreadsClient } from "../github/reviewThreads.js";
 import type { EventJob } from "../queue/eventJob.js";
 import type { EventQueue } from "../queue/eventQueue.js";
 import type { Backoff } from "../queue/redisBackoff.js";
+import { baseMoved } from "../runs/baseMoved.js";
+import type { BaseTipStore } from "../runs/baseTipStore.js";
 import { handleCommand } from "../runs/handleCommand.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
 import { noteRetarget } from "../runs/noteRetarget.js";
+import { pollBaseMoves } from "../runs/pollBaseMoves.js";
 import { renderStatus } from "../runs/renderStatus.js";
 import { restackChildren } from "../runs/restackChildren.js";
 import { reviewPass } from "../runs/reviewPass.js";
@@ -34,6 +37,8 @@ export interface EventProcessorDeps {
   log?: Probot["log"];
   /** installations and repositories GitHub refused, left out of polling for a while */
   backoff?: Backoff;
+  /** default-branch tips seen by the poll: a moved one catches the group PRs up */
+  baseTips?: BaseTipStore;
   /** told what each review pass did (the operator's metrics); `poll` for the poll cycle */
   onReviewPass?(
     trigger: "poll" | "event",
@@ -68,7 +73,11 @@ export function eventProcessor(deps: EventProcessorDeps) {
         dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
         changed: async (runKey) => {
           // A merged or closed stack parent: its children move onto the default branch.
-          await restackChildren(runKey, { store, github });
+          await restackChildren(runKey, {
+            store,
+            github,
+            dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+          });
           await settleRun(runKey, store);
           await events.requestPublish(runKey, installationId);
         },
@@ -221,6 +230,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
       case "retargeted":
         return (await reviews.get(event.owner, event.repo, event.pullNumber))?.runKey ?? null;
       case "installation":
+      case "base-moved":
         return null;
     }
   }
@@ -360,6 +370,20 @@ export function eventProcessor(deps: EventProcessorDeps) {
         }
         return;
       }
+      case "base-moved": {
+        await baseMoved(
+          { owner: event.owner, repo: event.repo },
+          event.branch,
+          {
+            store,
+            github,
+            dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+            requestPublish: (key) => events.requestPublish(key, event.installationId),
+          },
+          event.forced ? { forcedBy: event.sender } : {},
+        );
+        return;
+      }
       case "review": {
         // The webhook fast path: a review on a followed PR is reconciled at once.
         const record = await reviews.get(event.owner, event.repo, event.pullNumber);
@@ -404,7 +428,23 @@ export function eventProcessor(deps: EventProcessorDeps) {
       } catch (error) {
         deps.log?.warn({ err: error, installationId }, "review poll of an installation failed");
       }
+      await pollBases(installationId, records).catch((error: unknown) => {
+        deps.log?.info({ err: error, installationId }, "base branches not caught up this cycle");
+      });
     }
+  }
+
+  async function pollBases(installationId: number, records: TrackedPullRecord[]): Promise<void> {
+    const tips = deps.baseTips;
+    if (!tips || (await deps.backoff?.blockedUntil(`installation:${installationId}`))) return;
+    const repos = new Map(records.map((r) => [`${r.owner}/${r.repo}`.toLowerCase(), r]));
+    await pollBaseMoves([...repos.values()], {
+      store,
+      tips,
+      github: await deps.github(installationId),
+      dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+      requestPublish: (key) => events.requestPublish(key, installationId),
+    });
   }
 
   async function pollInstallation(
@@ -500,6 +540,12 @@ function jobFields(event: EventJob): Record<string, string | number> {
         deliveryId: event.deliveryId,
         installationId: event.installationId,
         action: event.action,
+      };
+    case "base-moved":
+      return {
+        job: event.type,
+        deliveryId: event.deliveryId,
+        branch: `${event.owner}/${event.repo}:${event.branch}`,
       };
     case "review":
     case "pushed":

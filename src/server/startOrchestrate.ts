@@ -9,6 +9,7 @@ import { eventQueue, startEventWorker } from "../queue/eventQueue.js";
 import { keyPrefix } from "../queue/keyPrefix.js";
 import { startPollScheduler } from "../queue/pollScheduler.js";
 import { redisBackoff } from "../queue/redisBackoff.js";
+import { redisBaseTips } from "../queue/redisBaseTips.js";
 import type { RedisClient } from "../queue/redisConnection.js";
 import { redisConnection } from "../queue/redisConnection.js";
 import { redisRateLimits } from "../queue/redisRateLimits.js";
@@ -248,6 +249,7 @@ export async function startOrchestrate(options: StartOptions): Promise<RunningOr
     github: (id) => app.forInstallation(id),
     reviewThreads: (id) => app.reviewThreads(id),
     backoff: redisBackoff(redis, prefix),
+    baseTips: redisBaseTips(redis, prefix),
     log,
     onReviewPass: (trigger, figures) => tools?.metrics.reviewPass(trigger, figures),
   });

@@ -4,6 +4,7 @@
 // Everything the agent, the verify command or the push race can do ends as a returned result;
 // only infrastructure failures (git cannot fetch, disk full) throw.
 
+import type { TaskKind } from "../runs/run.js";
 import { agentFailureDetail } from "./agentFailureDetail.js";
 import type { AgentUsage, BackendConfig } from "./backendConfig.js";
 import { runBackend } from "./backends.js";
@@ -47,6 +48,8 @@ export type AttemptResult =
       rebased: boolean;
       /** Authors other than the App of commits on the group's branch (see othersOnBranch). */
       othersOnBranch: string[];
+      /** Commits a rebase replaced (old sha → new): the tasks that made them point at the new. */
+      rewritten?: Record<string, string> | undefined;
       /** Tokens (and cost) the agent said it spent, when its backend reads them. */
       usage?: AgentUsage | undefined;
     }
@@ -79,7 +82,7 @@ export interface AttemptOptions {
   prompt: string;
   verify?: string;
   taskId: string;
-  taskKind: "implement" | "review-thread";
+  taskKind: TaskKind;
   attemptDir: string;
   /** Time the agent may take. */
   timeoutMs: number;

@@ -3,6 +3,7 @@
 import { constants, realpathSync, statSync } from "node:fs";
 import { type FileHandle, mkdir, open, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { TaskKind } from "../runs/run.js";
 import type { AgentUsage, BackendConfig } from "./backendConfig.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { runCommand } from "./runCommand.js";
@@ -12,7 +13,7 @@ export interface RunBackendOptions {
   worktree: string;
   prompt: string;
   taskId: string;
-  taskKind: "implement" | "review-thread";
+  taskKind: TaskKind;
   /** Per-attempt folder of the operator's: agent.log, prompt.md and report.md are kept here. */
   attemptDir: string;
   /**

@@ -4,7 +4,9 @@ import { GitHubWaitError, waitNoteOf } from "../github/githubWaitError.js";
 import { workflowRefusal } from "../github/workflowRefusal.js";
 import { JobLockLostError } from "../queue/taskJob.js";
 import type { AttemptUsage } from "../runs/addUsage.js";
+import { isCatchUp } from "../runs/catchUpGroup.js";
 import { noteBranchEdit } from "../runs/noteBranchEdit.js";
+import { noteRewrittenCommits } from "../runs/noteRewrittenCommits.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "../runs/run.js";
 import { isLive } from "../runs/runMachine.js";
 import type { RunStore } from "../runs/runStore.js";
@@ -25,13 +27,14 @@ import {
 import { runAttempt } from "./attempt.js";
 import { attemptLogDir, lastAttemptLogPath } from "./attemptLogDir.js";
 import type { BackendConfig } from "./backendConfig.js";
+import { runCatchUp } from "./catchUpAttempt.js";
 import { chooseBackends } from "./chooseBackends.js";
 import { failureReport } from "./failureReport.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { keepLastAttempt } from "./keepLastAttempt.js";
 import { modelFor } from "./modelFor.js";
 import { priceUsage } from "./priceUsage.js";
-import { renderWorkOrder } from "./prompt.js";
+import { renderWorkOrder, type WorkOrderInput } from "./prompt.js";
 import { pushTarget } from "./pushTarget.js";
 import { type Outcome, race } from "./raceBackends.js";
 import type { GitTokens, Workspaces } from "./workspace.js";
@@ -140,6 +143,10 @@ export async function processTask(
         appLogin: github.appLogin,
       }).catch(() => undefined);
     }
+    if (outcome.rewritten) {
+      // A rebase replaced the group's commits: the tasks (and the PR's checklist) link the new.
+      await noteRewrittenCommits(job.runKey, outcome.rewritten, deps.store).catch(() => undefined);
+    }
     await finish(job, deps, (t) =>
       completeAttempt(t, job, {
         commit: outcome.sha ?? undefined,
@@ -187,6 +194,9 @@ export async function processTask(
     outcome.reason === "verify-missing" ||
     outcome.reason === "no-backend" ||
     outcome.reason === "fork-locked" ||
+    // A catch-up conflicts only when git cannot merge at all (a base with no shared history):
+    // the agent resolves every other conflict, so another attempt would meet the same wall.
+    (isCatchUp(claimed) && outcome.reason === "conflict") ||
     workflow !== null;
   const detail = workflow
     ? failureReport(
@@ -278,7 +288,7 @@ async function work(
   }
   const verify = task.verify ?? run.config.verify;
   const workflowsLocked = !(await github.canPushWorkflows());
-  const prompt = renderWorkOrder({
+  const order: WorkOrderInput = {
     repo: `${run.owner}/${run.repo}`,
     issueNumber: run.issueNumber,
     issueTitle: issue.title,
@@ -308,11 +318,14 @@ async function work(
     ...(workflowsLocked ? { lockedPaths: [".github/workflows/"] } : {}),
     ...(claimed.lastFailure && job.attempt > 1 ? { previousFailure: claimed.lastFailure } : {}),
     ...(claimed.answers?.length ? { answers: claimed.answers } : {}),
-  });
+  };
+  const prompt = renderWorkOrder(order);
+  // A catch-up merges the base the PR is on (the default branch, or a parent group's branch).
+  const base = group?.catchUp?.branch ?? group?.base ?? info.defaultBranch;
 
   return race(backends, signal, async (backend, raceSignal, claim) => {
     const attemptDir = attemptLogDir(deps.logsDir, run.key, task.id, job.attempt, backend.name);
-    const result = await runAttempt({
+    const options = {
       workspaces: deps.workspaces,
       repo: repoRef,
       branch,
@@ -325,7 +338,6 @@ async function work(
       identity,
       taskKey: `${run.issueNumber}-${task.id}-a${job.attempt}-${backend.name}`,
       backend,
-      prompt,
       ...(verify ? { verify } : {}),
       taskId: task.id,
       taskKind: task.kind,
@@ -336,7 +348,16 @@ async function work(
       ...modelFor(task, run.config, backend.name),
       claim,
       mayPush: async () => mayPush(await deps.store.get(job.runKey), job),
-    });
+    };
+    const result = isCatchUp(task)
+      ? await runCatchUp({
+          ...options,
+          base,
+          update: task.update,
+          commitMessage: mergeMessage(run, task, base, branch),
+          workOrder: (files) => renderWorkOrder({ ...order, conflicts: { base, files } }),
+        })
+      : await runAttempt({ ...options, prompt });
     if (result.ok || result.reason !== "aborted") {
       await keepLastAttempt(lastAttemptLogPath(deps.logsDir, run.key, task.id), attemptDir, {
         taskId: task.id,
@@ -360,6 +381,7 @@ async function work(
           report: result.report,
           backend: backend.name,
           othersOnBranch: result.othersOnBranch,
+          rewritten: result.rewritten,
           usage,
         }
       : {
@@ -395,6 +417,10 @@ async function finish(
 ): Promise<void> {
   const updated = await deps.store.updateTask(job.runKey, job.taskId, change);
   if (updated) await deps.afterChange(job.runKey, job.installationId, updated.group);
+}
+
+function mergeMessage(run: RunRecord, task: TaskRecord, base: string, branch: string): string {
+  return `Merge branch '${base}' into ${branch}\n\nTask ${task.id} of #${run.issueNumber}.\n\n${taskTrailer(run, task)}`;
 }
 
 function commitMessage(run: RunRecord, task: TaskRecord): string {

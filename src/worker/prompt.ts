@@ -1,3 +1,4 @@
+import type { TaskKind } from "../runs/run.js";
 // The work order: everything an agent needs to do one task, in one self-contained text.
 // Agents start with no memory of the run, so the order carries the context, the scope, the
 // check to pass and how to report. Its size is bounded so it fits any backend.
@@ -7,7 +8,7 @@ export interface WorkOrderTask {
   title: string;
   description: string;
   group: string;
-  kind: "implement" | "review-thread";
+  kind: TaskKind;
 }
 
 export interface WorkOrderThreadComment {
@@ -40,6 +41,8 @@ export interface WorkOrderInput {
   /** Why the previous attempt failed (agent error, verify output, conflict): fix that first. */
   previousFailure?: string;
   reviewThreads?: WorkOrderThread[];
+  /** For a `conflict` task: the merge of the base, and each conflicting file's hunks. */
+  conflicts?: { base: string; files: Array<{ path: string; hunks: string }> };
   /** Questions earlier attempts asked, with the maintainers' answers. */
   answers?: Array<{ question: string; answer: string; by: string }>;
 }
@@ -55,6 +58,9 @@ export const workOrderLimits = {
   /** the latest answers shown, when a task asked again and again */
   answers: 4,
   threads: 20,
+  /** conflict hunks shown per file, and files shown */
+  conflictHunks: 4_000,
+  conflictFiles: 20,
   total: 60_000,
 };
 
@@ -127,6 +133,27 @@ export function renderWorkOrder(o: WorkOrderInput): string {
         "comment is addressed, or — if no change is needed — change nothing and explain why.",
     );
     out.push(threadsSection(o.reviewThreads));
+  }
+
+  if (o.conflicts) {
+    const { base, files } = o.conflicts;
+    out.push("## Conflicts to resolve");
+    out.push(
+      `Orchestrate merged \`${base}\` into this branch; git could not merge the files below. ` +
+        "Each still holds git's conflict markers: between `<<<<<<<` and `=======` is this " +
+        `branch's side (ours), between \`=======\` and \`>>>>>>>\` is \`${base}\`'s (theirs). ` +
+        "Edit each file so it keeps what both sides meant, and remove every marker line. " +
+        "Orchestrate refuses the result while any marker is left, verifies it and commits the merge.",
+    );
+    const shown = files.slice(0, workOrderLimits.conflictFiles);
+    for (const f of shown) {
+      out.push(
+        `### \`${f.path}\`\n\n${fenced(truncateTail(f.hunks, workOrderLimits.conflictHunks, "conflict hunks"))}`,
+      );
+    }
+    if (files.length > shown.length) {
+      out.push(`[… ${files.length - shown.length} more conflicting files not shown]`);
+    }
   }
 
   if (o.answers && o.answers.length > 0) {

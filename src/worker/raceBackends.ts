@@ -10,6 +10,7 @@ export type Outcome = (
       report: string;
       backend: string;
       othersOnBranch: string[];
+      rewritten?: Record<string, string> | undefined;
     }
   | { ok: false; reason: string; detail: string; report: string; backend: string }
 ) & {

@@ -64,6 +64,19 @@ export interface WorkspacesOptions {
   gitTimeoutMs?: number;
 }
 
+/** The base merged into a workspace's branch (see mergeBase). */
+export type BaseMerge =
+  | { upToDate: true }
+  | {
+      upToDate: false;
+      /** the base's tip: the merge commit's second parent */
+      baseTip: string;
+      /** the merged tree, conflict markers included */
+      tree: string;
+      /** files left with conflict markers, for the agent to resolve */
+      conflicts: string[];
+    };
+
 export type PushResult =
   | { ok: true; sha: string; rebased: boolean }
   | { ok: false; reason: "conflict" | "verify-failed" | "rejected"; detail: string };
@@ -104,6 +117,8 @@ interface GitCall {
   gitDir: string | null;
   workTree?: string;
   indexFile?: string;
+  /** exit codes that are answers, not failures (merge-tree's 1: conflicts) */
+  okExit?: number[];
   /** For network commands: the token access they need. */
   access?: GitAccess;
   tokens?: GitTokens;
@@ -252,6 +267,8 @@ export class Workspaces {
     sha: string,
     tokens: GitTokens,
     reverify: () => Promise<boolean>,
+    /** false: a branch that moved meanwhile fails the push instead (a merge is not replayed) */
+    replay = true,
   ): Promise<PushResult> {
     const url = ws.repo.cloneUrl;
     const cache = this.cacheDir(ws.repo);
@@ -284,6 +301,13 @@ export class Workspaces {
       if (tip === null || (await this.contains(cache, head, tip))) {
         return { ok: false, reason: "rejected", detail: failure };
       }
+      if (!replay) {
+        return {
+          ok: false,
+          reason: "rejected",
+          detail: `${ws.branch} moved while its merge was made; the next attempt merges again`,
+        };
+      }
       const merged = await this.replay(ws, head, tip);
       if (!merged.ok) return { ok: false, reason: "conflict", detail: merged.detail };
       head = merged.sha;
@@ -301,6 +325,186 @@ export class Workspaces {
       reason: "rejected",
       detail: `${ws.branch} kept moving: gave up after ${MAX_PUSH_ROUNDS} rebase-and-push rounds`,
     };
+  }
+
+  /**
+   * Merges the remote `base` branch into the workspace (at its branch's tip) as `git merge`
+   * would, without committing: the merged files, conflict markers included, are written to the
+   * agent's directory. Histories without a common ancestor (a base rewritten by a force-push
+   * onto unrelated commits) are refused with a message saying so.
+   */
+  async mergeBase(ws: Workspace, base: string): Promise<BaseMerge> {
+    checkBranch(base);
+    const cache = this.cacheDir(ws.repo);
+    const baseTip = await this.remoteTip(cache, base);
+    if (baseTip === null) {
+      throw new WorkspaceError(
+        "bad-input",
+        `${ws.repo.owner}/${ws.repo.name} has no branch "${base}"`,
+      );
+    }
+    if (await this.contains(cache, ws.baseSha, baseTip)) return { upToDate: true };
+    let out: string;
+    try {
+      out = await this.run(["merge-tree", "--write-tree", "--name-only", ws.baseSha, baseTip], {
+        gitDir: cache,
+        okExit: [1],
+      });
+    } catch (error) {
+      throw new WorkspaceError(
+        "bad-input",
+        `${base} at ${baseTip.slice(0, 12)} shares no history with ${ws.branch} (was ${base} force-pushed onto other commits?): git cannot merge them; merge by hand, or close the PR and run the issue again: ${(error as Error).message}`,
+      );
+    }
+    const [tree = "", ...rest] = out.split("\n");
+    const end = rest.indexOf("");
+    const conflicts = [...new Set(rest.slice(0, end === -1 ? rest.length : end).filter(Boolean))];
+    await this.run(["read-tree", "--reset", "-u", tree.trim()], {
+      gitDir: cache,
+      workTree: ws.dir,
+      indexFile: join(ws.root, "index"),
+    });
+    return { upToDate: false, baseTip, tree: tree.trim(), conflicts };
+  }
+
+  /**
+   * The merge as the agent left it, committed with two parents (the branch's tip and the
+   * base's), or the merged tree as it is when nothing conflicted. Refused while a conflicted
+   * file still holds conflict markers. Call it only once the agent's processes are gone.
+   */
+  async captureMerge(
+    ws: Workspace,
+    merge: Extract<BaseMerge, { upToDate: false }>,
+    message: string,
+    identity?: GitIdentity,
+  ): Promise<string> {
+    const cache = this.cacheDir(ws.repo);
+    const index = join(ws.root, "index");
+    const files = { gitDir: cache, workTree: ws.dir, indexFile: index };
+    let tree = merge.tree;
+    if (merge.conflicts.length > 0) {
+      await rm(index, { force: true });
+      await this.run(["read-tree", merge.tree], files);
+      await this.run(["add", "--all"], files);
+      tree = (await this.run(["write-tree"], files)).trim();
+      const marked: string[] = [];
+      for (const path of merge.conflicts) {
+        const blob = await this.run(["cat-file", "-p", `${tree}:${path}`], {
+          gitDir: cache,
+          okExit: [128],
+        }).catch(() => "");
+        if (/^(<{7}|>{7})( |$)/m.test(blob)) marked.push(path);
+      }
+      if (marked.length > 0) {
+        throw new WorkspaceError(
+          "bad-change",
+          `conflict markers are left in ${marked.slice(0, 10).join(", ")}: resolve every conflict and remove the <<<<<<< ======= >>>>>>> lines`,
+        );
+      }
+    }
+    const messageFile = join(ws.root, "msg");
+    await writeFile(messageFile, message);
+    const out = await this.run(
+      ["commit-tree", tree, "-p", ws.baseSha, "-p", merge.baseTip, "-F", messageFile],
+      { gitDir: cache, ...(identity ? { identity } : {}) },
+    );
+    return out.trim();
+  }
+
+  /**
+   * The branch's own commits (those the base lacks) replayed one by one onto the remote `base`,
+   * each keeping its message and author: a new series, for a push with lease (pushRewritten).
+   * Null when it cannot be done as a plain series: a merge commit among them, or a commit whose
+   * change no longer applies; the caller merges instead. The result's files are written to the
+   * agent's directory, for verify.
+   */
+  async rebaseOnto(
+    ws: Workspace,
+    base: string,
+  ): Promise<{ sha: string; rewritten: Record<string, string> } | "up-to-date" | null> {
+    checkBranch(base);
+    const cache = this.cacheDir(ws.repo);
+    const baseTip = await this.remoteTip(cache, base);
+    if (baseTip === null) return null;
+    if (await this.contains(cache, ws.baseSha, baseTip)) return "up-to-date";
+    const own = (
+      await this.run(["rev-list", "--reverse", "--parents", ws.baseSha, `^${baseTip}`], {
+        gitDir: cache,
+      })
+    )
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(" "));
+    if (own.some((shas) => shas.length !== 2)) return null;
+    const index = join(ws.root, "rebase-index");
+    const patch = join(ws.root, "rebase.patch");
+    const files = { gitDir: cache, indexFile: index };
+    let tip = baseTip;
+    const rewritten: Record<string, string> = {};
+    for (const [commit = "", parent = ""] of own) {
+      await rm(index, { force: true });
+      await this.run(["read-tree", tip], files);
+      await this.run(["diff", "--binary", "--full-index", `--output=${patch}`, parent, commit], {
+        gitDir: cache,
+      });
+      try {
+        await this.run(["apply", "--cached", patch], files);
+      } catch {
+        return null;
+      }
+      const tree = (await this.run(["write-tree"], files)).trim();
+      const message = await this.run(["log", "-1", "--format=%B", commit], { gitDir: cache });
+      const author = await this.run(["log", "-1", "--format=%an%x00%ae", commit], {
+        gitDir: cache,
+      });
+      const [name = this.identity.name, email = this.identity.email] = author.trim().split("\0");
+      tip = await this.commitTree(ws, tree, tip, message.trimEnd(), { name, email });
+      rewritten[commit] = tip;
+    }
+    await this.run(["read-tree", "--reset", "-u", tip], {
+      gitDir: cache,
+      workTree: ws.dir,
+      indexFile: join(ws.root, "index"),
+    });
+    return { sha: tip, rewritten };
+  }
+
+  /**
+   * Pushes a rewritten series over the branch, with a lease: only while the remote branch is
+   * still at `expected` (nobody pushed since it was read). False when the lease failed.
+   */
+  async pushRewritten(
+    ws: Workspace,
+    sha: string,
+    tokens: GitTokens,
+    expected: string,
+  ): Promise<boolean> {
+    const url = ws.repo.cloneUrl;
+    try {
+      await this.run(
+        [
+          "push",
+          "--porcelain",
+          "--no-verify",
+          "--no-follow-tags",
+          `--force-with-lease=refs/heads/${ws.branch}:${expected}`,
+          url,
+          `${sha}:refs/heads/${ws.branch}`,
+        ],
+        { gitDir: this.cacheDir(ws.repo), access: "write", tokens, url },
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** `path` at `commit` in the worker's cache, bounded; "" when it is not there. */
+  async fileAt(ws: Workspace, commit: string, path: string, maxChars: number): Promise<string> {
+    const text = await this.run(["cat-file", "-p", `${commit}:${path}`], {
+      gitDir: this.cacheDir(ws.repo),
+    }).catch(() => "");
+    return text.length <= maxChars ? text : `${text.slice(0, maxChars)}\n[…]`;
   }
 
   /**
@@ -602,7 +806,11 @@ export class Workspaces {
         // Any non-zero exit is an error (simple-git's default ignores one without stderr), and
         // its message carries stdout too: push and merge-tree explain themselves there.
         errors: (error, result) =>
-          result.exitCode === 0 ? error : Buffer.concat([...result.stdOut, ...result.stdErr]),
+          result.exitCode === 0
+            ? error
+            : call.okExit?.includes(result.exitCode)
+              ? undefined
+              : Buffer.concat([...result.stdOut, ...result.stdErr]),
       }).env(env);
       return await git.raw(args);
     } catch (err) {

@@ -105,6 +105,12 @@ export class MemoryGitHub implements GitHubPort {
   async pullFiles(): Promise<string[]> {
     throw new Error("pullFiles is not in this model");
   }
+  async branchTip(): Promise<never> {
+    throw new Error("branch tips are not in this model");
+  }
+  async baseStanding(): Promise<never> {
+    throw new Error("base standing is not in this model");
+  }
   async createCheckRun(): Promise<number> {
     throw new Error("check runs are not in this model");
   }

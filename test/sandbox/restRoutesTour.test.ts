@@ -93,6 +93,9 @@ describe("every implemented REST route", () => {
     await octokit.rest.pulls.list(repo);
     await octokit.rest.pulls.listFiles({ ...repo, pull_number: pull.number });
     await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, body: "more" });
+    await sandbox.commit("acme/tour", { branch: "main", files: { "m.txt": "m\n" }, message: "m" });
+    await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: "main...side" });
+    await octokit.rest.pulls.updateBranch({ ...repo, pull_number: pull.number });
     const { comments } = await sandbox
       .postReview("acme/tour", pull.number, {
         user: "bob",

@@ -123,6 +123,22 @@ describe("webhook driver", () => {
       message: "b",
     });
     const sha = (await sandbox.branches("acme/widgets")).find((b) => b.name === "feature")!.sha;
+    // The person's push: GitHub's `push` for the branch they created, with its commit.
+    expect(events().at(-1)).toBe("push.undefined");
+    const push = JSON.parse(received.at(-1)!.body);
+    expect(push).toMatchObject({
+      ref: "refs/heads/feature",
+      before: "0000000000000000000000000000000000000000",
+      after: sha,
+      created: true,
+      deleted: false,
+      forced: false,
+      head_commit: { id: sha, message: "b" },
+      repository: { full_name: "acme/widgets", default_branch: "main" },
+      installation: { id: sandboxRepo.installationId },
+    });
+    expect(push.commits.map((c: { id: string }) => c.id)).toContain(sha);
+    expect(typeof push.repository.pushed_at).toBe("number");
     const { createPull } = await import("../../src/sandbox/rest/pulls.js");
     const pull = createPull(sandbox.state, sandboxRepo, {
       title: "Feature",
@@ -156,7 +172,7 @@ describe("webhook driver", () => {
     ]);
     expect(threadEvent.pull_request.number).toBe(pull.number);
     expect(threadEvent.organization).toBeUndefined();
-    expect(sandbox.deliveries.map((d) => d.status)).toEqual(Array(6).fill(202));
+    expect(sandbox.deliveries.map((d) => d.status)).toEqual(Array(7).fill(202));
     expect(sandbox.deliveries.some((d) => d.byApp)).toBe(false);
   });
 

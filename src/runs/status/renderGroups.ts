@@ -1,8 +1,10 @@
 import { codeSpan } from "../../spec/escapeMarkdown.js";
+import { isCatchUp } from "../catchUpGroup.js";
 import { groupRepoUrl } from "../groupRepoUrl.js";
 import { renderStackLine } from "../renderStackLine.js";
 import type { RunRecord, TaskRecord } from "../run.js";
 import { type StackPlace, stackPlaces } from "../stackParent.js";
+import { baseLine } from "./baseLine.js";
 import { capList } from "./capList.js";
 import { inlineText } from "./inlineText.js";
 import { plainText } from "./plainText.js";
@@ -20,7 +22,9 @@ export function renderGroups(
   const snapshot = { run, tasks: [...tasks] };
   const places = run.config.stack ? stackPlaces(snapshot) : new Map<string, StackPlace>();
   const lines = run.groups.map((group) => {
-    const own = tasks.filter((t) => t.group === group.name && t.kind !== "review-thread");
+    const own = tasks.filter(
+      (t) => t.group === group.name && t.kind !== "review-thread" && !isCatchUp(t),
+    );
     const done = own.filter((t) => t.status === "complete").length;
     // A fork's branch reads as GitHub labels it, `owner:branch`, and links into the fork.
     const label = group.headRepo ? `${group.headRepo.owner}:${group.branch}` : group.branch;
@@ -49,6 +53,8 @@ export function renderGroups(
       );
     }
     if (group.note) parts.push(`_${inlineText(group.note, 200)}_`);
+    const base = baseLine(group, tasks);
+    if (base) parts.push(base);
     if (group.editedBy?.length) {
       const who = group.editedBy.map((login) => codeSpan(plainText(login))).join(", ");
       parts.push(

@@ -148,6 +148,11 @@ export class BareRepo {
     return Number((await gitText(this.gitDir, ["rev-list", "--count", `${base}..${head}`])).trim());
   }
 
+  /** `git rev-list` of `args` (newest first). */
+  async revList(args: string[]): Promise<string[]> {
+    return (await gitText(this.gitDir, ["rev-list", ...args])).split("\n").filter(Boolean);
+  }
+
   async commit(sha: string): Promise<CommitInfo> {
     const out = await gitText(this.gitDir, [
       "show",
@@ -230,6 +235,31 @@ export class BareRepo {
       throw new Error(`merge: ${o.base} moved while merging`);
     }
     return sha;
+  }
+
+  /**
+   * Merges `from` (a commit) into branch `into` with a merge commit whose parents are the
+   * branch's tip and `from`, like "Update branch"; false when it conflicts or the branch moved.
+   */
+  async mergeInto(o: {
+    into: string;
+    from: string;
+    message: string;
+    author?: GitIdentity;
+  }): Promise<string | null> {
+    const tip = await this.resolve(`refs/heads/${o.into}`);
+    if (!tip) return null;
+    const run = await runGit(this.gitDir, ["merge-tree", "--write-tree", tip, o.from], {
+      okCodes: [1],
+    });
+    if (run.code !== 0) return null;
+    const tree = run.stdout.toString("utf8").split("\n")[0]?.trim() ?? "";
+    const sha = (
+      await gitText(this.gitDir, ["commit-tree", tree, "-p", tip, "-p", o.from, "-m", o.message], {
+        identity: o.author ?? SANDBOX_IDENTITY,
+      })
+    ).trim();
+    return (await this.updateRef(`refs/heads/${o.into}`, sha, tip)) ? sha : null;
   }
 
   private async listTree(treeish: string) {

@@ -11,6 +11,7 @@ import { checkBody } from "./checkBody.js";
 import { fullName } from "./issueEvent.js";
 import { takeNumber } from "./issues.js";
 import { paginate } from "./paginate.js";
+import { mergeFields, pullMergeability } from "./pullMergeability.js";
 import { pullFiles, pullStats } from "./pullStats.js";
 import { intParam, requireRepo } from "./requireRepo.js";
 import {
@@ -58,7 +59,8 @@ export const pullRoutes: RouteTable = {
   "pulls/get": async (ctx) => {
     const repo = requireRepo(ctx);
     const pull = requirePull(repo, ctx);
-    return json(200, pullJson(ctx.state, repo, pull, await pullStats(repo, pull)));
+    const merge = mergeFields(pull, await pullMergeability(repo, pull));
+    return json(200, pullJson(ctx.state, repo, pull, { ...(await pullStats(repo, pull)), merge }));
   },
 
   "pulls/update": async (ctx) => {

@@ -1,4 +1,5 @@
 import { appRoutes } from "./apps.js";
+import { branchUpdateRoutes } from "./branchUpdates.js";
 import { checkRoutes } from "./checks.js";
 import { gitRefRoutes } from "./gitRefs.js";
 import { issueRoutes } from "./issues.js";
@@ -18,6 +19,7 @@ export const restRoutes: RouteTable = {
   ...reactionRoutes,
   ...pullRoutes,
   ...pullMergeRoutes,
+  ...branchUpdateRoutes,
   ...reviewCommentRoutes,
   ...gitRefRoutes,
   ...checkRoutes,

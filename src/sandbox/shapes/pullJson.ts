@@ -11,6 +11,8 @@ export interface PullStats {
   deletions: number;
   changedFiles: number;
   commits: number;
+  /** mergeable, rebaseable, mergeable_state (see pullMergeability) */
+  merge?: { mergeable: boolean | null; rebaseable: boolean | null; mergeable_state: string };
 }
 
 /**
@@ -108,9 +110,9 @@ export function pullJson(
   return {
     ...simple,
     merged: pull.merged,
-    mergeable: pull.state === "open" ? true : null,
-    rebaseable: pull.state === "open" ? true : null,
-    mergeable_state: pull.state === "open" ? "clean" : "unknown",
+    mergeable: stats.merge ? stats.merge.mergeable : pull.state === "open" ? true : null,
+    rebaseable: stats.merge ? stats.merge.rebaseable : pull.state === "open" ? true : null,
+    mergeable_state: stats.merge?.mergeable_state ?? (pull.state === "open" ? "clean" : "unknown"),
     merged_by: pull.mergedBy ? userJson(state, pull.mergedBy) : null,
     comments: comments.length,
     review_comments: reviewComments.length,
