@@ -6,6 +6,11 @@ import type { TokenAccess } from "../state.js";
 
 const BY_PREFIX: Array<[RegExp, string]> = [
   [/^checks\//, "checks"],
+  [/^actions\//, "actions"],
+  [
+    /^repos\/(create-commit-status|get-combined-status-for-ref|list-commit-statuses-for-ref)$/,
+    "statuses",
+  ],
   [/^pulls\//, "pull_requests"],
   [/^issues\//, "issues"],
   [/^reactions\//, "issues"],

@@ -1,3 +1,4 @@
+import { actionRoutes } from "./actions.js";
 import { appRoutes } from "./apps.js";
 import { checkRoutes } from "./checks.js";
 import { gitRefRoutes } from "./gitRefs.js";
@@ -7,6 +8,7 @@ import { reactionRoutes } from "./reactions.js";
 import { repoRoutes } from "./repos.js";
 import { reviewCommentRoutes } from "./reviewComments.js";
 import type { RouteTable } from "./routeContext.js";
+import { statusRoutes } from "./statuses.js";
 import { userRoutes } from "./users.js";
 
 /** Every REST operation the sandbox implements, by GitHub operationId. */
@@ -19,5 +21,7 @@ export const restRoutes: RouteTable = {
   ...reviewCommentRoutes,
   ...gitRefRoutes,
   ...checkRoutes,
+  ...actionRoutes,
+  ...statusRoutes,
   ...userRoutes,
 };
