@@ -19,7 +19,7 @@ export type TaskStatus =
   | "complete"
   | "failed"
   | "cancelled";
-export type TaskKind = "implement" | "review-thread";
+export type TaskKind = "implement" | "review-thread" | "ci-fix";
 
 export interface TaskRecord {
   id: string;
@@ -53,6 +53,8 @@ export interface TaskRecord {
   report?: string | undefined;
   /** the review threads a `review-thread` task answers */
   threads?: ReviewThreadRef[] | undefined;
+  /** the failed checks of the pull request's head a `ci-fix` task makes green */
+  checks?: CiFailures | undefined;
   /** the agent's explanation when it answered a thread without changing code */
   explanation?: string | undefined;
   /** what the last attempt asked instead of changing anything, while the task is `needs-input` */
@@ -117,6 +119,39 @@ export interface ReviewThreadRef {
   answered?: boolean | undefined;
 }
 
+/** The failed checks of one head of a group's pull request, as a `ci-fix` task's work order shows them. */
+export interface CiFailures {
+  pull: number;
+  headSha: string;
+  failures: CiFailure[];
+}
+
+export interface CiFailure {
+  name: string;
+  /** what the check reported (title, summary, text), bounded */
+  output: string;
+  /** the tail of a failed GitHub Actions job's log, bounded; absent when unreadable */
+  log?: string | undefined;
+  /** why the log is missing (a permission the installation has not granted) */
+  logMissing?: string | undefined;
+}
+
+/** How CI stands on the head of a group's pull request, as the last look at its checks saw it. */
+export interface GroupCi {
+  headSha: string;
+  /** `none`: no check but the App's own; `blind`: the App may not read them (see note) */
+  state: "pending" | "green" | "red" | "none" | "blind";
+  /** checks still queued or running, or failed (by name) */
+  pending?: string[] | undefined;
+  failing?: string[] | undefined;
+  /** when checks of this head were first seen not finished (ISO) */
+  since: string;
+  /** GitHub Actions checks of this head already re-run once */
+  rerun?: string[] | undefined;
+  /** a line for the status comment: a check late, required but unseen, a permission missing */
+  note?: string | undefined;
+}
+
 export interface GroupRecord {
   name: string;
   branch: string;
@@ -137,6 +172,8 @@ export interface GroupRecord {
   editedBy?: string[] | undefined;
   /** review threads on the group's pull request, as the last reconcile counted them */
   threads?: { open: number; resolved: number; ignored: number } | undefined;
+  /** CI on the pull request's head (see followChecks) */
+  ci?: GroupCi | undefined;
 }
 
 export interface RunRecord {

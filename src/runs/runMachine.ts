@@ -25,7 +25,9 @@ export type Cause =
   /** a job that failed for good, or a task that stalled past its limit */
   | "failure"
   /** a re-plan that dropped the task */
-  | "replan";
+  | "replan"
+  /** CI results on a group's pull request: red past `limits.ci_rounds`, red or green again */
+  | "checks";
 
 type Moves<S extends string> = Record<S, Partial<Record<S, readonly Cause[]>>>;
 
@@ -41,6 +43,7 @@ export const RUN_MOVES: Moves<RunState> = {
   "needs-input": {
     planning: ["command", "trigger"],
     running: ["command"],
+    reviewing: ["checks"],
     failed: ["failure"],
     stopped: ["command", "outside"],
   },
@@ -48,12 +51,14 @@ export const RUN_MOVES: Moves<RunState> = {
     planning: ["command", "trigger"],
     reviewing: ["settle"],
     done: ["settle"],
+    "needs-input": ["checks"],
     failed: ["settle", "failure"],
     stopped: STOPPERS,
   },
   reviewing: {
     planning: ["command", "trigger"],
-    running: ["settle"],
+    running: ["settle", "checks"],
+    "needs-input": ["checks"],
     done: ["settle"],
     failed: ["settle", "failure"],
     stopped: STOPPERS,
@@ -61,7 +66,7 @@ export const RUN_MOVES: Moves<RunState> = {
   done: {
     planning: ["trigger", "command"],
     running: ["command"],
-    reviewing: ["review", "trigger"],
+    reviewing: ["review", "trigger", "checks"],
     stopped: ["outside"],
   },
   failed: {

@@ -218,7 +218,7 @@ function compact({ run, tasks }: RunSnapshot, level: Level): Compact {
             d: t.depends_on.map((dep) => taskIndex.get(dep) ?? dep),
             t: level.titleChars > 0 ? truncateText(t.title, level.titleChars) : "",
             s: t.status,
-            k: t.kind === "review-thread" ? ("review-thread" as const) : undefined,
+            k: t.kind === "implement" ? undefined : t.kind,
             a: t.attempts,
             p: t.priority,
             c: level.commitChars > 0 ? t.commit?.slice(0, level.commitChars) : undefined,

@@ -30,6 +30,7 @@ export function dispatchRequest(
   if (path === "/api/v3" || path.startsWith("/api/v3/")) path = path.slice("/api/v3".length) || "/";
   if (isGitPath(path)) return handleGitRequest(rt, ex(path));
   // Actions job logs download from a signed, short-lived URL (another host on GitHub).
-  if (path.startsWith(JOB_LOG_PATH)) return rt.services.actions.serveLog(path, res);
+  if (path.startsWith(JOB_LOG_PATH))
+    return rt.services.actions.serveLog(path, req.headers.range, res);
   return handleRest(rt, ex(path));
 }

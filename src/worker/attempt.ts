@@ -79,7 +79,7 @@ export interface AttemptOptions {
   prompt: string;
   verify?: string;
   taskId: string;
-  taskKind: "implement" | "review-thread";
+  taskKind: "implement" | "review-thread" | "ci-fix";
   attemptDir: string;
   /** Time the agent may take. */
   timeoutMs: number;

@@ -12,7 +12,7 @@ export interface RunBackendOptions {
   worktree: string;
   prompt: string;
   taskId: string;
-  taskKind: "implement" | "review-thread";
+  taskKind: "implement" | "review-thread" | "ci-fix";
   /** Per-attempt folder of the operator's: agent.log, prompt.md and report.md are kept here. */
   attemptDir: string;
   /**

@@ -4,6 +4,7 @@ import type { RunRecord, TaskRecord } from "../run.js";
 import { capList } from "./capList.js";
 import { inlineText } from "./inlineText.js";
 import { plainText } from "./plainText.js";
+import { renderCi } from "./renderCi.js";
 
 /**
  * A line per group: its branch, its pull request (or that there is none yet), how its review
@@ -16,7 +17,7 @@ export function renderGroups(
 ): string {
   if (run.groups.length === 0) return "";
   const lines = run.groups.map((group) => {
-    const own = tasks.filter((t) => t.group === group.name && t.kind !== "review-thread");
+    const own = tasks.filter((t) => t.group === group.name && t.kind === "implement");
     const done = own.filter((t) => t.status === "complete").length;
     // A fork's branch reads as GitHub labels it, `owner:branch`, and links into the fork.
     const label = group.headRepo ? `${group.headRepo.owner}:${group.branch}` : group.branch;
@@ -33,6 +34,9 @@ export function renderGroups(
       const { open, resolved, ignored } = group.threads;
       parts.push(`review threads: ${open} open, ${resolved} resolved, ${ignored} ignored`);
     }
+    const fixes = tasks.filter((t) => t.group === group.name && t.kind === "ci-fix").length;
+    const ci = renderCi(group, fixes, run.config.limits.ci_rounds);
+    if (ci) parts.push(ci);
     if (group.note) parts.push(`_${inlineText(group.note, 200)}_`);
     if (group.editedBy?.length) {
       const who = group.editedBy.map((login) => codeSpan(plainText(login))).join(", ");

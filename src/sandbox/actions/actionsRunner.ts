@@ -39,8 +39,8 @@ export interface ActionsRunner {
   rerunJob(repo: SandboxRepo, jobId: number): void;
   /** a short-lived URL the job's log downloads from, or null when it has none (yet) */
   logDownloadUrl(repo: SandboxRepo, jobId: number): string | null;
-  /** answers a request for a download URL's path */
-  serveLog(path: string, res: ServerResponse): Promise<void>;
+  /** answers a request for a download URL's path (a `Range: bytes=-N` gets the last N bytes) */
+  serveLog(path: string, range: string | undefined, res: ServerResponse): Promise<void>;
   /** waits for every running job; `close` also stops them */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -222,7 +222,7 @@ export function createActionsRunner(o: {
       return `${state.baseUrl}${JOB_LOG_PATH}${token}`;
     },
 
-    async serveLog(path, res) {
+    async serveLog(path, range, res) {
       const token = path.slice(JOB_LOG_PATH.length);
       const download = downloads.get(token);
       if (!download || download.expiresAt < Date.now()) {
@@ -231,6 +231,18 @@ export function createActionsRunner(o: {
         return;
       }
       const size = (await stat(download.path)).size;
+      // Blob storage serves byte ranges; a suffix range is what a client wanting the end asks.
+      const suffix = /^bytes=-(\d+)$/.exec(range ?? "");
+      if (suffix && size > 0) {
+        const start = Math.max(0, size - Number(suffix[1]));
+        res.writeHead(206, {
+          "content-type": "text/plain",
+          "content-length": String(size - start),
+          "content-range": `bytes ${start}-${size - 1}/${size}`,
+        });
+        createReadStream(download.path, { start }).pipe(res);
+        return;
+      }
       res.writeHead(200, { "content-type": "text/plain", "content-length": String(size) });
       createReadStream(download.path).pipe(res);
     },

@@ -1,0 +1,150 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Harness } from "./harness.js";
+import { startHarness, WEBHOOK_SECRET } from "./harness.js";
+import { backendsJson, waitFor } from "./helpers.js";
+
+// CI follow-up on a group's pull request, with the sandbox's GitHub Actions really running
+// `node check.js` on every pushed head.
+
+const MAINTAINER = "maintainer-user";
+const SPEC = "## core\n- [ ] feature: Add the feature\n";
+// Wants value.txt to say "fixed"; FLAKY=1 in its own text: fails the first attempt of each run.
+const CHECK = `const fs = require("node:fs");
+const value = fs.existsSync("value.txt") ? fs.readFileSync("value.txt", "utf8").trim() : "";
+console.log("checking value.txt");
+if (process.env.GITHUB_RUN_ATTEMPT === "1" && fs.existsSync("flaky")) {
+  console.error("network hiccup");
+  process.exit(1);
+}
+if (value !== "fixed") {
+  console.error('check.js: expected "fixed" in value.txt, got "' + value + '"');
+  process.exit(1);
+}
+`;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe("CI follow-up", () => {
+  let h: Harness;
+  afterEach(async () => {
+    h.sandbox.assertFidelity();
+    await h.close();
+  });
+
+  async function start(o: {
+    config?: string;
+    files?: Record<string, string>;
+    env?: Record<string, string>;
+  }) {
+    h = await startHarness({
+      files: {
+        "README.md": "# demo\n",
+        "check.js": CHECK,
+        ...(o.config ? { ".github/orchestrate.yml": o.config } : {}),
+        ...o.files,
+      },
+      env: {
+        ORCHESTRATE_BACKENDS: backendsJson([
+          { name: "ci", agent: "ci-agent.mjs", ...(o.env ? { env: o.env } : {}) },
+        ]),
+      },
+    });
+    h.sandbox.setPermission(h.repo, MAINTAINER, "write");
+    h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+    await h.sandbox.setCi(h.repo, { name: "test", command: "node check.js" });
+    const issue = h.sandbox.createIssue(h.repo, { title: "Feature", body: SPEC, user: MAINTAINER });
+    await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
+    return issue.number;
+  }
+
+  const status = (issue: number) =>
+    h.sandbox.issueComments(h.repo, issue).find((c) => c.user === "orchestrate[bot]")?.body ?? "";
+  const explain = (issue: number) => async () =>
+    `run: ${JSON.stringify((await h.run(issue))?.run.state)} ${(await h.run(issue))?.run.reason}\n${status(issue)}`;
+  const testRuns = (sha: string) =>
+    [...(h.sandbox.state.repos.get(h.repo)?.checkRuns.values() ?? [])]
+      .filter((r) => r.name === "test" && r.headSha === sha)
+      .map((r) => r.conclusion);
+  const pull = () => [...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? [])][0];
+
+  it("turns a red check into a ci-fix task whose push makes it green, and the run ends done", async () => {
+    const issue = await start({});
+    const done = await waitFor(
+      "the run to be done",
+      async () => {
+        const run = await h.run(issue);
+        return run?.run.state === "done" && run;
+      },
+      { timeoutMs: 90_000, explain: explain(issue) },
+    );
+    const fixes = done.tasks.filter((t) => t.kind === "ci-fix");
+    expect(fixes.map((t) => [t.id, t.status])).toEqual([[`ci-${pull()?.number}-1`, "complete"]]);
+    // Its work order quoted the failed job's log, fenced as data.
+    const prompt = filesUnder(h.dataDir)
+      .filter((f) => f.endsWith("prompt.md"))
+      .map((f) => readFileSync(f, "utf8"))
+      .find((p) => p.includes("## CI checks that failed"));
+    expect(prompt).toMatch(
+      /### Check `test`[\s\S]*Process completed with exit code 1\.[\s\S]*```text\n[\s\S]*check\.js: expected "fixed" in value\.txt, got "broken"/,
+    );
+    // The first head failed, the fix's head passed; the PR's head is the fix.
+    const head = pull()?.headSha ?? "";
+    expect(testRuns(head)).toEqual(["success"]);
+    expect(fixes[0]?.checks?.headSha).not.toBe(head);
+    expect(testRuns(fixes[0]?.checks?.headSha ?? "")).toEqual(["failure"]);
+    expect(await h.sandbox.fileAt(h.repo, head, "value.txt")).toBe("fixed\n");
+    await waitFor("the status comment to show it", () => /### ✅ Done/.test(status(issue)), {
+      explain: explain(issue),
+    });
+    expect(status(issue)).toMatch(/CI ✅ green \(fix round 1 of 3\)/);
+  });
+
+  it("leaves the PR to a person once limits.ci_rounds fix rounds did not make CI green", async () => {
+    const issue = await start({
+      config: "limits:\n  ci_rounds: 1\n",
+      env: { CI_AGENT_NEVER_FIXES: "1" },
+    });
+    const run = await waitFor(
+      "the run to need a person",
+      async () => {
+        const r = await h.run(issue);
+        return r?.run.state === "needs-input" && r;
+      },
+      { timeoutMs: 90_000, explain: explain(issue) },
+    );
+    expect(run.tasks.filter((t) => t.kind === "ci-fix")).toHaveLength(1);
+    await waitFor("the status comment to say so", () => /needs a person/.test(status(issue)), {
+      explain: explain(issue),
+    });
+    expect(status(issue)).toMatch(
+      /CI still fails on \\?#\d+ after 1 fix round \(`limits.ci_rounds`: 1\): `test` failed — the pull request needs a person/,
+    );
+    expect(status(issue)).toMatch(/CI ❌ failed: `test` \(fix round 1 of 1\)/);
+  });
+
+  it("re-runs a flaky job once (ci.rerun_failed) and makes no fix task when it passes", async () => {
+    const issue = await start({
+      config: "ci:\n  rerun_failed: true\n",
+      // The work is right: only the flakiness fails the first attempt.
+      files: { flaky: "" },
+      env: { CI_AGENT_VALUE: "fixed" },
+    });
+    const done = await waitFor(
+      "the run to be done",
+      async () => {
+        const run = await h.run(issue);
+        return run?.run.state === "done" && run;
+      },
+      { timeoutMs: 90_000, explain: explain(issue) },
+    );
+    expect(done.tasks.filter((t) => t.kind === "ci-fix")).toEqual([]);
+    expect(testRuns(pull()?.headSha ?? "")).toEqual(["failure", "success"]);
+  });
+});
