@@ -15,13 +15,28 @@ export interface HeadCheck {
   actionsJobId: number | null;
 }
 
+export interface HeadChecks {
+  checks: HeadCheck[];
+  /** what could not be read for a permission the installation has not granted (statuses) */
+  refused: CiPermissionError[];
+}
+
+/** A pull request's head and base, for CI follow-up. */
+export interface PullHead {
+  state: "open" | "closed";
+  headSha: string;
+  base: string;
+}
+
+// Every read below is asked with the ETag of its last answer: unchanged, GitHub answers 304,
+// which costs no rate limit — what lets the poll look at unsettled heads every cycle.
 export interface CiChecksPort {
+  pullHead(repo: RepoCoordinates, number: number): Promise<PullHead>;
   /**
    * Check runs (the latest of each name) and commit statuses (the latest of each context) on
-   * `sha`. Asked with the ETag of the last answer: unchanged, it costs no rate limit.
-   * Throws CiPermissionError when the installation has not granted what it needs.
+   * `sha`. Throws CiPermissionError when check runs cannot be read.
    */
-  headChecks(repo: RepoCoordinates, sha: string): Promise<HeadCheck[]>;
+  headChecks(repo: RepoCoordinates, sha: string): Promise<HeadChecks>;
   /** the last `maxBytes` of a job's log (whatever its size), read while streaming */
   jobLogTail(repo: RepoCoordinates, jobId: number, maxBytes: number): Promise<string>;
   /** re-runs one GitHub Actions job (a new attempt of its workflow run) */

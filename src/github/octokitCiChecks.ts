@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { type CiChecksPort, CiPermissionError, type HeadCheck } from "./ciChecksPort.js";
+import { type CiChecksPort, CiPermissionError, type HeadChecks } from "./ciChecksPort.js";
 import { githubStatus } from "./githubStatus.js";
 import { readTail } from "./readTail.js";
 
@@ -10,6 +10,14 @@ import { readTail } from "./readTail.js";
  */
 const answers = new Map<string, { etag: string; data: unknown }>();
 const MAX_ANSWERS = 5_000;
+
+/**
+ * Repositories whose commit statuses GitHub refused the App, until when: a refusal is not asked
+ * again and again (GitHub may suspend an App that keeps making failing requests); an
+ * installation that accepts the permission is followed fully within this long.
+ */
+const statusesRefused = new Map<string, number>();
+const REFUSAL_MS = 10 * 60_000;
 
 /** CiChecksPort over an installation-authenticated Octokit. */
 export function octokitCiChecks(octokit: ProbotOctokit): CiChecksPort {
@@ -42,13 +50,31 @@ export function octokitCiChecks(octokit: ProbotOctokit): CiChecksPort {
   }
 
   return {
+    async pullHead({ owner, repo }, number) {
+      const data = await conditional<{
+        state: string;
+        head: { sha: string };
+        base: { ref: string };
+      }>(
+        "GET /repos/{owner}/{repo}/pulls/{pull_number}",
+        { owner, repo, pull_number: number },
+        null,
+      );
+      return {
+        state: data.state === "open" ? "open" : "closed",
+        headSha: data.head.sha,
+        base: data.base.ref,
+      };
+    },
+
     async headChecks({ owner, repo }, sha) {
       const runs = await conditional<{ check_runs: CheckRunData[] }>(
         "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
         { owner, repo, ref: sha, per_page: 100 },
         "checks",
       );
-      const checks: HeadCheck[] = runs.check_runs.map((r) => ({
+      const out: HeadChecks = { checks: [], refused: [] };
+      out.checks = runs.check_runs.map((r) => ({
         name: r.name,
         app: r.app?.slug ?? null,
         state:
@@ -60,13 +86,28 @@ export function octokitCiChecks(octokit: ProbotOctokit): CiChecksPort {
         output: [r.output?.title, r.output?.summary, r.output?.text].filter(Boolean).join("\n\n"),
         actionsJobId: r.app?.slug === "github-actions" ? r.id : null,
       }));
-      const combined = await conditional<{ statuses: StatusData[] }>(
-        "GET /repos/{owner}/{repo}/commits/{ref}/status",
-        { owner, repo, ref: sha, per_page: 100 },
-        "statuses",
-      );
-      for (const s of combined.statuses) {
-        checks.push({
+      let statuses: StatusData[] = [];
+      const refusal = `${base()} ${owner}/${repo}`.toLowerCase();
+      try {
+        if ((statusesRefused.get(refusal) ?? 0) > Date.now()) {
+          throw new CiPermissionError("statuses", "read");
+        }
+        statuses = (
+          await conditional<{ statuses: StatusData[] }>(
+            "GET /repos/{owner}/{repo}/commits/{ref}/status",
+            { owner, repo, ref: sha, per_page: 100 },
+            "statuses",
+          )
+        ).statuses;
+      } catch (error) {
+        if (!(error instanceof CiPermissionError)) throw error;
+        if ((statusesRefused.get(refusal) ?? 0) <= Date.now()) {
+          statusesRefused.set(refusal, Date.now() + REFUSAL_MS);
+        }
+        out.refused.push(error);
+      }
+      for (const s of statuses) {
+        out.checks.push({
           name: s.context,
           app: null,
           state: s.state === "pending" ? "pending" : s.state === "success" ? "success" : "failure",
@@ -74,7 +115,7 @@ export function octokitCiChecks(octokit: ProbotOctokit): CiChecksPort {
           actionsJobId: null,
         });
       }
-      return checks;
+      return out;
     },
 
     async jobLogTail({ owner, repo }, jobId, maxBytes) {

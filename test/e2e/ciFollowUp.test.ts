@@ -42,6 +42,7 @@ describe("CI follow-up", () => {
     config?: string;
     files?: Record<string, string>;
     env?: Record<string, string>;
+    permissions?: Record<string, "read" | "write">;
   }) {
     h = await startHarness({
       files: {
@@ -58,6 +59,7 @@ describe("CI follow-up", () => {
     });
     h.sandbox.setPermission(h.repo, MAINTAINER, "write");
     h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
+    if (o.permissions) h.sandbox.setInstallationPermissions(h.repo, o.permissions);
     await h.sandbox.setCi(h.repo, { name: "test", command: "node check.js" });
     const issue = h.sandbox.createIssue(h.repo, { title: "Feature", body: SPEC, user: MAINTAINER });
     await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
@@ -146,5 +148,34 @@ describe("CI follow-up", () => {
     );
     expect(done.tasks.filter((t) => t.kind === "ci-fix")).toEqual([]);
     expect(testRuns(pull()?.headSha ?? "")).toEqual(["failure", "success"]);
+  });
+
+  it("follows the check runs of an installation that has not granted statuses, and says which permission to grant", async () => {
+    const issue = await start({
+      env: { CI_AGENT_VALUE: "fixed" },
+      // app.yml's permissions as an installation accepted them before CI follow-up asked for more
+      permissions: {
+        contents: "write",
+        issues: "write",
+        pull_requests: "write",
+        checks: "write",
+        metadata: "read",
+      },
+    });
+    await waitFor("the run to be done", async () => (await h.run(issue))?.run.state === "done", {
+      timeoutMs: 90_000,
+      explain: explain(issue),
+    });
+    await waitFor("the status comment to show it", () => /### ✅ Done/.test(status(issue)), {
+      explain: explain(issue),
+    });
+    expect(status(issue)).toMatch(
+      /CI ✅ green · _GitHub refuses the App commit statuses: grant it `statuses: read` in the App's settings \(and accept it on the installation\) to follow them_/,
+    );
+    // Asked once, not again and again (GitHub frowns on repeated 4xx).
+    const refusals = h.sandbox.state.requests.filter(
+      (r) => r.operation === "repos/get-combined-status-for-ref" && r.status === 403,
+    );
+    expect(refusals).toHaveLength(1);
   });
 });

@@ -44,13 +44,14 @@ async function follow(runKey: string, groupName: string, deps: FollowChecksDeps)
   if (!(isLive(run.state) || run.state === "done" || capped(run.reason))) return false;
   if (tasks.some((t) => t.group === groupName && isOpenTask(t.status))) return false;
   const repo = { owner: run.owner, repo: run.repo };
-  const pull = await deps.github.pull(repo, group.pull);
+  const pull = await ci.pullHead(repo, group.pull);
   if (pull.state !== "open") return false;
   const now = (deps.now ?? (() => new Date()))();
 
   let checks: HeadCheck[];
+  let refused: CiPermissionError[];
   try {
-    checks = await ci.headChecks(repo, pull.headSha);
+    ({ checks, refused } = await ci.headChecks(repo, pull.headSha));
   } catch (error) {
     if (!(error instanceof CiPermissionError)) throw error;
     return saveCi(deps, runKey, groupName, {
@@ -69,8 +70,12 @@ async function follow(runKey: string, groupName: string, deps: FollowChecksDeps)
     now,
   });
   const required = await unseenRequired(ci, repo, pull.base, checks);
+  const notes = [
+    ...refused.map((e) => `${grantNote(e)} to follow them`),
+    ...(required.length > 0 ? [requiredNote(required)] : []),
+  ];
   const withNote = (c: GroupCi): GroupCi =>
-    required.length > 0 && !c.note ? { ...c, note: requiredNote(required) } : c;
+    notes.length > 0 ? { ...c, note: [c.note, ...notes].filter(Boolean).join("; ") } : c;
 
   if (verdict.kind === "wait" || verdict.kind === "green") {
     const changed = await saveCi(deps, runKey, groupName, withNote(verdict.ci));
