@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Harness } from "./harness.js";
@@ -43,6 +44,8 @@ describe("CI follow-up", () => {
     files?: Record<string, string>;
     env?: Record<string, string>;
     permissions?: Record<string, "read" | "write">;
+    /** CI jobs wait while this file exists */
+    hold?: string;
   }) {
     h = await startHarness({
       files: {
@@ -60,7 +63,8 @@ describe("CI follow-up", () => {
     h.sandbox.setPermission(h.repo, MAINTAINER, "write");
     h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
     if (o.permissions) h.sandbox.setInstallationPermissions(h.repo, o.permissions);
-    await h.sandbox.setCi(h.repo, { name: "test", command: "node check.js" });
+    const wait = o.hold ? `while [ -e '${o.hold}' ]; do sleep 0.05; done; ` : "";
+    await h.sandbox.setCi(h.repo, { name: "test", command: `${wait}node check.js` });
     const issue = h.sandbox.createIssue(h.repo, { title: "Feature", body: SPEC, user: MAINTAINER });
     await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
     return issue.number;
@@ -76,8 +80,25 @@ describe("CI follow-up", () => {
       .map((r) => r.conclusion);
   const pull = () => [...(h.sandbox.state.repos.get(h.repo)?.pulls.values() ?? [])][0];
 
-  it("turns a red check into a ci-fix task whose push makes it green, and the run ends done", async () => {
-    const issue = await start({});
+  it("waits for a running check, turns it red into a ci-fix task whose push makes it green, and ends done", async () => {
+    const gate = mkdtempSync(join(tmpdir(), "ci-hold-"));
+    const hold = join(gate, "hold");
+    writeFileSync(hold, "");
+    const issue = await start({ hold });
+    // While the job runs, the run waits for it, saying so: it is not done.
+    await waitFor(
+      "the status comment to show CI running",
+      () => /CI ⏳ running: `test`/.test(status(issue)),
+      {
+        explain: explain(issue),
+      },
+    );
+    await h.settle();
+    expect((await h.run(issue))?.run).toMatchObject({
+      state: "reviewing",
+      reason: expect.stringMatching(/^waiting for CI on #\d+: `test`$/),
+    });
+    rmSync(gate, { recursive: true, force: true });
     const done = await waitFor(
       "the run to be done",
       async () => {
