@@ -202,9 +202,13 @@ export interface Sandbox {
   deleteBranch(repo: string, branch: string): Promise<void>;
   /**
    * The repository's GitHub Actions CI (null: none): from now on every pushed branch head gets a
-   * workflow run whose one job runs `command` on a checkout of it (see actions/actionsRunner.ts)
+   * workflow run whose one job runs `command` on a checkout of it (see actions/actionsRunner.ts);
+   * `webhooks: false` loses its webhooks on the way, as GitHub sometimes does
    */
-  setCi(repo: string, ci: { name: string; command: string } | null): Promise<void>;
+  setCi(
+    repo: string,
+    ci: { name: string; command: string; webhooks?: boolean } | null,
+  ): Promise<void>;
   /** waits until every CI job running now has ended and said so */
   ciSettled(): Promise<void>;
   /** another CI service posts a commit status; delivers `status` */

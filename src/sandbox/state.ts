@@ -217,7 +217,7 @@ export interface SandboxWorkflowRun {
 
 export interface SandboxActions {
   /** the repository's CI: a command run on a checkout of every pushed branch head */
-  ci: { name: string; command: string } | null;
+  ci: { name: string; command: string; webhooks?: boolean } | null;
   /** branch -> the head CI last ran for */
   seen: Map<string, string>;
   runs: Map<number, SandboxWorkflowRun>;

@@ -57,12 +57,16 @@ export function ciFollowUp(deps: CiFollowUpDeps) {
       for (const record of await recordsOf(event)) await follow(record, github);
     },
 
-    /** One poll cycle's look at CI: only groups whose head's checks are still running. */
+    /**
+     * One poll cycle's look at CI: only groups whose head's checks are still running, or whose
+     * red CI waits for a person (their push makes it green).
+     */
     async poll(records: readonly TrackedPullRecord[], github: GitHubPort) {
       for (const record of records) {
         const run = (await store.get(record.runKey))?.run;
-        const group = run?.groups.find((g) => g.name === record.group);
-        if (group?.ci?.state === "pending") await follow(record, github);
+        const state = run?.groups.find((g) => g.name === record.group)?.ci?.state;
+        const waiting = state === "red" && run?.state === "needs-input";
+        if (state === "pending" || waiting) await follow(record, github);
       }
     },
   };

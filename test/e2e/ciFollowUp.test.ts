@@ -46,6 +46,10 @@ describe("CI follow-up", () => {
     permissions?: Record<string, "read" | "write">;
     /** CI jobs wait while this file exists */
     hold?: string;
+    /** CI's webhooks lost on the way: only the poll sees its results */
+    lostWebhooks?: boolean;
+    /** status checks the default branch's rules require */
+    requiredChecks?: string[];
   }) {
     h = await startHarness({
       files: {
@@ -54,7 +58,9 @@ describe("CI follow-up", () => {
         ...(o.config ? { ".github/orchestrate.yml": o.config } : {}),
         ...o.files,
       },
+      ...(o.lostWebhooks ? { roles: { poller: true } } : {}),
       env: {
+        ...(o.lostWebhooks ? { POLL_INTERVAL_SECONDS: "1" } : {}),
         ORCHESTRATE_BACKENDS: backendsJson([
           { name: "ci", agent: "ci-agent.mjs", ...(o.env ? { env: o.env } : {}) },
         ]),
@@ -63,8 +69,13 @@ describe("CI follow-up", () => {
     h.sandbox.setPermission(h.repo, MAINTAINER, "write");
     h.sandbox.setWebhookTarget({ url: h.webhookUrl, secret: WEBHOOK_SECRET });
     if (o.permissions) h.sandbox.setInstallationPermissions(h.repo, o.permissions);
+    if (o.requiredChecks) h.sandbox.setRequiredChecks(h.repo, "main", o.requiredChecks);
     const wait = o.hold ? `while [ -e '${o.hold}' ]; do sleep 0.05; done; ` : "";
-    await h.sandbox.setCi(h.repo, { name: "test", command: `${wait}node check.js` });
+    await h.sandbox.setCi(h.repo, {
+      name: "test",
+      command: `${wait}node check.js`,
+      ...(o.lostWebhooks ? { webhooks: false } : {}),
+    });
     const issue = h.sandbox.createIssue(h.repo, { title: "Feature", body: SPEC, user: MAINTAINER });
     await h.sandbox.addLabel(h.repo, issue.number, "orchestrate", MAINTAINER);
     return issue.number;
@@ -150,6 +161,21 @@ describe("CI follow-up", () => {
       /CI still fails on \\?#\d+ after 1 fix round \(`limits.ci_rounds`: 1\): `test` failed — the pull request needs a person/,
     );
     expect(status(issue)).toMatch(/CI ❌ failed: `test` \(fix round 1 of 1\)/);
+    // A comment is not taken for an answer to anything: the run waits as it was.
+    await h.sandbox.comment(h.repo, issue, MAINTAINER, "Looking into the CI failure.");
+    await h.settle();
+    expect((await h.run(issue))?.run.state).toBe("needs-input");
+    // The person's fix makes CI green: the run goes on and ends done.
+    await h.sandbox.commit(h.repo, {
+      branch: pull()?.head ?? "",
+      files: { "value.txt": "fixed\n" },
+      message: "Fix value.txt",
+      author: MAINTAINER,
+    });
+    await waitFor("the run to be done", async () => (await h.run(issue))?.run.state === "done", {
+      timeoutMs: 90_000,
+      explain: explain(issue),
+    });
   });
 
   it("re-runs a flaky job once (ci.rerun_failed) and makes no fix task when it passes", async () => {
@@ -171,7 +197,7 @@ describe("CI follow-up", () => {
     expect(testRuns(pull()?.headSha ?? "")).toEqual(["failure", "success"]);
   });
 
-  it("follows the check runs of an installation that has not granted statuses, and says which permission to grant", async () => {
+  it("follows the check runs of an installation that has not granted statuses, says which permission to grant, and names a required check it cannot see", async () => {
     const issue = await start({
       env: { CI_AGENT_VALUE: "fixed" },
       // app.yml's permissions as an installation accepted them before CI follow-up asked for more
@@ -182,6 +208,7 @@ describe("CI follow-up", () => {
         checks: "write",
         metadata: "read",
       },
+      requiredChecks: ["ci/external"],
     });
     await waitFor("the run to be done", async () => (await h.run(issue))?.run.state === "done", {
       timeoutMs: 90_000,
@@ -191,12 +218,51 @@ describe("CI follow-up", () => {
       explain: explain(issue),
     });
     expect(status(issue)).toMatch(
-      /CI ✅ green · _GitHub refuses the App commit statuses: grant it `statuses: read` in the App's settings \(and accept it on the installation\) to follow them_/,
+      /CI ✅ green · _GitHub refuses the App commit statuses: grant it `statuses: read` in the App's settings \(and accept it on the installation\) to follow them/,
+    );
+    expect(status(issue)).toMatch(
+      /the branch rules require `ci\/external`, which has not reported on this head: Orchestrate cannot see it/,
     );
     // Asked once, not again and again (GitHub frowns on repeated 4xx).
     const refusals = h.sandbox.state.requests.filter(
       (r) => r.operation === "repos/get-combined-status-for-ref" && r.status === 403,
     );
     expect(refusals).toHaveLength(1);
+  });
+
+  it("notices CI results whose webhooks were lost through the poll, which costs nothing while a head is unchanged", async () => {
+    const gate = mkdtempSync(join(tmpdir(), "ci-hold-"));
+    const hold = join(gate, "hold");
+    writeFileSync(hold, "");
+    const issue = await start({ hold, lostWebhooks: true, env: { CI_AGENT_VALUE: "fixed" } });
+    const unchanged = () =>
+      h.sandbox.state.requests.filter(
+        (r) => r.operation === "checks/list-for-ref" && r.status === 304,
+      ).length;
+    const used = () => {
+      const installation = h.sandbox.state.repos.get(h.repo)?.installationId ?? 0;
+      return h.sandbox.rateLimit(installation, "core").used;
+    };
+    // While its job runs, each poll asks about the head again and GitHub answers 304: the
+    // cycles cost no rate limit at all.
+    await waitFor(
+      "the status comment to show CI running",
+      () => /CI ⏳ running/.test(status(issue)),
+      {
+        explain: explain(issue),
+      },
+    );
+    await h.settle();
+    const before = { used: used(), unchanged: unchanged() };
+    await waitFor("two more polls", () => unchanged() >= before.unchanged + 2, {
+      explain: explain(issue),
+    });
+    expect(used()).toBe(before.used);
+    rmSync(gate, { recursive: true, force: true });
+    await waitFor("the run to be done", async () => (await h.run(issue))?.run.state === "done", {
+      timeoutMs: 90_000,
+      explain: explain(issue),
+    });
+    expect(h.sandbox.deliveries.filter((d) => d.event === "check_run")).toEqual([]);
   });
 });

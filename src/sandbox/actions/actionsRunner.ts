@@ -85,7 +85,9 @@ export function createActionsRunner(o: {
     run.status = "in_progress";
     run.conclusion = null;
     run.updatedAt = now;
-    const job = execute(repo, run, id, ci.command).finally(() => running.delete(job));
+    const job = execute(repo, run, id, ci.command, ci.webhooks !== false).finally(() =>
+      running.delete(job),
+    );
     running.add(job);
   }
 
@@ -94,6 +96,7 @@ export function createActionsRunner(o: {
     run: SandboxWorkflowRun,
     jobId: number,
     command: string,
+    webhooks: boolean,
   ): Promise<void> {
     const logs = join(o.dataDir, "actions-logs");
     await mkdir(logs, { recursive: true });
@@ -132,6 +135,7 @@ export function createActionsRunner(o: {
       run.conclusion = conclusion;
       run.updatedAt = now;
     }
+    if (!webhooks) return;
     for (const e of ciCompletedEvents(state, repo, run, jobId, repo.owner)) {
       o.deliver(e.event, e.payload);
     }
