@@ -207,7 +207,6 @@ export interface SandboxWorkflowRun {
   headBranch: string;
   status: "queued" | "in_progress" | "completed";
   conclusion: string | null;
-  attempt: number;
   suiteId: number;
   /** the job of each attempt, oldest first; a job's id is its check run's id, as on GitHub */
   jobIds: number[];

@@ -91,18 +91,19 @@ async function follow(runKey: string, groupName: string, deps: FollowChecksDeps)
     return changed;
   }
   if (verdict.kind === "rerun") {
-    const refused: string[] = [];
+    let rerunRefused: CiPermissionError | null = null;
     for (const job of verdict.jobs) {
       try {
         await ci.rerunJob(repo, job.actionsJobId ?? 0);
       } catch (error) {
         if (!(error instanceof CiPermissionError)) throw error;
-        refused.push(grantNote(error));
+        rerunRefused = error;
       }
     }
-    if (refused.length === 0) return saveCi(deps, runKey, groupName, verdict.ci);
-    // Not allowed to re-run: the failures are fixed instead, and the note says why.
-    verdict.ci.note = `${refused[0]} to re-run failed jobs (\`ci.rerun_failed\`)`;
+    if (!rerunRefused) return saveCi(deps, runKey, groupName, verdict.ci);
+    // Not allowed to re-run (and not asked again: the jobs count as re-run): the failures are
+    // fixed instead, and the note says why.
+    verdict.ci.note = `${grantNote(rerunRefused)} to re-run failed jobs (\`ci.rerun_failed\`)`;
   }
 
   const { failed } = verdict;

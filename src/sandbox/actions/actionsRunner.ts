@@ -194,7 +194,6 @@ export function createActionsRunner(o: {
           headBranch: branch.name,
           status: "queued",
           conclusion: null,
-          attempt: 1,
           suiteId: nextId(state),
           jobIds: [],
           createdAt: now,
@@ -214,7 +213,6 @@ export function createActionsRunner(o: {
           "This workflow run is not complete yet, so its jobs cannot be re-run.",
         );
       }
-      run.attempt += 1;
       startJob(repo, run);
     },
 
