@@ -167,6 +167,8 @@ export function createActionsRunner(o: {
         cwd,
         env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: cwd, ...env },
         stdio: ["ignore", fd, fd],
+        // its own process group: closing the sandbox ends the command and all it started
+        detached: true,
       });
       children.add(child);
       child.on("error", () => resolve(127));
@@ -254,7 +256,13 @@ export function createActionsRunner(o: {
     },
 
     async close() {
-      for (const child of children) child.kill("SIGKILL");
+      for (const child of children) {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
       await Promise.allSettled([...running]);
     },
   };
