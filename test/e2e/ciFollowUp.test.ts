@@ -235,28 +235,38 @@ describe("CI follow-up", () => {
     const hold = join(gate, "hold");
     writeFileSync(hold, "");
     const issue = await start({ hold, lostWebhooks: true, env: { CI_AGENT_VALUE: "fixed" } });
-    const unchanged = () =>
-      h.sandbox.state.requests.filter(
-        (r) => r.operation === "checks/list-for-ref" && r.status === 304,
-      ).length;
+    const unchanged = (operation: string) =>
+      h.sandbox.state.requests.filter((r) => r.operation === operation && r.status === 304).length;
     const used = () => {
       const installation = h.sandbox.state.repos.get(h.repo)?.installationId ?? 0;
       return h.sandbox.rateLimit(installation, "core").used;
     };
-    // While its job runs, each poll asks about the head again and GitHub answers 304: the
-    // cycles cost no rate limit at all.
+    // While its job runs, each poll asks about the head again and GitHub answers 304: once the
+    // review poll has listed the PR's threads too, whole cycles cost no rate limit at all.
     await waitFor(
-      "the status comment to show CI running",
-      () => /CI ⏳ running/.test(status(issue)),
-      {
-        explain: explain(issue),
-      },
+      "the poll to have listed the PR's threads and seen its running check",
+      () => /review threads: 0 open.*CI ⏳ running/.test(status(issue)),
+      { explain: explain(issue) },
     );
     await h.settle();
-    const before = { used: used(), unchanged: unchanged() };
-    await waitFor("two more polls", () => unchanged() >= before.unchanged + 2, {
+    // ...and a poll after the check run that publish updated (the head's check list changed).
+    const settled = unchanged("checks/list-for-ref");
+    await waitFor("a quiet poll", () => unchanged("checks/list-for-ref") > settled, {
       explain: explain(issue),
     });
+    const before = { used: used(), requests: h.sandbox.state.requests.length };
+    const polls = unchanged("checks/list-for-ref");
+    await waitFor("two more polls", () => unchanged("checks/list-for-ref") >= polls + 2, {
+      explain: explain(issue),
+    });
+    const ciReads = h.sandbox.state.requests
+      .slice(before.requests)
+      .filter((r) =>
+        /^(pulls\/get|checks\/list-for-ref|repos\/get-(combined-status-for-ref|branch-rules))$/.test(
+          r.operation,
+        ),
+      );
+    expect(ciReads.filter((r) => r.status !== 304)).toEqual([]);
     expect(used()).toBe(before.used);
     rmSync(gate, { recursive: true, force: true });
     await waitFor("the run to be done", async () => (await h.run(issue))?.run.state === "done", {

@@ -238,8 +238,14 @@ async function saveCi(
 ): Promise<boolean> {
   const updated = await deps.store.updateRun(runKey, (r) => {
     const group = r.groups.find((g) => g.name === groupName);
-    if (!group || JSON.stringify(group.ci) === JSON.stringify(ci)) return null;
+    if (!group || same(group.ci, ci)) return null;
     return { ...r, groups: r.groups.map((g) => (g.name === groupName ? { ...g, ci } : g)) };
   });
   return updated !== null;
+}
+
+/** The same record, whatever order its keys came in (a stored one comes back in schema order). */
+function same(a: GroupCi | undefined, b: GroupCi): boolean {
+  const canonical = (c: GroupCi) => JSON.stringify(c, Object.keys(c).sort());
+  return a !== undefined && canonical(a) === canonical(b);
 }
