@@ -127,7 +127,7 @@ export function octokitCiChecks(octokit: ProbotOctokit): CiChecksPort {
           "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
           { owner, repo, job_id: jobId, request: { redirect: "manual" } },
         );
-        location = response.headers.location ?? (response.url !== "" ? response.url : undefined);
+        location = response.headers.location;
       } catch (error) {
         if (refused(error)) throw new CiPermissionError("actions", "read");
         throw error;

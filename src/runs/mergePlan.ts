@@ -112,7 +112,8 @@ export function mergePlan(
   const removed: string[] = [];
   for (const old of current.tasks) {
     if (plannedIds.has(old.id)) continue;
-    if (old.kind === "review-thread") {
+    // Follow-up work (review threads, CI fixes) is not in any plan: it stays.
+    if (old.kind !== "implement") {
       tasks.push(
         options.retryEnded && (old.status === "failed" || old.status === "cancelled")
           ? { ...old, status: "pending", retryBase: old.attempts }
@@ -129,10 +130,10 @@ export function mergePlan(
       changes: undefined,
     };
   }
-  // A review-thread task waits on its group's implement tasks: only on those still there.
+  // A follow-up task waits on its group's implement tasks: only on those still there.
   const ids = new Set(tasks.map((t) => t.id));
   const merged = tasks.map((t) =>
-    t.kind === "review-thread" ? { ...t, depends_on: t.depends_on.filter((d) => ids.has(d)) } : t,
+    t.kind !== "implement" ? { ...t, depends_on: t.depends_on.filter((d) => ids.has(d)) } : t,
   );
   return {
     tasks: merged,
