@@ -45,7 +45,15 @@ async function follow(runKey: string, groupName: string, deps: FollowChecksDeps)
   if (tasks.some((t) => t.group === groupName && isOpenTask(t.status))) return false;
   const repo = { owner: run.owner, repo: run.repo };
   const pull = await ci.pullHead(repo, group.pull);
-  if (pull.state !== "open") return false;
+  if (pull.state !== "open") {
+    // Merged or closed: its CI no longer holds the run.
+    if (!group.ci) return false;
+    await deps.store.updateRun(runKey, (r) => ({
+      ...r,
+      groups: r.groups.map((g) => (g.name === groupName ? { ...g, ci: undefined } : g)),
+    }));
+    return true;
+  }
   const now = (deps.now ?? (() => new Date()))();
 
   let checks: HeadCheck[];
