@@ -1,9 +1,10 @@
-// `npm run bench [-- [--json] [plan|poll|worker|sandbox|webhook|memory|stop|budget|dispatch ...]]`: runs the benches (all by
+// `npm run bench [-- [--json] [plan|poll|ci|worker|sandbox|webhook|memory|stop|budget|dispatch ...]]`: runs the benches (all by
 // default) and prints their figures — a table per bench, or one JSON document with --json.
 // Figures only: nothing passes or fails, and nothing is written into the repository. The exit
 // code is non-zero only when a bench could not run at all.
 import { performance } from "node:perf_hooks";
 import { BUDGET, budgetBench } from "./budgetBench.js";
+import { ciPollBench } from "./ciPollBench.js";
 import { DISPATCH, dispatchBench } from "./dispatchBench.js";
 import { MEMORY, memoryBench } from "./memoryBench.js";
 import { planBench } from "./planBench.js";
@@ -40,6 +41,13 @@ const BENCHES: Bench[] = [
     method:
       "Sandbox GitHub with 10,000 PRs (10 installations x 10 repositories x 100 PRs, 3 threads x 2 comments each): GraphQL points and calls, REST requests and how many were answered 304, per 30 s cycle at 10/100/1,000/10,000 tracked PRs; ours quiet (nothing changed) and changed1pct (a reply in 1% of the PRs), medians of 3 cycles each, plus the first listing (cold); naive = one query per PR, once. Throttling off.",
     run: pollBench,
+  },
+  {
+    name: "ci",
+    title: "CI follow-up in the poll: REST requests per cycle (bench/ciPollBench.ts)",
+    method:
+      "Sandbox GitHub, one repository with 10 and 100 open PRs whose heads each hold one in-progress GitHub Actions check run. Per cycle and PR, what the poll's CI follow-up reads for a head whose checks are still running (the PR's head, the head's check runs and combined status, the base branch's rules), with ETags: REST requests, how many were answered 304, and what the installation's primary rate limit was charged; the first (cold) cycle and the median of 3 quiet cycles. PRs whose CI has settled are not asked about. Throttling off.",
+    run: ciPollBench,
   },
   {
     name: "worker",

@@ -138,7 +138,7 @@ async function seed(
   return { installations, refs };
 }
 
-async function installationOctokit(sandbox: Sandbox, installationId: number) {
+export async function installationOctokit(sandbox: Sandbox, installationId: number) {
   const probot = new Probot({
     appId: sandbox.appId,
     privateKey: sandbox.privateKey,

@@ -3,6 +3,7 @@ import { ConfigError } from "./config/configError.js";
 import { defaultRepoConfig, parseRepoConfig, type RepoConfig } from "./config/repoConfig.js";
 import type { CommandJob } from "./queue/eventJob.js";
 import type { EventQueue } from "./queue/eventQueue.js";
+import { type CiEventPayload, ciEventFields } from "./runs/ci/ciEventFields.js";
 import { parseCommand } from "./runs/parseCommand.js";
 import { tickedCommands } from "./runs/statusCheckboxes.js";
 import { isStatusComment } from "./runs/statusMetadata.js";
@@ -244,6 +245,28 @@ export function createApp(deps: AppDeps): ApplicationFunction {
         sender: payload.sender?.login ?? payload.pusher.name,
       });
     });
+
+    // CI results: a check run, suite or workflow run of another app ended, or a commit status.
+    // The App's own check run is no CI result.
+    app.on(
+      ["check_run.completed", "check_suite.completed", "workflow_run.completed", "status"],
+      async (context) => {
+        const { payload } = context;
+        const installationId = payload.installation?.id;
+        if (!installationId) return;
+        const job = ciEventFields(payload as CiEventPayload, context.name);
+        if (!job) return;
+        const { owner, repo } = context.repo();
+        await deps.events.add({
+          type: "checks",
+          deliveryId: context.id,
+          installationId,
+          owner,
+          repo,
+          ...job,
+        });
+      },
+    );
 
     // Reviews on a followed PR, and a person merging, closing or reopening it: the same
     // reconcile of that one PR (a closed or merged one is recorded on its group and no longer

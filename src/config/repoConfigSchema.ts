@@ -3,6 +3,26 @@ import { MAX_MODEL_WORD, MODEL_WORD_PATTERN } from "../spec/task.js";
 
 export const COPILOT_REVIEWER = "copilot-pull-request-reviewer[bot]";
 
+const ciConfigSchema = z
+  .object({
+    rerun_failed: z
+      .boolean()
+      .default(false)
+      .describe("Re-run a failed GitHub Actions job once before a `ci-fix` task is made for it."),
+    timeout_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(60)
+      .describe(
+        "How long a check may stay queued or in progress before the status comment says so.",
+      ),
+  })
+  .strict()
+  .default({ rerun_failed: false, timeout_minutes: 60 })
+  .describe("CI follow-up on each group's pull request.");
+
 const modelWord = z.string().max(MAX_MODEL_WORD).regex(MODEL_WORD_PATTERN, {
   error: "one word of letters, digits and . _ : / @ + -, starting with a letter or digit",
 });
@@ -136,8 +156,24 @@ export const repoConfigSchema = z
           .max(64)
           .optional()
           .describe("Tasks of one run queued or running at once (default: no cap)."),
+        ci_rounds: z
+          .number()
+          .int()
+          .min(0)
+          .max(20)
+          .default(3)
+          .describe(
+            "`ci-fix` tasks a group's pull request may get for red CI; past them the run is `needs-input`.",
+          ),
       })
       .strict()
-      .default({ max_tasks: 200, attempts: 3, agent_minutes: 600, run_attempts: 1000 }),
+      .default({
+        max_tasks: 200,
+        attempts: 3,
+        agent_minutes: 600,
+        run_attempts: 1000,
+        ci_rounds: 3,
+      }),
+    ci: ciConfigSchema,
   })
   .strict();

@@ -1,3 +1,5 @@
+import type { CiChecksPort } from "./ciChecksPort.js";
+
 // What the use cases need from GitHub, in our words. Only src/github/ implements it over Octokit,
 // so domain code and its tests never see Octokit.
 
@@ -120,6 +122,8 @@ export interface NoticeOption {
 
 export interface GitHubPort {
   readonly appLogin: string;
+  /** CI follow-up: checks, statuses, Actions logs and re-runs (absent: no CI follow-up) */
+  readonly ci?: CiChecksPort;
   permissionOf(repo: RepoCoordinates, login: string): Promise<RepoPermission>;
   repoInfo(repo: RepoCoordinates): Promise<RepoInfo>;
   issue(repo: RepoCoordinates, number: number): Promise<IssueInfo>;

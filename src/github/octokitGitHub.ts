@@ -15,6 +15,7 @@ import type {
   RepoInfo,
   RepoPermission,
 } from "./githubPort.js";
+import { octokitCiChecks } from "./octokitCiChecks.js";
 
 /**
  * A repository's URLs, default branch and visibility rarely change, and every publish and task
@@ -40,6 +41,7 @@ export function octokitGitHub(
   const appSlug = appLogin.replace(/\[bot\]$/, "");
   return {
     appLogin,
+    ci: octokitCiChecks(octokit),
     async canPushWorkflows() {
       // Unknown (GitHub failed the read) counts as no: the agent is told to leave them alone.
       const permissions = await granted().catch(() => ({}) as Record<string, string>);

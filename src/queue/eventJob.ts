@@ -100,6 +100,20 @@ export const eventJobSchema = z.discriminatedUnion("type", [
     sender: z.string().min(1),
   }),
   z.object({
+    /** a CI result on some head: a check run, check suite or workflow run ended, or a status */
+    type: z.literal("checks"),
+    deliveryId: z.string().min(1),
+    installationId: z.number().int().positive(),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    /** the pull requests the event names (check and workflow events) */
+    pullNumbers: z.array(z.number().int().positive()).max(100),
+    /** the branches whose head it is (a commit status names only those) */
+    branches: z.array(z.string().min(1)).max(100),
+    /** slug of the app whose check it is; null for a commit status */
+    app: z.string().max(100).nullable(),
+  }),
+  z.object({
     type: z.literal("review"),
     deliveryId: z.string().min(1),
     installationId: z.number().int().positive(),

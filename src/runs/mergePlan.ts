@@ -112,7 +112,7 @@ export function mergePlan(
   const removed: string[] = [];
   for (const old of current.tasks) {
     if (plannedIds.has(old.id)) continue;
-    // Follow-up work (review threads, catch-ups with a moved base) is no part of the plan.
+    // Follow-up work (review threads, catch-ups with a moved base, CI fixes) is no part of the plan.
     if (old.kind !== "implement") {
       tasks.push(
         options.retryEnded && (old.status === "failed" || old.status === "cancelled")
@@ -130,7 +130,7 @@ export function mergePlan(
       changes: undefined,
     };
   }
-  // A review-thread task waits on its group's implement tasks: only on those still there.
+  // A follow-up task waits on its group's implement tasks: only on those still there.
   const ids = new Set(tasks.map((t) => t.id));
   const merged = tasks.map((t) =>
     t.kind !== "implement" ? { ...t, depends_on: t.depends_on.filter((d) => ids.has(d)) } : t,

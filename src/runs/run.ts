@@ -23,7 +23,7 @@ export type TaskStatus =
  * `catch-up`: merge the moved base into the group's branch, verify, push (no agent unless the
  * merge conflicts); `conflict`: the same merge, known to conflict, resolved by an agent.
  */
-export type TaskKind = "implement" | "review-thread" | "catch-up" | "conflict";
+export type TaskKind = "implement" | "review-thread" | "catch-up" | "conflict" | "ci-fix";
 
 export interface TaskRecord {
   id: string;
@@ -59,6 +59,8 @@ export interface TaskRecord {
   update?: "merge" | "rebase" | undefined;
   /** the review threads a `review-thread` task answers */
   threads?: ReviewThreadRef[] | undefined;
+  /** the failed checks of the pull request's head a `ci-fix` task makes green */
+  checks?: CiFailures | undefined;
   /** the agent's explanation when it answered a thread without changing code */
   explanation?: string | undefined;
   /** what the last attempt asked instead of changing anything, while the task is `needs-input` */
@@ -125,6 +127,39 @@ export interface ReviewThreadRef {
 
 export type GroupPullState = "merged" | "closed";
 
+/** The failed checks of one head of a group's pull request, as a `ci-fix` task's work order shows them. */
+export interface CiFailures {
+  pull: number;
+  headSha: string;
+  failures: CiFailure[];
+}
+
+export interface CiFailure {
+  name: string;
+  /** what the check reported (title, summary, text), bounded */
+  output: string;
+  /** the tail of a failed GitHub Actions job's log, bounded; absent when unreadable */
+  log?: string | undefined;
+  /** why the log is missing (a permission the installation has not granted) */
+  logMissing?: string | undefined;
+}
+
+/** How CI stands on the head of a group's pull request, as the last look at its checks saw it. */
+export interface GroupCi {
+  headSha: string;
+  /** `none`: no check but the App's own; `blind`: the App may not read them (see note) */
+  state: "pending" | "green" | "red" | "none" | "blind";
+  /** checks still queued or running, or failed (by name) */
+  pending?: string[] | undefined;
+  failing?: string[] | undefined;
+  /** when checks of this head were first seen not finished (ISO) */
+  since: string;
+  /** GitHub Actions checks of this head already re-run once */
+  rerun?: string[] | undefined;
+  /** a line for the status comment: a check late, required but unseen, a permission missing */
+  note?: string | undefined;
+}
+
 export interface GroupRecord {
   name: string;
   branch: string;
@@ -151,6 +186,8 @@ export interface GroupRecord {
   catchUp?: GroupCatchUp | undefined;
   /** review threads on the group's pull request, as the last reconcile counted them */
   threads?: { open: number; resolved: number; ignored: number } | undefined;
+  /** CI on the pull request's head (see followChecks) */
+  ci?: GroupCi | undefined;
 }
 
 export interface GroupCatchUp {

@@ -384,7 +384,10 @@ export function runLifecycle(deps: LifecycleDeps): RunLifecycle {
         await publish(key);
         return;
       }
+      // Only the planner's questions take a comment as their answer (a run waiting for a person
+      // to make its CI green asked none).
       if (snapshot?.run.state !== "needs-input" || snapshot.run.awaitingApproval) return;
+      if (snapshot.run.questions.length === 0) return;
       const conversation = [
         ...snapshot.run.conversation,
         ...snapshot.run.questions.map((q) => `Planner asked: ${q}`),

@@ -27,7 +27,9 @@ export type Cause =
   /** a job that failed for good, or a task that stalled past its limit */
   | "failure"
   /** a re-plan that dropped the task */
-  | "replan";
+  | "replan"
+  /** CI results on a group's pull request: red past `limits.ci_rounds`, red or green again */
+  | "checks";
 
 type Moves<S extends string> = Record<S, Partial<Record<S, readonly Cause[]>>>;
 
@@ -43,6 +45,7 @@ export const RUN_MOVES: Moves<RunState> = {
   "needs-input": {
     planning: ["command", "trigger"],
     running: ["command"],
+    reviewing: ["checks"],
     failed: ["failure"],
     stopped: ["command", "outside"],
   },
@@ -50,12 +53,14 @@ export const RUN_MOVES: Moves<RunState> = {
     planning: ["command", "trigger"],
     reviewing: ["settle"],
     done: ["settle"],
+    "needs-input": ["checks"],
     failed: ["settle", "failure"],
     stopped: STOPPERS,
   },
   reviewing: {
     planning: ["command", "trigger"],
-    running: ["settle"],
+    running: ["settle", "checks"],
+    "needs-input": ["checks"],
     done: ["settle"],
     failed: ["settle", "failure"],
     stopped: STOPPERS,
@@ -63,7 +68,7 @@ export const RUN_MOVES: Moves<RunState> = {
   done: {
     planning: ["trigger", "command"],
     running: ["command"],
-    reviewing: ["review", "trigger", "base"],
+    reviewing: ["review", "trigger", "base", "checks"],
     stopped: ["outside"],
   },
   failed: {

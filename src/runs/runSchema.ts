@@ -19,6 +19,29 @@ const threadRefSchema = z.object({
   answered: opt(z.boolean()),
 });
 
+const ciFailuresSchema = z.object({
+  pull: z.number().int(),
+  headSha: z.string(),
+  failures: z.array(
+    z.object({
+      name: z.string(),
+      output: z.string(),
+      log: opt(z.string()),
+      logMissing: opt(z.string()),
+    }),
+  ),
+});
+
+const groupCiSchema = z.object({
+  headSha: z.string(),
+  state: z.enum(["pending", "green", "red", "none", "blind"]),
+  pending: opt(z.array(z.string())),
+  failing: opt(z.array(z.string())),
+  since: z.string(),
+  rerun: opt(z.array(z.string())),
+  note: opt(z.string()),
+});
+
 export const taskRecordSchema = z.object({
   id: z.string().min(1),
   group: z.string().min(1),
@@ -32,7 +55,7 @@ export const taskRecordSchema = z.object({
   race: opt(z.number().int()),
   priority: z.number(),
   status: z.enum(TASK_STATUSES),
-  kind: z.enum(["implement", "review-thread", "catch-up", "conflict"]),
+  kind: z.enum(["implement", "review-thread", "catch-up", "conflict", "ci-fix"]),
   update: opt(z.enum(["merge", "rebase"])),
   attempts: z.number().int().nonnegative(),
   retryBase: opt(z.number().int().nonnegative()),
@@ -50,6 +73,7 @@ export const taskRecordSchema = z.object({
   commit: opt(z.string()),
   report: opt(z.string()),
   threads: opt(z.array(threadRefSchema)),
+  checks: opt(ciFailuresSchema),
   explanation: opt(z.string()),
   question: opt(
     z.object({
@@ -94,6 +118,7 @@ const groupSchema = z.object({
       ignored: z.number().int(),
     }),
   ),
+  ci: opt(groupCiSchema),
 });
 
 export const runRecordSchema = z.object({

@@ -1,6 +1,7 @@
 import type { GitHubPort } from "../github/githubPort.js";
 import { answerThreads } from "./answerThreads.js";
 import { askQuestions } from "./askQuestions.js";
+import { followChecks } from "./ci/followChecks.js";
 import { enforceBudget } from "./enforceBudget.js";
 import { ensureGroupPull } from "./ensureGroupPull.js";
 import type { ReviewStore, TrackedPullRecord } from "./reviewStore.js";
@@ -43,6 +44,12 @@ export async function settleAfterChange(
   });
   // 4. The PR remembers the app's last push to it (its polling stops 15 minutes after).
   await notePush(runKey, group, deps);
+  // 4b. CI on the group PR's head: waited for, re-run, or turned into a `ci-fix` task.
+  await followChecks(runKey, group, {
+    store: deps.store,
+    github: deps.github,
+    dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+  });
   // 5. Answers in the review threads finished tasks dealt with; those PRs are looked at again.
   if ((await answerThreads(runKey, deps)) > 0) {
     const snapshot = await deps.store.get(runKey);

@@ -1,3 +1,4 @@
+import { ciHolds } from "./ci/ciHolds.js";
 import { mergeVerdict } from "./mergeVerdict.js";
 import type { RunRecord, RunSnapshot, TaskRecord } from "./run.js";
 import { isLive } from "./runMachine.js";
@@ -5,8 +6,8 @@ import type { RunStore } from "./runStore.js";
 
 /**
  * Moves a running run on when its work is through: `reviewing` while review threads it follows
- * are open, `done` when every task is complete, every group has its PR and every followed
- * thread is resolved, `failed` when a failed task blocks what remains — unless a task waits
+ * are open or CI on a group PR runs or failed, `done` when every task is complete, every group
+ * has its PR, every followed thread is resolved and CI is green (or absent), `failed` when a failed task blocks what remains — unless a task waits
  * for an answer to its question: the run stays, saying so.
  * Returns the run as it now is.
  */
@@ -73,6 +74,8 @@ function verdictOf({ run, tasks }: RunSnapshot): {
     if (open > 0) {
       return { state: "reviewing", reason: `${open} review thread${open === 1 ? "" : "s"} open` };
     }
+    const ci = ciHolds(run);
+    if (ci) return { state: "reviewing", reason: ci };
     const held = mergeVerdict(run);
     if (held) return held;
     return {

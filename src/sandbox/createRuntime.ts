@@ -1,3 +1,5 @@
+import { dirname } from "node:path";
+import { createActionsRunner } from "./actions/actionsRunner.js";
 import { botLogin } from "./createState.js";
 import { KeyedLock } from "./keyedLock.js";
 import { pushPayload } from "./pushEvent.js";
@@ -69,9 +71,21 @@ export function createRuntime(
     }
   };
 
+  // GitHub Actions' webhooks are nobody's request: delivered in order, whoever pushed.
+  const actions = createActionsRunner({
+    state,
+    dataDir: dirname(o.projectRoot),
+    deliver: (event, payload) => {
+      o.outbox.deliverNow(event, payload).catch((error: unknown) => {
+        o.log(`webhook ${event} refused: ${error instanceof Error ? error.message : error}`);
+      });
+    },
+  });
+
   // Refs of a fork moved: the pull requests it has open in other repositories follow too.
   const syncAndNotify = async (repo: SandboxRepo, person: string | null) => {
     await syncOne(repo, person);
+    await actions.refsMoved(repo);
     for (const base of state.repos.values()) {
       if (base.id === repo.id) continue;
       if ([...base.pulls.values()].some((p) => p.headRepoId === repo.id && p.state === "open")) {
@@ -87,6 +101,7 @@ export function createRuntime(
     log: o.log,
     services: {
       rateLimits: new RateLimits(state),
+      actions,
       syncPulls: (repo) => syncAndNotify(repo, null),
       withRepoLock: (repo, fn) => locks.run(`repo:${repo.id}`, fn),
       appEventsWanted: () => o.outbox.target?.appEvents === true,

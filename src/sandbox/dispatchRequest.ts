@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { JOB_LOG_PATH } from "./actions/actionsRunner.js";
 import { handleGitRequest, isGitPath } from "./handleGitRequest.js";
 import { handleGraphqlRequest } from "./handleGraphqlRequest.js";
 import { handleRest } from "./rest/handleRest.js";
@@ -28,5 +29,8 @@ export function dispatchRequest(
   if (path === "/graphql" || path === "/api/graphql") return handleGraphqlRequest(rt, ex(path));
   if (path === "/api/v3" || path.startsWith("/api/v3/")) path = path.slice("/api/v3".length) || "/";
   if (isGitPath(path)) return handleGitRequest(rt, ex(path));
+  // Actions job logs download from a signed, short-lived URL (another host on GitHub).
+  if (path.startsWith(JOB_LOG_PATH))
+    return rt.services.actions.serveLog(path, req.headers.range, res);
   return handleRest(rt, ex(path));
 }

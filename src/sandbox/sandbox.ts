@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { actionsOf } from "./actions/actionsOf.js";
 import { createRuntime } from "./createRuntime.js";
 import { type CreateRepoOptions, createSandboxRepo } from "./createSandboxRepo.js";
 import { createState, ensureUser } from "./createState.js";
@@ -19,6 +20,7 @@ import type { RateResource } from "./rateLimits.js";
 import { addIssueComment, createIssue, useLabels } from "./rest/issues.js";
 import { createPull } from "./rest/pulls.js";
 import { findRepo } from "./rest/requireRepo.js";
+import { addStatus, statusEventWithBranches } from "./rest/statuses.js";
 import { errorBody } from "./runtime.js";
 import { installationJson } from "./shapes/appJson.js";
 import { issueJson } from "./shapes/issueJson.js";
@@ -212,6 +214,25 @@ export interface Sandbox {
     },
   ): Promise<string>;
   deleteBranch(repo: string, branch: string): Promise<void>;
+  /**
+   * The repository's GitHub Actions CI (null: none): from now on every pushed branch head gets a
+   * workflow run whose one job runs `command` on a checkout of it (see actions/actionsRunner.ts);
+   * `webhooks: false` loses its webhooks on the way, as GitHub sometimes does
+   */
+  setCi(
+    repo: string,
+    ci: { name: string; command: string; webhooks?: boolean } | null,
+  ): Promise<void>;
+  /** waits until every CI job running now has ended and said so */
+  ciSettled(): Promise<void>;
+  /** another CI service posts a commit status; delivers `status` */
+  postStatus(
+    repo: string,
+    sha: string,
+    o: { state: "error" | "failure" | "pending" | "success"; context: string; user: string },
+  ): Promise<void>;
+  /** a ruleset of `branch` requires these status checks */
+  setRequiredChecks(repo: string, branch: string, contexts: string[]): void;
   branches(repo: string): Promise<Array<{ name: string; sha: string }>>;
   fileAt(repo: string, ref: string, path: string): Promise<string | null>;
   issueComments(repo: string, issueNumber: number): SandboxIssueComment[];
@@ -615,6 +636,36 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       await rt.syncAndNotify(repo, repo.owner);
     },
 
+    async setCi(full, ci) {
+      const repo = repoOf(full);
+      const actions = actionsOf(repo);
+      actions.ci = ci;
+      // Heads pushed before the workflow existed are not run.
+      for (const b of await new BareRepo(repo.gitDir).branches()) actions.seen.set(b.name, b.sha);
+    },
+
+    ciSettled: () => rt.services.actions.settled(),
+
+    async postStatus(full, sha, o) {
+      const repo = repoOf(full);
+      ensureUser(state, o.user);
+      const status = addStatus(state, repo, {
+        sha,
+        state: o.state,
+        context: o.context,
+        description: null,
+        targetUrl: null,
+        creator: o.user,
+      });
+      if (outbox.target) {
+        await outbox.deliverNow("status", await statusEventWithBranches(state, repo, status));
+      }
+    },
+
+    setRequiredChecks(full, branch, contexts) {
+      actionsOf(repoOf(full)).requiredChecks.set(branch, contexts);
+    },
+
     branches: (full) => new BareRepo(repoOf(full).gitDir).branches(),
 
     async fileAt(full, ref, path) {
@@ -653,6 +704,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
 
     async close() {
+      await rt.services.actions.close();
       // let queued deliveries finish; their failures were the test's to ask about
       await outbox.settled().catch(() => undefined);
       server.closeAllConnections();

@@ -150,6 +150,10 @@ export interface SandboxCheckRun {
   /** every PATCH/POST body applied, oldest first (tests follow the status history) */
   history: Array<{ status: string; conclusion: string | null }>;
   nodeId?: string;
+  /** slug of the app that made it (GitHub Actions: `github-actions`); the sandbox App when unset */
+  app?: string;
+  /** its check suite, when not the one-per-commit suite of the sandbox App */
+  suiteId?: number;
 }
 
 export interface SandboxRepo {
@@ -173,6 +177,8 @@ export interface SandboxRepo {
   threads: Map<string, SandboxReviewThread>;
   reactions: SandboxReaction[];
   checkRuns: Map<number, SandboxCheckRun>;
+  /** GitHub Actions, commit statuses and branch rules (see actions/), made on first use */
+  actions?: SandboxActions;
   createdAt?: string;
   pushedAt?: string;
   /** branch → sha when refs were last synced, to tell which moved (the `push` webhook) */
@@ -181,6 +187,46 @@ export interface SandboxRepo {
   forkOf?: number;
   /** files served by the contents API for branches other than git (rarely needed) */
   nextNumber: number;
+}
+
+/** A commit status (`POST /repos/{owner}/{repo}/statuses/{sha}`). */
+export interface SandboxCommitStatus {
+  id: number;
+  sha: string;
+  state: "error" | "failure" | "pending" | "success";
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  creator: string;
+  createdAt: string;
+}
+
+/** A GitHub Actions workflow run of one workflow with one job, re-run attempt by attempt. */
+export interface SandboxWorkflowRun {
+  id: number;
+  name: string;
+  headSha: string;
+  headBranch: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: string | null;
+  suiteId: number;
+  /** the job of each attempt, oldest first; a job's id is its check run's id, as on GitHub */
+  jobIds: number[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SandboxActions {
+  /** the repository's CI: a command run on a checkout of every pushed branch head */
+  ci: { name: string; command: string; webhooks?: boolean } | null;
+  /** branch -> the head CI last ran for */
+  seen: Map<string, string>;
+  runs: Map<number, SandboxWorkflowRun>;
+  /** job id -> file holding its log */
+  logs: Map<number, string>;
+  statuses: SandboxCommitStatus[];
+  /** branch -> status check contexts its rules require */
+  requiredChecks: Map<string, string[]>;
 }
 
 export type TokenAccess = "read" | "write";

@@ -24,6 +24,7 @@ import { settleAfterChange } from "../runs/settleAfterChange.js";
 import { settleRun } from "../runs/settleRun.js";
 import { statusComments } from "../runs/statusComments.js";
 import { syncCheckRuns } from "../runs/syncCheckRuns.js";
+import { ciFollowUp } from "./ciFollowUp.js";
 
 export interface EventProcessorDeps {
   store: RunStore;
@@ -49,6 +50,7 @@ export interface EventProcessorDeps {
 /** Routes each job of the events queue to its use case. */
 export function eventProcessor(deps: EventProcessorDeps) {
   const { store, reviews, events } = deps;
+  const ci = ciFollowUp(deps);
 
   /** The review follow-up for some PRs of one installation (poll cycle or webhook). */
   async function followReviews(
@@ -231,6 +233,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
         return (await reviews.get(event.owner, event.repo, event.pullNumber))?.runKey ?? null;
       case "installation":
       case "base-moved":
+      case "checks":
         return null;
     }
   }
@@ -384,6 +387,10 @@ export function eventProcessor(deps: EventProcessorDeps) {
         );
         return;
       }
+      case "checks": {
+        await ci.onEvent(event, github);
+        return;
+      }
       case "review": {
         // The webhook fast path: a review on a followed PR is reconciled at once.
         const record = await reviews.get(event.owner, event.repo, event.pullNumber);
@@ -466,6 +473,7 @@ export function eventProcessor(deps: EventProcessorDeps) {
     let failure: unknown;
     try {
       await followReviews(installationId, open, false);
+      await ci.poll(open, await deps.github(installationId));
       await backoff?.cleared(scope);
       return;
     } catch (error) {
@@ -554,6 +562,12 @@ function jobFields(event: EventJob): Record<string, string | number> {
         job: event.type,
         deliveryId: event.deliveryId,
         pull: `${event.owner}/${event.repo}#${event.pullNumber}`,
+      };
+    case "checks":
+      return {
+        job: event.type,
+        deliveryId: event.deliveryId,
+        repo: `${event.owner}/${event.repo}`,
       };
     case "settle":
       return { job: event.type, runKey: event.runKey, group: event.group };

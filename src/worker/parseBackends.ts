@@ -137,7 +137,7 @@ function parseList(text: string): BackendConfig[] {
  *
  * Every agent runs in its sandbox, with its own repository as the working directory, and gets:
  *   ORCHESTRATE_TASK_ID      the task id
- *   ORCHESTRATE_TASK_KIND    implement | review-thread
+ *   ORCHESTRATE_TASK_KIND    implement | review-thread | ci-fix
  *   ORCHESTRATE_PROMPT_FILE  the work order (always written)
  *   ORCHESTRATE_OUTPUT_FILE  where to write its final message (the report); if it writes
  *                            nothing, the last lines of its stdout are the report

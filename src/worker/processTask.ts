@@ -314,6 +314,7 @@ async function work(
           })),
         }
       : {}),
+    ...(task.checks ? { ciFailures: task.checks.failures } : {}),
     ...(verify ? { verify } : {}),
     ...(workflowsLocked ? { lockedPaths: [".github/workflows/"] } : {}),
     ...(claimed.lastFailure && job.attempt > 1 ? { previousFailure: claimed.lastFailure } : {}),

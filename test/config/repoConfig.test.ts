@@ -12,7 +12,9 @@ describe(".github/orchestrate.yml", () => {
       attempts: 3,
       agent_minutes: 600,
       run_attempts: 1000,
+      ci_rounds: 3,
     });
+    expect(config.ci).toEqual({ rerun_failed: false, timeout_minutes: 60 });
   });
 
   it("names every bad key, with what to write", () => {

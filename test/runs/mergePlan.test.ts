@@ -71,4 +71,26 @@ describe("a new plan laid over a run's work", () => {
     });
     expect(again.retired).toEqual({});
   });
+
+  it("keeps a group's CI fixes through a re-plan, waiting only on implement tasks still planned", () => {
+    const fix = task("ci-2-1", {
+      kind: "ci-fix",
+      status: "complete",
+      attempts: 1,
+      depends_on: ["a", "b"],
+    });
+    const merged = mergePlan(
+      { tasks: [task("a"), task("b"), fix], groups: [] },
+      plan([task("a")]),
+      {
+        retryEnded: false,
+      },
+    );
+    expect(merged.tasks.find((t) => t.id === "ci-2-1")).toMatchObject({
+      kind: "ci-fix",
+      status: "complete",
+      depends_on: ["a"],
+    });
+    expect(merged.replanned.removed).toEqual(["b"]);
+  });
 });

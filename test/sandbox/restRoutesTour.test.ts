@@ -142,6 +142,35 @@ describe("every implemented REST route", () => {
     await octokit.rest.checks.get({ ...repo, check_run_id: run.id });
     await octokit.rest.checks.listForRef({ ...repo, ref: head });
 
+    // GitHub Actions: a job of the sandbox's CI, its log (a 302 to its download) and a re-run.
+    await sandbox.setCi("acme/tour", { name: "ci", command: "true" });
+    const ciHead = await sandbox.commit("acme/tour", {
+      branch: "ci",
+      files: { "ci.txt": "ci\n" },
+      message: "ci",
+    });
+    await sandbox.ciSettled();
+    const [job] = (await octokit.rest.checks.listForRef({ ...repo, ref: ciHead })).data.check_runs;
+    const runId = Number(/runs\/(\d+)\//.exec(job?.details_url ?? "")?.[1]);
+    await octokit.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: runId });
+    await octokit.rest.actions.getJobForWorkflowRun({ ...repo, job_id: job?.id ?? 0 });
+    await octokit.rest.actions.downloadJobLogsForWorkflowRun({ ...repo, job_id: job?.id ?? 0 });
+    await octokit.rest.actions.reRunJobForWorkflowRun({ ...repo, job_id: job?.id ?? 0 });
+    await sandbox.ciSettled();
+    await octokit.rest.repos.getCombinedStatusForRef({ ...repo, ref: ciHead });
+    await octokit.rest.repos.getBranchRules({ ...repo, branch: "main" });
+    // Writing a status takes `statuses: write`, more than the App asks for.
+    const granted = sandbox.state.installations.get(installationId)?.permissions;
+    sandbox.setInstallationPermissions("acme/tour", {
+      ...(granted ?? { contents: "write", checks: "write", metadata: "read" }),
+      statuses: "write",
+    });
+    await installationOctokit(sandbox, installationId).rest.repos.createCommitStatus({
+      ...repo,
+      sha: ciHead,
+      state: "success",
+    });
+
     await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, state: "closed" });
     await octokit.rest.git.deleteRef({ ...repo, ref: "heads/side" });
     await octokit.rest.users.getByUsername({ username: `${sandbox.state.appSlug}[bot]` });
@@ -163,7 +192,8 @@ describe("every implemented REST route", () => {
     sandbox.assertFidelity();
     const answered = new Set(
       sandbox.state.requests
-        .filter((r) => r.status >= 200 && r.status < 300)
+        // a log download answers 302 to where the log is
+        .filter((r) => r.status >= 200 && r.status < 303)
         .map((r) => r.operation),
     );
     expect(Object.keys(restRoutes).filter((id) => !answered.has(id))).toEqual([]);

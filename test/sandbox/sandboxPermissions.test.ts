@@ -56,6 +56,8 @@ describe("permissions for every token", () => {
       pull_requests: "write",
       checks: "write",
       metadata: "read",
+      actions: "write",
+      statuses: "read",
     });
   });
 });

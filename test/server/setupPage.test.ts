@@ -83,6 +83,8 @@ describe("the setup page's App manifest", () => {
         pull_requests: "write",
         checks: "write",
         metadata: "read",
+        actions: "write",
+        statuses: "read",
       });
       expect(manifest["default_events"]).toContain("pull_request");
       expect(manifest["public"]).toBe(false);

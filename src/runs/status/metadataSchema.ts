@@ -50,7 +50,7 @@ export const metadataSchema = z.object({
       d: z.array(z.union([z.number().int().nonnegative(), z.string()])),
       t: z.string(),
       s: z.enum(TASK_STATUSES),
-      k: z.enum(["review-thread", "catch-up", "conflict"]).optional(),
+      k: z.enum(["review-thread", "catch-up", "conflict", "ci-fix"]).optional(),
       a: z.number().int().nonnegative(),
       p: z.number().int(),
       b: z.string().optional(),

@@ -1,5 +1,4 @@
 import { codeSpan } from "../../spec/escapeMarkdown.js";
-import { isCatchUp } from "../catchUpGroup.js";
 import { groupRepoUrl } from "../groupRepoUrl.js";
 import { renderStackLine } from "../renderStackLine.js";
 import type { RunRecord, TaskRecord } from "../run.js";
@@ -8,6 +7,7 @@ import { baseLine } from "./baseLine.js";
 import { capList } from "./capList.js";
 import { inlineText } from "./inlineText.js";
 import { plainText } from "./plainText.js";
+import { renderCi } from "./renderCi.js";
 
 /**
  * A line per group: its branch, its pull request (or that there is none yet), how its review
@@ -22,9 +22,7 @@ export function renderGroups(
   const snapshot = { run, tasks: [...tasks] };
   const places = run.config.stack ? stackPlaces(snapshot) : new Map<string, StackPlace>();
   const lines = run.groups.map((group) => {
-    const own = tasks.filter(
-      (t) => t.group === group.name && t.kind !== "review-thread" && !isCatchUp(t),
-    );
+    const own = tasks.filter((t) => t.group === group.name && t.kind === "implement");
     const done = own.filter((t) => t.status === "complete").length;
     // A fork's branch reads as GitHub labels it, `owner:branch`, and links into the fork.
     const label = group.headRepo ? `${group.headRepo.owner}:${group.branch}` : group.branch;
@@ -52,6 +50,9 @@ export function renderGroups(
         `_depends on ${place.dependsOn.map((g) => `**${inlineText(g, 80)}**`).join(" and ")}: a branch stacks on one group only, so it is based on the default branch and waits for them as without \`stack\`_`,
       );
     }
+    const fixes = tasks.filter((t) => t.group === group.name && t.kind === "ci-fix").length;
+    const ci = renderCi(group, fixes, run.config.limits.ci_rounds);
+    if (ci) parts.push(ci);
     if (group.note) parts.push(`_${inlineText(group.note, 200)}_`);
     const base = baseLine(group, tasks);
     if (base) parts.push(base);

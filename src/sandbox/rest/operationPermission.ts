@@ -8,6 +8,11 @@ const BY_PREFIX: Array<[RegExp, string]> = [
   [/^checks\//, "checks"],
   // merging writes the base branch: GitHub asks for contents, not pull_requests
   [/^pulls\/merge$/, "contents"],
+  [/^actions\//, "actions"],
+  [
+    /^repos\/(create-commit-status|get-combined-status-for-ref|list-commit-statuses-for-ref)$/,
+    "statuses",
+  ],
   [/^pulls\//, "pull_requests"],
   [/^issues\//, "issues"],
   [/^reactions\//, "issues"],

@@ -1,3 +1,4 @@
+import { actionRoutes } from "./actions.js";
 import { appRoutes } from "./apps.js";
 import { branchUpdateRoutes } from "./branchUpdates.js";
 import { checkRoutes } from "./checks.js";
@@ -9,6 +10,7 @@ import { reactionRoutes } from "./reactions.js";
 import { repoRoutes } from "./repos.js";
 import { reviewCommentRoutes } from "./reviewComments.js";
 import type { RouteTable } from "./routeContext.js";
+import { statusRoutes } from "./statuses.js";
 import { userRoutes } from "./users.js";
 
 /** Every REST operation the sandbox implements, by GitHub operationId. */
@@ -23,5 +25,7 @@ export const restRoutes: RouteTable = {
   ...reviewCommentRoutes,
   ...gitRefRoutes,
   ...checkRoutes,
+  ...actionRoutes,
+  ...statusRoutes,
   ...userRoutes,
 };

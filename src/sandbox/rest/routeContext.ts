@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { ActionsRunner } from "../actions/actionsRunner.js";
 import type { RateLimits } from "../rateLimits.js";
 import type { SandboxRepo, SandboxState } from "../state.js";
 import type { EventTargets } from "../webhookDriver.js";
@@ -9,6 +10,8 @@ import type { OperationInfo } from "./openApiIndex.js";
 
 export interface SandboxServices {
   rateLimits: RateLimits;
+  /** GitHub Actions: the CI runs, their logs and re-runs */
+  actions: ActionsRunner;
   /**
    * Re-reads branch heads after git refs moved (PR head shas, outdated threads, PRs closed with
    * their branch) and sends the pull_request events that causes, as the app's doing.

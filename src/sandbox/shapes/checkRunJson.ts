@@ -1,3 +1,4 @@
+import { ACTIONS_SLUG, actionsAppJson } from "../actions/actionsAppJson.js";
 import { nodeId, type SandboxCheckRun, type SandboxRepo, type SandboxState } from "../state.js";
 import { appJson } from "./appJson.js";
 import { repoUrls } from "./repoUrls.js";
@@ -30,8 +31,8 @@ export function checkRunJson(state: SandboxState, repo: SandboxRepo, run: Sandbo
     },
     name: run.name,
     // one suite per head commit, as GitHub creates for an app's first run on a commit
-    check_suite: { id: suiteId(run.headSha) },
-    app: appJson(state),
+    check_suite: { id: run.suiteId ?? suiteId(run.headSha) },
+    app: run.app === ACTIONS_SLUG ? actionsAppJson(state) : appJson(state),
     pull_requests: pulls.map((p) => ({
       id: p.id,
       number: p.number,
