@@ -8,6 +8,8 @@ export interface CliChild {
   peakRssKb(): number;
   /** what it printed, for a failing bench's message */
   output(): string;
+  /** false once the process has exited, for whatever reason */
+  running(): boolean;
   /** SIGTERM (it finishes what is in hand), SIGKILL after `graceMs` */
   stop(graceMs?: number): Promise<void>;
 }
@@ -75,6 +77,7 @@ export async function startCliChild(
       return Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
     },
     output: () => output,
+    running: () => !gone(),
     stop,
   };
 }

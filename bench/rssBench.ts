@@ -131,6 +131,8 @@ export async function rssBench(): Promise<Record<string, number>> {
     let tasksDone = 0;
     let lastReport = Date.now();
     for (;;) {
+      const died = children.find((child) => !child.running());
+      if (died) throw new Error(`an orchestrate process exited mid-bench:\n${died.output()}`);
       const snapshots = await Promise.all(keys.map((key) => store.get(key)));
       const failed = snapshots.find(
         (s) => s && ["failed", "stopped", "needs-input"].includes(s.run.state),
