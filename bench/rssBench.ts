@@ -114,7 +114,7 @@ export async function rssBench(): Promise<Record<string, number>> {
     });
 
     const started = Date.now();
-    const cyclesAtStart = await pollCycles(base);
+    const atStart = await pollFigures(base);
     const keys: string[] = [];
     for (let i = 0; i < RSS.runs; i++) {
       const issue = sandbox.createIssue(`${OWNER}/${LIVE}`, {
@@ -125,53 +125,21 @@ export async function rssBench(): Promise<Record<string, number>> {
       await sandbox.addLabel(`${OWNER}/${LIVE}`, issue.number, "orchestrate", MAINTAINER);
       keys.push(runKey(OWNER, LIVE, issue.number));
     }
-    const store = redisRunStore(connection, prefix);
-    let activeMax = 0;
-    let inProgressMax = 0;
-    let tasksDone = 0;
-    let lastReport = Date.now();
-    for (;;) {
-      const died = children.find((child) => !child.running());
-      if (died) throw new Error(`an orchestrate process exited mid-bench:\n${died.output()}`);
-      const snapshots = await Promise.all(keys.map((key) => store.get(key)));
-      const failed = snapshots.find(
-        (s) => s && ["failed", "stopped", "needs-input"].includes(s.run.state),
-      );
-      if (failed)
-        throw new Error(`run ${failed.run.key} ended ${failed.run.state}: ${failed.run.reason}`);
-      const active = snapshots.filter((s) => !s || !isEnded(s.run.state)).length;
-      const tasks = snapshots.flatMap((s) => s?.tasks ?? []);
-      activeMax = Math.max(activeMax, active);
-      inProgressMax = Math.max(
-        inProgressMax,
-        tasks.filter((t) => t.status === "in_progress").length,
-      );
-      tasksDone = tasks.filter((t) => t.status === "complete").length;
-      const cycles = (await pollCycles(base)) - cyclesAtStart;
-      if (active === 0 && cycles >= RSS.minCycles) break;
-      if (Date.now() - lastReport > 15_000) {
-        lastReport = Date.now();
-        process.stderr.write(
-          `  rss: ${Math.round((lastReport - started) / 1000)} s, ${active} runs active, ${tasksDone} tasks complete, ${cycles} poll cycles\n`,
-        );
-      }
-      if (Date.now() - started > GIVE_UP_MS) {
-        throw new Error(`after ${GIVE_UP_MS / 60_000} min ${active} runs were still active`);
-      }
-      await sleep(500);
-    }
-    const seconds = (Date.now() - started) / 1000;
+    const watched = await watchRuns(redisRunStore(connection, prefix), keys, children, base);
+    const polls = await pollFigures(base);
+    const cycles = polls.cycles - atStart.cycles;
     const figures: Record<string, number> = {
       "rss.server.peak.MiB": round(server.peakRssKb() / 1024, 1),
       "rss.worker.peak.MiB": round(worker.peakRssKb() / 1024, 1),
       "rss.followedPulls.seeded": seeded,
       "rss.followedPulls.atEnd": await followed(connection, prefix),
       "rss.runs": RSS.runs,
-      "rss.runs.activeMax": activeMax,
-      "rss.tasks.complete": tasksDone,
-      "rss.tasks.inProgressMax": inProgressMax,
-      "rss.pollCycles": (await pollCycles(base)) - cyclesAtStart,
-      "rss.seconds": round(seconds, 0),
+      "rss.runs.activeMax": watched.activeMax,
+      "rss.tasks.complete": watched.tasksDone,
+      "rss.tasks.inProgressMax": watched.inProgressMax,
+      "rss.pollCycles": cycles,
+      "rss.pollCycles.pullsChecked.mean": round((polls.pulls - atStart.pulls) / cycles, 0),
+      "rss.seconds": round((Date.now() - started) / 1000, 0),
     };
     if (redis.keySpread) Object.assign(figures, spreadFigures(await redis.keySpread()));
     return figures;
@@ -196,10 +164,59 @@ function spec(): string {
   return ["RSS bench work.", "", "```yaml", "tasks:", ...tasks, "```", ""].join("\n");
 }
 
-/** Completed poll cycles, as the server's /metrics counts them. */
-async function pollCycles(base: string): Promise<number> {
+/**
+ * Samples the runs every 500 ms until none is left active and the server has run
+ * RSS.minCycles poll cycles since `base`'s /metrics was first read; fails if a process died.
+ */
+async function watchRuns(
+  store: ReturnType<typeof redisRunStore>,
+  keys: string[],
+  children: CliChild[],
+  base: string,
+): Promise<{ activeMax: number; inProgressMax: number; tasksDone: number }> {
+  const started = Date.now();
+  const atStart = (await pollFigures(base)).cycles;
+  let activeMax = 0;
+  let inProgressMax = 0;
+  let lastReport = started;
+  for (;;) {
+    const died = children.find((child) => !child.running());
+    if (died) throw new Error(`an orchestrate process exited mid-bench:\n${died.output()}`);
+    const snapshots = await Promise.all(keys.map((key) => store.get(key)));
+    const failed = snapshots.find(
+      (s) => s && ["failed", "stopped", "needs-input"].includes(s.run.state),
+    );
+    if (failed) {
+      throw new Error(`run ${failed.run.key} ended ${failed.run.state}: ${failed.run.reason}`);
+    }
+    const active = snapshots.filter((s) => !s || !isEnded(s.run.state)).length;
+    const tasks = snapshots.flatMap((s) => s?.tasks ?? []);
+    const tasksDone = tasks.filter((t) => t.status === "complete").length;
+    activeMax = Math.max(activeMax, active);
+    inProgressMax = Math.max(inProgressMax, tasks.filter((t) => t.status === "in_progress").length);
+    const cycles = (await pollFigures(base)).cycles - atStart;
+    if (active === 0 && cycles >= RSS.minCycles) return { activeMax, inProgressMax, tasksDone };
+    if (Date.now() - started > GIVE_UP_MS) {
+      throw new Error(`after ${GIVE_UP_MS / 60_000} min ${active} runs were still active`);
+    }
+    if (Date.now() - lastReport > 15_000) {
+      lastReport = Date.now();
+      process.stderr.write(
+        `  rss: ${Math.round((lastReport - started) / 1000)} s, ${active} runs active, ${tasksDone} tasks complete, ${cycles} poll cycles\n`,
+      );
+    }
+    await sleep(500);
+  }
+}
+
+/** Poll cycles completed and PRs they checked, as the server's /metrics counts them. */
+async function pollFigures(base: string): Promise<{ cycles: number; pulls: number }> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  return Number(/^orchestrate_poll_cycles_total\{outcome="ok"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  const read = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    cycles: read(/^orchestrate_poll_cycles_total\{outcome="ok"\} (\d+)/m),
+    pulls: read(/^orchestrate_review_pulls_checked_total\{trigger="poll"\} (\d+)/m),
+  };
 }
 
 async function followed(
