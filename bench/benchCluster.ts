@@ -9,13 +9,17 @@ import { sleep } from "./stats.js";
 export interface BenchCluster {
   /** REDIS_URL naming the cluster */
   url: string;
-  /** how many keys each master holds (DBSIZE, masters in slot order), and in how many slots */
+  /**
+   * How many keys each master holds (DBSIZE, masters in slot order) and how many commands it
+   * has run since it started (INFO stats), and how many slots hold the keys
+   */
   keySpread(): Promise<KeySpread>;
   stop(): Promise<void>;
 }
 
 export interface KeySpread {
   keysPerMaster: number[];
+  commandsPerMaster: number[];
   slots: number;
 }
 
@@ -87,9 +91,12 @@ export async function startBenchCluster(): Promise<BenchCluster> {
 
 async function keySpread(nodes: Redis[]): Promise<KeySpread> {
   const keysPerMaster: number[] = [];
+  const commandsPerMaster: number[] = [];
   const slots = new Set<number>();
   try {
     for (const node of nodes) {
+      const stats = await node.info("stats");
+      commandsPerMaster.push(Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0));
       keysPerMaster.push(await node.dbsize());
       let cursor = "0";
       do {
@@ -101,7 +108,7 @@ async function keySpread(nodes: Redis[]): Promise<KeySpread> {
   } finally {
     for (const node of nodes) node.disconnect();
   }
-  return { keysPerMaster, slots: slots.size };
+  return { keysPerMaster, commandsPerMaster, slots: slots.size };
 }
 
 async function untilAnswers(node: Redis): Promise<void> {

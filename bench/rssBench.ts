@@ -228,10 +228,10 @@ async function followed(
 }
 
 function spreadFigures(spread: KeySpread): Record<string, number> {
-  return {
-    ...Object.fromEntries(
-      spread.keysPerMaster.map((n, i) => [`rss.cluster.master${i + 1}.keys`, n]),
-    ),
-    "rss.cluster.slotsUsed": spread.slots,
-  };
+  const figures: Record<string, number> = { "rss.cluster.slotsUsed": spread.slots };
+  for (const [i, keys] of spread.keysPerMaster.entries()) {
+    figures[`rss.cluster.master${i + 1}.keys`] = keys;
+    figures[`rss.cluster.master${i + 1}.commands`] = spread.commandsPerMaster[i] ?? 0;
+  }
+  return figures;
 }

@@ -60,6 +60,8 @@ async function clusterFigures(concurrency: number): Promise<Record<string, numbe
     const spread = await cluster.keySpread();
     for (const [i, keys] of spread.keysPerMaster.entries()) {
       figures[`worker.w${TOPOLOGY_WORKERS}.cluster.master${i + 1}.keys`] = keys;
+      figures[`worker.w${TOPOLOGY_WORKERS}.cluster.master${i + 1}.commands`] =
+        spread.commandsPerMaster[i] ?? 0;
     }
     figures[`worker.w${TOPOLOGY_WORKERS}.cluster.slotsUsed`] = spread.slots;
     return figures;
