@@ -9,7 +9,18 @@ import { sleep } from "./stats.js";
 export interface BenchCluster {
   /** REDIS_URL naming the cluster */
   url: string;
+  /**
+   * How many keys each master holds (DBSIZE, masters in slot order) and how many commands it
+   * has run since it started (INFO stats), and how many slots hold the keys
+   */
+  keySpread(): Promise<KeySpread>;
   stop(): Promise<void>;
+}
+
+export interface KeySpread {
+  keysPerMaster: number[];
+  commandsPerMaster: number[];
+  slots: number;
 }
 
 const SLOTS: Array<[number, number]> = [
@@ -71,7 +82,33 @@ export async function startBenchCluster(): Promise<BenchCluster> {
     await stop();
     throw error;
   }
-  return { url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`, stop };
+  return {
+    url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`,
+    keySpread: () => keySpread(ports.map(admin)),
+    stop,
+  };
+}
+
+async function keySpread(nodes: Redis[]): Promise<KeySpread> {
+  const keysPerMaster: number[] = [];
+  const commandsPerMaster: number[] = [];
+  const slots = new Set<number>();
+  try {
+    for (const node of nodes) {
+      const stats = await node.info("stats");
+      commandsPerMaster.push(Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0));
+      keysPerMaster.push(await node.dbsize());
+      let cursor = "0";
+      do {
+        const [next, keys] = await node.scan(cursor, "COUNT", 1000);
+        cursor = next;
+        for (const key of keys) slots.add(Number(await node.call("CLUSTER", "KEYSLOT", key)));
+      } while (cursor !== "0");
+    }
+  } finally {
+    for (const node of nodes) node.disconnect();
+  }
+  return { keysPerMaster, commandsPerMaster, slots: slots.size };
 }
 
 async function untilAnswers(node: Redis): Promise<void> {

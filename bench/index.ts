@@ -1,4 +1,4 @@
-// `npm run bench [-- [--json] [plan|poll|ci|worker|sandbox|webhook|memory|stop|budget|dispatch ...]]`: runs the benches (all by
+// `npm run bench [-- [--json] [plan|poll|ci|worker|sandbox|webhook|memory|stop|budget|dispatch|rss ...]]`: runs the benches (all by
 // default) and prints their figures — a table per bench, or one JSON document with --json.
 // Figures only: nothing passes or fails, and nothing is written into the repository. The exit
 // code is non-zero only when a bench could not run at all.
@@ -10,6 +10,7 @@ import { MEMORY, memoryBench } from "./memoryBench.js";
 import { planBench } from "./planBench.js";
 import { pollBench } from "./pollBench.js";
 import { type BenchResult, loadAverage, machine, renderText } from "./report.js";
+import { RSS, rssBench } from "./rssBench.js";
 import { SANDBOX, sandboxBench } from "./sandboxBench.js";
 import { round } from "./stats.js";
 import { STOP, stopBench } from "./stopBench.js";
@@ -58,7 +59,7 @@ const BENCHES: Bench[] = [
       `throughput: ${THROUGHPUT.tasks.toLocaleString("en-US")} tasks through ${THROUGHPUT.workers} fresh worker processes, median of ${THROUGHPUT.runs} runs. live = workers waiting, clock from one enqueue call of all tasks to the last job finished (enqueue.ms is that call alone); drain = tasks queued first, clock from telling the workers to go.`,
       "noop = empty processor; store = processTask's store round trips for a task with nothing to do (read run, claim ready → in_progress, → complete), runs of 200 tasks.",
       `c<N> = concurrency per worker. peakRss = the larger worker's maxRSS in the run, MiB.`,
-      `w${TOPOLOGY_WORKERS}.single / w${TOPOLOGY_WORKERS}.cluster: readyToStart and live throughput with ${TOPOLOGY_WORKERS} worker processes at the default concurrency, on that Redis and on a 3-master Redis Cluster on this machine (every key in one slot, {prefix}).`,
+      `w${TOPOLOGY_WORKERS}.single / w${TOPOLOGY_WORKERS}.cluster: readyToStart and live throughput with ${TOPOLOGY_WORKERS} worker processes at the default concurrency, on that Redis and on a 3-master Redis Cluster on this machine (every key in one slot, {prefix}); cluster.master<i>.keys = DBSIZE of each master after the last cluster run, .commands = commands it ran over all the cluster runs (INFO stats), slotsUsed = slots holding those keys.`,
     ].join(" "),
     run: workerBench,
   },
@@ -105,6 +106,17 @@ const BENCHES: Bench[] = [
       `busiestMinute = most writes in any 60 s of the whole case, on the bench's compressed timeline (agents finish in milliseconds here). Sandbox secondary limits ${BUDGET.contentLimits ? "on (80/min, 500/h)" : "off (its default; BENCH_BUDGET_CONTENT_LIMITS=on)"}; GitHub throttling ${BUDGET.throttle ? "on" : "off (BENCH_BUDGET_THROTTLE=on)"} — throttling and pacing change the timing, not the counts.`,
     ].join(" "),
     run: budgetBench,
+  },
+  {
+    name: "rss",
+    title: "Peak RSS of a server and a worker process at work (bench/rssBench.ts)",
+    method: [
+      `\`orchestrate server\` (WORKER_CONCURRENCY=0) and \`orchestrate worker\` (WORKER_CONCURRENCY=${RSS.workerConcurrency}, agents under bubblewrap) as their own processes from dist/src/cli.js, against the sandbox GitHub and a ${RSS.redis === "cluster" ? "3-master Redis Cluster" : "private redis-server"} (BENCH_RSS_REDIS=cluster|single) in the bench's process; POLL_INTERVAL_SECONDS=${RSS.pollSeconds}; GitHub throttling and write pacing off, and the sandbox's REST and content-write limits lifted (one installation's 50 runs pass them within minutes and would wait an hour).`,
+      `Followed: ${(RSS.repos * RSS.runsPerRepo * RSS.pullsPerRun).toLocaleString("en-US")} open PRs (${RSS.repos} repositories x ${RSS.runsPerRepo} earlier runs in reviewing x ${RSS.pullsPerRun} groups, ${RSS.threads} threads each by someone without write access), written into the sandbox and the run and review stores (bench/followedPulls.ts); the server's first cycle lists them all (the cold cycle), later ones ask only what changed.`,
+      `At work: ${RSS.runs} runs (BENCH_RSS_RUNS) labelled at once, each a yaml spec of one group of ${RSS.tasksPerRun} chained tasks; the bench agent waits ${RSS.agentMs} ms, appends a line and reports. The clock runs from the first label until every run is done and at least ${RSS.minCycles} poll cycles ran (the server's /metrics).`,
+      "peak = VmHWM of /proc/<pid>/status of each node process just before it is stopped (agents and git are processes of their own, not counted); activeMax = most of the runs not yet ended at once, inProgressMax = most tasks in progress at once (sampled every 500 ms); followedPulls.atEnd = PRs still polled at the end, pollCycles.pullsChecked.mean = PRs a cycle asked GitHub about (orchestrate_review_pulls_checked_total / cycles); on a cluster, keys per master (DBSIZE), commands each master ran (INFO stats total_commands_processed, the bench's own reads included) and how many slots hold the keys.",
+    ].join(" "),
+    run: rssBench,
   },
 ];
 

@@ -7,7 +7,7 @@ import { redisConnection } from "../src/queue/redisConnection.js";
 import { startBenchCluster } from "./benchCluster.js";
 import { latencyFigures } from "./workerLatency.js";
 import { throughputFigures } from "./workerThroughput.js";
-import { topologyFigures } from "./workerTopologies.js";
+import { TOPOLOGY_WORKERS, topologyFigures } from "./workerTopologies.js";
 
 const HIGH_CONCURRENCY = 50;
 
@@ -55,7 +55,16 @@ async function clusterFigures(concurrency: number): Promise<Record<string, numbe
   const cluster = await startBenchCluster();
   const connection = redisConnection(cluster.url);
   try {
-    return await topologyFigures(connection, cluster.url, concurrency, "cluster");
+    const figures = await topologyFigures(connection, cluster.url, concurrency, "cluster");
+    // What the last run left (its queue's jobs, its runs' records): where it lives.
+    const spread = await cluster.keySpread();
+    for (const [i, keys] of spread.keysPerMaster.entries()) {
+      figures[`worker.w${TOPOLOGY_WORKERS}.cluster.master${i + 1}.keys`] = keys;
+      figures[`worker.w${TOPOLOGY_WORKERS}.cluster.master${i + 1}.commands`] =
+        spread.commandsPerMaster[i] ?? 0;
+    }
+    figures[`worker.w${TOPOLOGY_WORKERS}.cluster.slotsUsed`] = spread.slots;
+    return figures;
   } finally {
     connection.disconnect();
     await cluster.stop();
