@@ -14,6 +14,9 @@ Options:
                      on stdin; relative paths in CMD (./my-agent.sh) are resolved against the
                      current directory. Repeat it to rotate or race backends (required)
   --verify CMD       the repository's verify command (\`verify:\` in .github/orchestrate.yml)
+  --ci CMD           a CI check: on every push to a group's branch the simulated GitHub Actions
+                     runs \`sh -c CMD\` in a checkout of the pushed commit (as a workflow's
+                     \`run:\` step); a failure becomes a ci-fix task for the agents
   --config FILE      a .github/orchestrate.yml to seed the repository with
   --reviews FILE     reviews to post on the groups' pull requests (JSON; see README.md)
   --timeout SECONDS  wall-clock limit (default 600): past it the run is stopped, its agents
@@ -36,6 +39,7 @@ export async function simulateCommand(argv: string[], cwd = process.cwd()): Prom
     reviews?: string;
     config?: string;
     verify?: string;
+    ci?: string;
     json?: boolean;
     timeout?: string;
     help?: boolean;
@@ -49,6 +53,7 @@ export async function simulateCommand(argv: string[], cwd = process.cwd()): Prom
         reviews: { type: "string" },
         config: { type: "string" },
         verify: { type: "string" },
+        ci: { type: "string" },
         json: { type: "boolean" },
         timeout: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -97,6 +102,7 @@ export async function simulateCommand(argv: string[], cwd = process.cwd()): Prom
       ...(values.reviews ? { reviewsFile: values.reviews } : {}),
       ...(values.config ? { configFile: values.config } : {}),
       ...(values.verify ? { verify: values.verify } : {}),
+      ...(values.ci ? { ci: values.ci } : {}),
       timeoutMs: timeoutSeconds * 1000,
       signal: interrupt.signal,
       progress: values.json ? () => {} : (line) => process.stderr.write(`${line}\n`),

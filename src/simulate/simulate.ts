@@ -29,6 +29,8 @@ export interface SimulateOptions {
   reviewsFile?: string;
   configFile?: string;
   verify?: string;
+  /** a CI command the sandbox's GitHub Actions runs on every pushed branch head */
+  ci?: string;
   /** wall-clock limit: past it the run is abandoned, its agents killed, and `timedOut` set */
   timeoutMs: number;
   /** aborting ends the simulation like the timeout does (Ctrl-C) */
@@ -71,6 +73,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
 
     await sandbox.createRepo({ owner: OWNER, name: NAME, files: await seedFiles(o, specText) });
     sandbox.setPermission(REPO, MAINTAINER, "admin");
+    if (o.ci) await sandbox.setCi(REPO, { name: "ci", command: o.ci });
 
     const secret = randomBytes(16).toString("hex");
     const config = loadOperatorConfig({

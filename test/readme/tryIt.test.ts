@@ -21,23 +21,7 @@ describe("the README's Try it section", () => {
     writeFileSync(join(dir, "spec.md"), spec.body);
     writeFileSync(join(dir, "my-agent.sh"), agent.body);
 
-    const bin = join(dir, ".bin");
-    mkdirSync(bin);
-    const cli = resolve("dist/src/cli.js");
-    writeFileSync(
-      join(bin, "npx"),
-      `#!/bin/sh\n[ "$1" = orchestrate ] || exit 99\nshift\nexec "${process.execPath}" "${cli}" "$@"\n`,
-    );
-    writeFileSync(join(bin, "npm"), `#!/bin/sh\n[ "$1" = ci ] || exit 99\n`);
-    chmodSync(join(bin, "npx"), 0o755);
-    chmodSync(join(bin, "npm"), 0o755);
-
-    const run = spawnSync("sh", ["-e", "-c", commands.body], {
-      cwd: dir,
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    const run = runAsWritten(dir, commands.body);
     const said = `${run.stdout}\n${run.stderr}`;
     expect(run.status, said).toBe(0);
     expect(run.stdout).toContain("```mermaid");
@@ -54,4 +38,40 @@ describe("the README's Try it section", () => {
     );
     expect(run.stdout).toMatch(/^ {2}#\d+ {2}orchestrate\/1-api {2}\(1 file: api-routes\.txt\)$/m);
   });
+
+  it("runs its --ci example verbatim: CI fails on each pull request, a ci-fix task mends it, done", () => {
+    const dir = mkdtempSync(join(tmpdir(), "orchestrate-readme-ci-"));
+    const ci = section.slice(section.indexOf("`--ci CMD` plays GitHub Actions"));
+    writeFileSync(join(dir, "spec.md"), fenceAfter(section, "save a spec as `spec.md`").body);
+    const agent = fenceAfter(ci, "an agent `ci-agent.sh` that reads its");
+    writeFileSync(join(dir, "ci-agent.sh"), agent.body);
+    const commands = fenceAfter(ci, "a CI check that wants a");
+
+    const run = runAsWritten(dir, commands.body);
+    const said = `${run.stdout}\n${run.stderr}`;
+    expect(run.status, said).toBe(0);
+    expect(run.stdout).toMatch(/^Run done/m);
+    expect(run.stdout).toMatch(/^ {2}#\d+ {2}orchestrate\/1-db {2}\(3 files: CHANGELOG\.md, /m);
+    expect(run.stdout).toMatch(/^ {2}#\d+ {2}orchestrate\/1-api {2}\(2 files: CHANGELOG\.md, /m);
+  });
 });
+
+/** Runs `commands` with sh, `npx orchestrate` being the CLI the test setup compiled. */
+function runAsWritten(dir: string, commands: string) {
+  const bin = join(dir, ".bin");
+  mkdirSync(bin);
+  const cli = resolve("dist/src/cli.js");
+  writeFileSync(
+    join(bin, "npx"),
+    `#!/bin/sh\n[ "$1" = orchestrate ] || exit 99\nshift\nexec "${process.execPath}" "${cli}" "$@"\n`,
+  );
+  writeFileSync(join(bin, "npm"), `#!/bin/sh\n[ "$1" = ci ] || exit 99\n`);
+  chmodSync(join(bin, "npx"), 0o755);
+  chmodSync(join(bin, "npm"), 0o755);
+  return spawnSync("sh", ["-e", "-c", commands], {
+    cwd: dir,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}

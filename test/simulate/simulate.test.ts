@@ -78,6 +78,32 @@ describe("orchestrate simulate", () => {
     expect(result.github.requests).toBeGreaterThan(0);
   });
 
+  it("with --ci, a red check's output reaches an agent as a ci-fix task, whose push turns CI green", async () => {
+    const one = join(dir, "one.md");
+    writeFileSync(one, "# Greeting\n\n## core\n- [ ] hello: Add hello\n");
+    // Writes its task's file; given a work order with the failed check's output, the fix.
+    const fixer = [
+      "order=$(cat)",
+      'if printf %s "$order" | grep -q "ci-fixed.txt is missing"; then echo fixed > ci-fixed.txt',
+      "else date +%s%N > hello.txt; fi",
+    ].join("; ");
+    const result = await simulate({
+      specFile: one,
+      agents: [fixer],
+      ci: 'test -f ci-fixed.txt || { echo "ci-fixed.txt is missing"; exit 1; }',
+      timeoutMs: 120_000,
+      progress: () => {},
+    });
+    expect(result.run.state, JSON.stringify(result.tasks, null, 1)).toBe("done");
+    expect(result.tasks.map((t) => `${t.kind} ${t.status}`).sort()).toEqual([
+      "ci-fix complete",
+      "implement complete",
+    ]);
+    expect(result.pulls.find((p) => p.group === "core")?.files).toEqual(
+      expect.arrayContaining(["hello.txt", "ci-fixed.txt"]),
+    );
+  });
+
   it("exits 1 with a usage line when --spec or --agent is missing", async () => {
     const errors: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
