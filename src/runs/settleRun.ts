@@ -28,7 +28,7 @@ export async function settleRun(key: string, store: RunStore): Promise<RunRecord
 }
 
 function verdictOf({ run, tasks }: RunSnapshot): {
-  state: "done" | "failed" | "reviewing" | "running";
+  state: "done" | "failed" | "reviewing" | "running" | "needs-input";
   reason: string;
 } | null {
   if (!isLive(run.state)) return null;
@@ -74,8 +74,8 @@ function verdictOf({ run, tasks }: RunSnapshot): {
     if (open > 0) {
       return { state: "reviewing", reason: `${open} review thread${open === 1 ? "" : "s"} open` };
     }
-    const ci = ciHolds(run);
-    if (ci) return { state: "reviewing", reason: ci };
+    const ci = ciHolds(run, tasks);
+    if (ci) return ci;
     const held = mergeVerdict(run);
     if (held) return held;
     return {

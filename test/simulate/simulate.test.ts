@@ -104,6 +104,35 @@ describe("orchestrate simulate", () => {
     );
   });
 
+  it("a group whose CI rounds are spent leaves the other groups' tasks running, then asks for a person", async () => {
+    const chain = join(dir, "chain.md");
+    writeFileSync(
+      chain,
+      "# Chain\n\n## x\n- [ ] x1: X\n\n## y\n- [ ] y1: Y\n      depends on: x1\n\n## z\n- [ ] z1: Z\n      depends on: y1\n",
+    );
+    const config = join(dir, "no-rounds.yml");
+    writeFileSync(config, "limits:\n  ci_rounds: 0\n");
+    // x's CI fails at once; y and z take a while, so x's rounds are spent while they work.
+    const agent =
+      'case "$ORCHESTRATE_TASK_ID" in x1) ;; *) sleep 2 ;; esac; echo ok > "$ORCHESTRATE_TASK_ID.txt"';
+    const result = await simulate({
+      specFile: chain,
+      agents: [agent],
+      configFile: config,
+      ci: 'if [ -f x1.txt ]; then echo "x is broken"; exit 1; fi',
+      timeoutMs: 120_000,
+      progress: () => {},
+    });
+    expect(result.tasks.map((t) => `${t.id} ${t.status}`).sort()).toEqual([
+      "x1 complete",
+      "y1 complete",
+      "z1 complete",
+    ]);
+    const x = result.pulls.find((p) => p.group === "x");
+    expect(result.run.state).toBe("needs-input");
+    expect(result.run.reason).toContain(`CI still fails on #${x?.number} after 0 fix rounds`);
+  });
+
   it("exits 1 with a usage line when --spec or --agent is missing", async () => {
     const errors: string[] = [];
     const write = process.stderr.write.bind(process.stderr);

@@ -3,6 +3,7 @@ import type { GitHubPort, RepoCoordinates } from "../../github/githubPort.js";
 import type { CiFailure, GroupCi, TaskRecord } from "../run.js";
 import { isLive, isOpenTask } from "../runMachine.js";
 import type { RunStore } from "../runStore.js";
+import { CI_CAP_REASON, ciHolds } from "./ciHolds.js";
 import { judgeChecks } from "./judgeChecks.js";
 
 export interface FollowChecksDeps {
@@ -14,9 +15,6 @@ export interface FollowChecksDeps {
 
 /** Bounds of what one failed check brings into a work order. */
 export const CI_LIMITS = { logBytes: 64 * 1024, logLines: 200, output: 4_000 };
-
-/** The marker of a run the CI rounds left to a person (`needs-input` for that reason). */
-export const CI_CAP_REASON = "CI still fails on";
 
 /**
  * Looks at the checks on the head of `group`'s pull request and acts on them: waits while any
@@ -87,13 +85,17 @@ async function follow(runKey: string, groupName: string, deps: FollowChecksDeps)
 
   if (verdict.kind === "wait" || verdict.kind === "green") {
     const changed = await saveCi(deps, runKey, groupName, withNote(verdict.ci));
-    // A person made CI green after the rounds were spent: the run goes on.
+    // A person made CI green after the rounds were spent: the run goes on, unless another
+    // group's PR still waits for a person.
     if (verdict.kind === "green" && capped(run.reason)) {
+      const now = await deps.store.get(runKey);
+      if (now && ciHolds(now.run, now.tasks)?.state === "needs-input") return changed;
       await deps.store.updateRun(runKey, (r) =>
         r.state === "needs-input" && capped(r.reason)
           ? { ...r, state: "reviewing", reason: `CI is green on #${group.pull}` }
           : null,
       );
+      await deps.dispatchReady(runKey);
       return true;
     }
     return changed;
@@ -127,17 +129,9 @@ async function follow(runKey: string, groupName: string, deps: FollowChecksDeps)
     return saveCi(deps, runKey, groupName, ciRecord);
   }
   if (fixes.length >= run.config.limits.ci_rounds) {
+    // The rounds are spent: the run's verdict makes it `needs-input` once the rest of its work
+    // is through (see ciHolds), so other groups' tasks still run meanwhile.
     await saveCi(deps, runKey, groupName, ciRecord);
-    const names = failed.map((c) => `\`${c.name.replace(/`/g, "'")}\``).join(", ");
-    await deps.store.updateRun(runKey, (r) =>
-      isLive(r.state) || r.state === "done"
-        ? {
-            ...r,
-            state: "needs-input",
-            reason: `${CI_CAP_REASON} #${group.pull} after ${fixes.length} fix ${fixes.length === 1 ? "round" : "rounds"} (\`limits.ci_rounds\`: ${run.config.limits.ci_rounds}): ${names} failed — the pull request needs a person; once its CI is green the run goes on`,
-          }
-        : null,
-    );
     return true;
   }
   const task = fixTask(
