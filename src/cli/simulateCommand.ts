@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { renderSimulation } from "../simulate/renderSimulation.js";
 import { resolveAgentCommand } from "../simulate/resolveAgentCommand.js";
 import { type SimulationResult, simulate } from "../simulate/simulate.js";
+import { readPlanConfig } from "./readPlanConfig.js";
 
 export const SIMULATE_HELP = `Usage: orchestrate simulate --spec FILE --agent CMD [options]
 
@@ -76,6 +77,16 @@ export async function simulateCommand(argv: string[], cwd = process.cwd()): Prom
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     process.stderr.write(`orchestrate simulate: --timeout takes seconds, e.g. --timeout 300\n`);
     return 1;
+  }
+  if (values.config) {
+    // Checked as `plan` checks it, before anything starts: the app would only answer a bad file
+    // with a comment and start nothing, leaving simulate to wait out its timeout.
+    try {
+      await readPlanConfig(values.config, cwd);
+    } catch (error) {
+      process.stderr.write(`orchestrate simulate: --config ${(error as Error).message}\n`);
+      return 1;
+    }
   }
   const agents: string[] = [];
   const agentFiles: string[] = [];

@@ -59,6 +59,19 @@ describe("orchestrate simulate --agent", () => {
     expect(JSON.parse(run.stdout).pulls[0].files).toEqual(["hello.txt"]);
   });
 
+  it("refuses a --config the app could not read, saying what is wrong, before anything starts", () => {
+    writeFileSync(join(dir, "bad.yml"), "update: sometimes\n");
+    const run = simulateCli(["--spec", spec, "--agent", "true", "--config", "bad.yml"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'orchestrate simulate: --config bad.yml is invalid:\n  - update: Invalid option: expected one of "merge"|"rebase"|"never"\n',
+    );
+    const missing = simulateCli(["--spec", spec, "--agent", "true", "--config", "none.yml"]);
+    expect(missing.stderr).toBe(
+      `orchestrate simulate: --config cannot read the repository configuration ${join(dir, "none.yml")}: no such file\n`,
+    );
+  });
+
   it("refuses a program that is not on PATH", () => {
     const run = simulateCli(["--spec", spec, "--agent", "no-such-agent-program --fast"]);
     expect(run.status).toBe(1);
