@@ -7,6 +7,8 @@ export interface StackPlace {
   parent: string | null;
   /** every other group whose tasks this group's tasks wait for */
   dependsOn: string[];
+  /** groups that wait for each other's tasks cannot stack on each other: none of them is */
+  circular?: boolean | undefined;
 }
 
 /**
@@ -32,6 +34,18 @@ export function stackPlaces({ run, tasks }: Stacked): Map<string, StackPlace> {
     const parent = run.config.stack && dependsOn.length === 1 ? (dependsOn[0] ?? null) : null;
     places.set(name, { parent, dependsOn });
   }
+  // A stack parent chain that comes back to where it started (a's tasks wait for b's, b's for
+  // a's: no task cycle, but no base either) is based on the default branch, as without `stack`.
+  for (const [name, place] of places) {
+    const seen = new Set<string>([name]);
+    let at = place.parent;
+    while (at !== null && !seen.has(at)) {
+      seen.add(at);
+      at = places.get(at)?.parent ?? null;
+    }
+    if (at === name) place.circular = true;
+  }
+  for (const place of places.values()) if (place.circular) place.parent = null;
   return places;
 }
 

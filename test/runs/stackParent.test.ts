@@ -31,6 +31,27 @@ function layered(
 }
 
 describe("stackPlaces", () => {
+  it("stacks neither of two groups whose tasks wait for each other's, and says why", () => {
+    const snapshot = {
+      run: runRecord({
+        config: { ...defaultRepoConfig, stack: true },
+        groups: [group("a"), group("b")],
+      }),
+      tasks: [
+        taskRecord("a1", { group: "a" }),
+        taskRecord("a2", { group: "a", depends_on: ["b1"] }),
+        taskRecord("b1", { group: "b", depends_on: ["a1"] }),
+      ],
+    };
+    const places = stackPlaces(snapshot);
+    expect(places.get("a")).toMatchObject({ parent: null, circular: true });
+    expect(places.get("b")).toMatchObject({ parent: null, circular: true });
+    expect(groupBase(snapshot, "b", "main")).toBe("main");
+    expect(renderGroups(snapshot.run, snapshot.tasks, { cap: 10 })).toContain(
+      "_waits for **a**, whose tasks wait for this group's too: neither can be stacked on the other, so it is based on the default branch as without `stack`_",
+    );
+  });
+
   it("stacks a group on the one other group its tasks wait for, and no group on two", () => {
     const places = stackPlaces(layered(true));
     expect(Object.fromEntries(places)).toEqual({

@@ -45,7 +45,11 @@ export function renderGroups(
     // Once retargeted (its parent merged or closed), it is no longer stacked.
     const stacked = place.parent && (group.base === undefined || group.base === parentBranch);
     if (stacked) parts.push(`stacked on **${inlineText(place.parent ?? "", 80)}**`);
-    else if (place.dependsOn.length > 1) {
+    else if (place.circular) {
+      parts.push(
+        `_waits for ${place.dependsOn.map((g) => `**${inlineText(g, 80)}**`).join(" and ")}, whose tasks wait for this group's too: neither can be stacked on the other, so it is based on the default branch as without \`stack\`_`,
+      );
+    } else if (place.dependsOn.length > 1) {
       parts.push(
         `_depends on ${place.dependsOn.map((g) => `**${inlineText(g, 80)}**`).join(" and ")}: a branch stacks on one group only, so it is based on the default branch and waits for them as without \`stack\`_`,
       );
