@@ -61,7 +61,7 @@ const TRIES = 5;
  * few times, seconds apart. Past that the group's line says it may be behind, and the next move
  * of its base catches it up.
  */
-async function catchUpSoon(
+export async function catchUpSoon(
   key: string,
   group: string,
   deps: CatchUpDeps & { store: RunStore; waitMs?: number },

@@ -4,11 +4,13 @@ import { askQuestions } from "./askQuestions.js";
 import { followChecks } from "./ci/followChecks.js";
 import { enforceBudget } from "./enforceBudget.js";
 import { ensureGroupPull } from "./ensureGroupPull.js";
+import { catchUpSoon } from "./restackChildren.js";
 import type { ReviewStore, TrackedPullRecord } from "./reviewStore.js";
 import type { ReviewThreadsPort } from "./reviewThreadsPort.js";
 import type { Dispatcher } from "./runLifecycle.js";
 import type { RunStore } from "./runStore.js";
 import { settleRun } from "./settleRun.js";
+import { stackPlaces } from "./stackParent.js";
 
 export interface SettleDeps {
   store: RunStore;
@@ -44,6 +46,8 @@ export async function settleAfterChange(
   });
   // 4. The PR remembers the app's last push to it (its polling stops 15 minutes after).
   await notePush(runKey, group, deps);
+  // 4a. PRs stacked on this group's are caught up with what its tasks pushed to it.
+  await catchUpStacked(runKey, group, deps);
   // 4b. CI on the group PR's head: waited for, re-run, or turned into a `ci-fix` task.
   await followChecks(runKey, group, {
     store: deps.store,
@@ -86,4 +90,23 @@ async function notePush(
   await deps.reviews.update(snapshot.run.owner, snapshot.run.repo, pull, (r) =>
     r.lastPushAt !== null && r.lastPushAt >= last ? null : { ...r, lastPushAt: last },
   );
+}
+
+/** Each open PR stacked on `group`'s branch, caught up with it (see catchUpGroup). */
+async function catchUpStacked(runKey: string, group: string, deps: SettleDeps): Promise<void> {
+  const snapshot = await deps.store.get(runKey);
+  if (!snapshot?.run.config.stack) return;
+  const parent = snapshot.run.groups.find((g) => g.name === group);
+  if (!parent || parent.state !== undefined) return;
+  const places = stackPlaces(snapshot);
+  for (const child of snapshot.run.groups) {
+    if (places.get(child.name)?.parent !== group || child.pull === null) continue;
+    if (child.state !== undefined || (child.base ?? parent.branch) !== parent.branch) continue;
+    if (snapshot.tasks.some((t) => t.group === group && t.status !== "complete")) continue;
+    await catchUpSoon(runKey, child.name, {
+      store: deps.store,
+      github: deps.github,
+      dispatchReady: (key) => deps.dispatcher.dispatchReady(key),
+    });
+  }
 }

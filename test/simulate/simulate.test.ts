@@ -133,6 +133,40 @@ describe("orchestrate simulate", () => {
     expect(result.run.reason).toContain(`CI still fails on #${x?.number} after 0 fix rounds`);
   });
 
+  it("with stack: true, a parent's red CI is fixed in the parent only, and its fix reaches the stacked child", async () => {
+    const stacked = join(dir, "stacked.md");
+    writeFileSync(
+      stacked,
+      "# Stack\n\n## p\n- [ ] p1: P\n\n## c\n- [ ] c1: C\n      depends on: p1\n",
+    );
+    const config = join(dir, "stack.yml");
+    writeFileSync(config, "stack: true\n");
+    // Told that p is broken, it mends it, slowly: the child's CI fails meanwhile too.
+    const agent = [
+      "order=$(cat)",
+      'if printf %s "$order" | grep -q "p is broken"; then sleep 3; echo fixed > fixed.txt',
+      'else echo ok > "$ORCHESTRATE_TASK_ID.txt"; fi',
+    ].join("; ");
+    const result = await simulate({
+      specFile: stacked,
+      agents: [agent],
+      configFile: config,
+      ci: 'if [ -f p1.txt ] && [ ! -f fixed.txt ]; then echo "p is broken"; exit 1; fi',
+      timeoutMs: 120_000,
+      progress: () => {},
+    });
+    expect(result.run.state, JSON.stringify(result.tasks, null, 1)).toBe("done");
+    const kinds = (group: string) =>
+      result.tasks
+        .filter((t) => t.group === group)
+        .map((t) => t.kind)
+        .sort();
+    expect(kinds("p")).toEqual(["ci-fix", "implement"]);
+    // No round of the child's on the parent's failure: the fix came by its catch-up.
+    expect(kinds("c")).toEqual(["catch-up", "implement"]);
+    expect(result.pulls.find((p) => p.group === "c")?.files).toEqual(["c1.txt"]);
+  });
+
   it("exits 1 with a usage line when --spec or --agent is missing", async () => {
     const errors: string[] = [];
     const write = process.stderr.write.bind(process.stderr);

@@ -3,6 +3,7 @@ import type { GitHubPort, RepoCoordinates } from "../../github/githubPort.js";
 import type { CiFailure, GroupCi, TaskRecord } from "../run.js";
 import { isLive, isOpenTask } from "../runMachine.js";
 import type { RunStore } from "../runStore.js";
+import { stackPlaces } from "../stackParent.js";
 import { CI_CAP_REASON, ciHolds } from "./ciHolds.js";
 import { judgeChecks } from "./judgeChecks.js";
 
@@ -123,6 +124,20 @@ async function follow(runKey: string, groupName: string, deps: FollowChecksDeps)
     failing: failed.map((c) => c.name),
     pending: undefined,
   });
+  // Stacked on a group whose CI fails or still runs: this branch carries that group's work, so
+  // a failure here may well be its failure. It is fixed there, and reaches this branch when it
+  // is caught up with its parent; no round of this group is spent on it.
+  const parentName = run.config.stack ? stackPlaces(snapshot).get(groupName)?.parent : null;
+  const parent = run.groups.find((g) => g.name === parentName);
+  const onParent =
+    parent && parent.state === undefined && (group.base ?? parent.branch) === parent.branch;
+  if (onParent && (parent.ci?.state === "red" || parent.ci?.state === "pending")) {
+    const note = `#${parent.pull}, which this pull request is stacked on, has CI ${parent.ci.state === "red" ? "failing" : "still running"}: it is fixed there first, and reaches this branch when it is caught up`;
+    return saveCi(deps, runKey, groupName, {
+      ...ciRecord,
+      note: [ciRecord.note, note].filter(Boolean).join("; "),
+    });
+  }
   const fixes = tasks.filter((t) => t.group === groupName && t.kind === "ci-fix");
   // One task per failed head: a fix already made for this head is not made again.
   if (fixes.some((t) => t.checks?.headSha === pull.headSha)) {
