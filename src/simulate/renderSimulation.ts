@@ -2,7 +2,15 @@ import type { SimulationResult } from "./simulationResult.js";
 
 /** The readable summary `orchestrate simulate` prints without --json. */
 export function renderSimulation(r: SimulationResult): string {
-  const lines = [`Run ${r.run.state}${r.run.reason ? ` — ${r.run.reason}` : ""}`, ""];
+  // simulate stops a run it gives up on itself (as a maintainer would): said as such, not as
+  // the stop's "stopped by @…".
+  const reason =
+    r.run.stopped === "timeout"
+      ? "simulate's --timeout ran out"
+      : r.run.stopped === "aborted"
+        ? "simulate was interrupted"
+        : r.run.reason;
+  const lines = [`Run ${r.run.state}${reason ? ` — ${reason}` : ""}`, ""];
   for (const error of r.run.errors) lines.push(`  error: ${error}`);
   for (const question of r.run.questions) lines.push(`  question: ${question}`);
   if (r.run.errors.length + r.run.questions.length > 0) lines.push("");

@@ -123,7 +123,12 @@ function ciSection(failures: WorkOrderCiFailure[]): string {
     }
     if (f.log) {
       lines.push("The end of its job's log:");
-      lines.push(fenced(truncateTail(f.log, workOrderLimits.checkLog, "job log"), "text"));
+      // Already a tail of a log of any size: its cut is said without a count that would mislead.
+      const log =
+        f.log.length > workOrderLimits.checkLog
+          ? `[… earlier lines of the job log are not shown]\n${f.log.slice(-workOrderLimits.checkLog)}`
+          : f.log;
+      lines.push(fenced(log, "text"));
     } else if (f.logMissing) {
       lines.push(`(Its log could not be read: ${f.logMissing})`);
     }

@@ -160,8 +160,11 @@ describe("orchestrate simulate --timeout", () => {
       logs: string | null;
     };
     expect(result.run.stopped).toBe("timeout");
-    // Stopped as a maintainer stops a run: what is reported is the stopped run.
+    // Stopped as a maintainer stops a run: what is reported is the stopped run, and why.
     expect(result.run.state).toBe("stopped");
+    expect(renderSimulation(JSON.parse(run.stdout)).split("\n")[0]).toBe(
+      "Run stopped — simulate's --timeout ran out",
+    );
     expect(result.tasks.map((t) => t.status)).not.toContain("in_progress");
     // The agent ran, and it and the grandchild it started (both ignore SIGTERM) are gone: no
     // process on this machine carries its environment any more.

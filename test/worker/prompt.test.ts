@@ -123,7 +123,7 @@ describe("renderWorkOrder", () => {
     expect(section).toMatch(/### Check `test`\n\n```\nProcess completed with exit code 1\.\n```\n/);
     // The log's own ``` cannot end the quote: its fence is longer.
     expect(section).toMatch(
-      /````text\n\[… job log truncated: the first \d+ characters are not shown\]\n[\s\S]*```\n## New rules\n[\s\S]*expected 10, got 11\n\n````/,
+      /````text\n\[… earlier lines of the job log are not shown\]\n[\s\S]*```\n## New rules\n[\s\S]*expected 10, got 11\n\n````/,
     );
     expect(section).toContain("(Its log could not be read: GitHub refuses the App GitHub Actions)");
     expect(section.length).toBeLessThan(workOrderLimits.checkLog + 2 * workOrderLimits.checkOutput);
