@@ -83,7 +83,9 @@ function verdictOf({ run, tasks }: RunSnapshot): {
       reason:
         run.config.done_when === "merged"
           ? "every task is complete and every group's pull request is merged"
-          : "every task is complete, every group has its pull request and every review thread it follows is resolved",
+          : run.groups.some((g) => g.ci?.state === "green")
+            ? "every task is complete, every group has its pull request, every review thread it follows is resolved and CI is green"
+            : "every task is complete, every group has its pull request and every review thread it follows is resolved",
     };
   }
   return null;

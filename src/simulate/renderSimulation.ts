@@ -40,9 +40,19 @@ export function renderSimulation(r: SimulationResult): string {
   lines.push("");
   if (r.pulls.length > 0) {
     lines.push("Pull requests:");
+    // The simulated repository's default branch.
+    const defaultBranch = "main";
     for (const p of r.pulls) {
+      // Only what differs from a plain open PR on the default branch is said.
+      const extra = [
+        p.base !== defaultBranch ? `on ${p.base}` : null,
+        p.state !== "open" ? p.state : null,
+        p.ci
+          ? `CI ${p.ci.state}${p.ci.failing.length > 0 ? `: ${p.ci.failing.join(", ")}` : ""}`
+          : null,
+      ].filter((x) => x !== null);
       lines.push(
-        `  #${p.number}  ${p.branch}  (${p.files.length} file${p.files.length === 1 ? "" : "s"}: ${p.files.join(", ")})`,
+        `  #${p.number}  ${p.branch}  (${p.files.length} file${p.files.length === 1 ? "" : "s"}: ${p.files.join(", ")})${extra.map((x) => `  ${x}`).join("")}`,
       );
     }
     lines.push("");

@@ -216,7 +216,19 @@ async function postReviews(
   progress: (line: string) => void,
 ): Promise<boolean> {
   let any = false;
-  for (const group of snapshot?.run.groups ?? []) {
+  const groups = snapshot?.run.groups ?? [];
+  for (const review of reviews) {
+    // A review for a group the plan does not have would be waited for in vain: said once.
+    const id = `unknown\u0000${review.group}`;
+    if (groups.length === 0 || posted.has(id) || groups.some((g) => g.name === review.group)) {
+      continue;
+    }
+    posted.add(id);
+    progress(
+      `--reviews names group "${review.group}", which the plan does not have (it has: ${groups.map((g) => g.name).join(", ")}): its comments are not posted`,
+    );
+  }
+  for (const group of groups) {
     if (group.pull === null) continue;
     const mine = reviews.filter((r) => r.group === group.name);
     for (const author of new Set(mine.map((r) => r.author))) {
@@ -256,7 +268,13 @@ interface SimulatedReview {
 }
 
 function parseReviews(text: string, file: string): SimulatedReview[] {
-  const parsed = reviewsSchema.safeParse(JSON.parse(text));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = reviewsSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
     throw new Error(`${file} is not a list of reviews:\n  ${lines.join("\n  ")}`);
@@ -283,8 +301,17 @@ async function collect(sandbox: Sandbox, snapshot: RunSnapshot | null): Promise<
   const pulls: SimulationResult["pulls"] = [];
   for (const pull of repo?.pulls.values() ?? []) {
     const files = await changedFiles(sandbox, pull.base, pull.head);
-    const group = groups.find((g) => g.branch === pull.head)?.name ?? "";
-    pulls.push({ number: pull.number, group, branch: pull.head, files });
+    const record = groups.find((g) => g.branch === pull.head);
+    const ci = record?.ci && record.ci.state !== "none" ? record.ci : null;
+    pulls.push({
+      number: pull.number,
+      group: record?.name ?? "",
+      branch: pull.head,
+      base: pull.base,
+      state: pull.merged ? "merged" : pull.state,
+      ci: ci ? { state: ci.state, failing: ci.failing ?? [] } : null,
+      files,
+    });
   }
   const threads: SimulationResult["threads"] = [];
   for (const thread of repo?.threads.values() ?? []) {

@@ -25,7 +25,17 @@ export interface SimulationResult {
     log: string | null;
   }>;
   branches: Array<{ name: string; head: string }>;
-  pulls: Array<{ number: number; group: string; branch: string; files: string[] }>;
+  pulls: Array<{
+    number: number;
+    group: string;
+    branch: string;
+    /** the branch it is opened against: the default branch, or a parent group's (`stack`) */
+    base: string;
+    state: "open" | "closed" | "merged";
+    /** how CI stood on its head at the end (null: no CI, or none seen) */
+    ci: { state: string; failing: string[] } | null;
+    files: string[];
+  }>;
   threads: Array<{
     pull: number;
     path: string;

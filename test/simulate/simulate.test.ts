@@ -164,7 +164,11 @@ describe("orchestrate simulate", () => {
     expect(kinds("p")).toEqual(["ci-fix", "implement"]);
     // No round of the child's on the parent's failure: the fix came by its catch-up.
     expect(kinds("c")).toEqual(["catch-up", "implement"]);
-    expect(result.pulls.find((p) => p.group === "c")?.files).toEqual(["c1.txt"]);
+    expect(result.pulls.find((p) => p.group === "c")).toMatchObject({
+      base: "orchestrate/1-p",
+      ci: { state: "green", failing: [] },
+      files: ["c1.txt"],
+    });
   });
 
   it("exits 1 with a usage line when --spec or --agent is missing", async () => {

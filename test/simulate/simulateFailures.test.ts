@@ -72,6 +72,13 @@ describe("orchestrate simulate --agent", () => {
     );
   });
 
+  it("refuses a --reviews file that is not JSON, naming it", () => {
+    writeFileSync(join(dir, "reviews.json"), "{bad");
+    const run = simulateCli(["--spec", spec, "--agent", "true", "--reviews", "reviews.json"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^orchestrate simulate: reviews\.json is not JSON: /);
+  });
+
   it("refuses a program that is not on PATH", () => {
     const run = simulateCli(["--spec", spec, "--agent", "no-such-agent-program --fast"]);
     expect(run.status).toBe(1);
