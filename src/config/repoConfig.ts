@@ -14,15 +14,37 @@ const hints: Record<string, string> = {
   follow:
     "`all` to act on every trusted review thread, or `mention` for threads that mention the app",
   trusted_bots: "a list of bot logins, e.g. `- coderabbitai[bot]`",
+  draft: "`true` or `false`",
+  stack:
+    "`true` to stack a dependent group's pull request on its parent group's branch, or `false`",
 };
 
 /** Checks `.github/orchestrate.yml` (already parsed from YAML); a missing file means defaults. */
 export function parseRepoConfig(raw: unknown): RepoConfig {
   const parsed = repoConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    throw new ConfigError(REPO_CONFIG_PATH, describeZodIssues(parsed.error, hints));
+    const misplaced = parsed.error.issues.flatMap((i) =>
+      i.code === "unrecognized_keys" && i.path.length === 0 ? i.keys : [],
+    );
+    const homes = misplaced.flatMap((key) => {
+      const home = nestedHome(key);
+      return home ? [`\`${key}\` goes under \`${home}:\` (\`${home}.${key}\`)`] : [];
+    });
+    const withHomes = homes.length > 0 ? { ...hints, "(root)": homes.join("; ") } : hints;
+    throw new ConfigError(REPO_CONFIG_PATH, describeZodIssues(parsed.error, withHomes));
   }
   return parsed.data;
 }
 
 export const defaultRepoConfig: RepoConfig = parseRepoConfig({});
+
+/** The section a key belongs in when it is not a top-level key: `ci_rounds` → `limits`. */
+function nestedHome(key: string): string | null {
+  for (const [name, field] of Object.entries(repoConfigSchema.shape)) {
+    // Sections have defaults: the object is inside the default.
+    const inner = (field as { def?: { innerType?: unknown } }).def?.innerType ?? field;
+    const shape = (inner as { shape?: Record<string, unknown> }).shape;
+    if (shape && key in shape) return name;
+  }
+  return null;
+}

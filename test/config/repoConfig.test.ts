@@ -31,4 +31,17 @@ describe(".github/orchestrate.yml", () => {
     expect(issues).toMatch(/^limits\.attempts: /m);
     expect(issues).toMatch(/lable/);
   });
+
+  it("says where a key of a section goes when it is written at the top, and what a switch takes", () => {
+    let error: unknown;
+    try {
+      parseRepoConfig({ ci_rounds: 2, rerun_failed: true, stack: "yes" });
+    } catch (e) {
+      error = e;
+    }
+    const issues = (error as ConfigError).issues.join("\n");
+    expect(issues).toContain("`ci_rounds` goes under `limits:` (`limits.ci_rounds`)");
+    expect(issues).toContain("`rerun_failed` goes under `ci:` (`ci.rerun_failed`)");
+    expect(issues).toMatch(/^stack: .*`true` to stack .*or `false`/m);
+  });
 });
