@@ -17,7 +17,8 @@ Options:
   --verify CMD       the repository's verify command (\`verify:\` in .github/orchestrate.yml)
   --ci CMD           a CI check: on every push to a group's branch the simulated GitHub Actions
                      runs \`sh -c CMD\` in a checkout of the pushed commit (as a workflow's
-                     \`run:\` step); a failure becomes a ci-fix task for the agents
+                     \`run:\` step; relative paths in CMD are resolved as for --agent); a
+                     failure becomes a ci-fix task for the agents
   --config FILE      a .github/orchestrate.yml to seed the repository with
   --reviews FILE     reviews to post on the groups' pull requests (JSON; see README.md)
   --timeout SECONDS  wall-clock limit (default 600): past it the run is stopped, its agents
@@ -88,6 +89,17 @@ export async function simulateCommand(argv: string[], cwd = process.cwd()): Prom
       return 1;
     }
   }
+  // A script of this machine named as ./ci.sh is found as --agent's are; the CI runs in a
+  // checkout of the simulated repository, where a relative path would name nothing.
+  let ciCommand = values.ci;
+  if (ciCommand !== undefined) {
+    const resolved = resolveAgentCommand(ciCommand, cwd, "--ci");
+    if (!resolved.ok) {
+      process.stderr.write(`orchestrate simulate: ${resolved.problem}\n`);
+      return 1;
+    }
+    ciCommand = resolved.command;
+  }
   const agents: string[] = [];
   const agentFiles: string[] = [];
   for (const agent of values.agent) {
@@ -113,7 +125,7 @@ export async function simulateCommand(argv: string[], cwd = process.cwd()): Prom
       ...(values.reviews ? { reviewsFile: values.reviews } : {}),
       ...(values.config ? { configFile: values.config } : {}),
       ...(values.verify ? { verify: values.verify } : {}),
-      ...(values.ci ? { ci: values.ci } : {}),
+      ...(ciCommand ? { ci: ciCommand } : {}),
       timeoutMs: timeoutSeconds * 1000,
       signal: interrupt.signal,
       progress: values.json ? () => {} : (line) => process.stderr.write(`${line}\n`),

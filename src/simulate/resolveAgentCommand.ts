@@ -20,10 +20,15 @@ const NOT_A_PROGRAM = /[=$`'"\\(){}<>|;&*?~]/;
  * directory simulate was started from. The program itself is checked before anything starts,
  * so a missing or non-executable agent is one clear line instead of a failed run.
  */
-export function resolveAgentCommand(command: string, cwd: string): ResolvedAgent {
+export function resolveAgentCommand(
+  command: string,
+  cwd: string,
+  /** the option it came from, for the messages */
+  option = "--agent",
+): ResolvedAgent {
   const words = command.trim().split(/(\s+)/);
   const program = words[0] ?? "";
-  if (program === "") return { ok: false, problem: "--agent needs a command" };
+  if (program === "") return { ok: false, problem: `${option} needs a command` };
   const shown = JSON.stringify(command);
   const resolved = words.map((word, i) => {
     if (i % 2 === 1 || !isRelativePath(word)) return word;
@@ -34,21 +39,21 @@ export function resolveAgentCommand(command: string, cwd: string): ResolvedAgent
     if (program.includes("/")) {
       const path = isAbsolute(program) ? program : resolve(cwd, program);
       if (!exists(path)) {
-        return { ok: false, problem: `--agent ${shown}: ${path} does not exist` };
+        return { ok: false, problem: `${option} ${shown}: ${path} does not exist` };
       }
       if (statSync(path).isDirectory()) {
-        return { ok: false, problem: `--agent ${shown}: ${path} is a directory, not a program` };
+        return { ok: false, problem: `${option} ${shown}: ${path} is a directory, not a program` };
       }
       if (!executable(path)) {
         return {
           ok: false,
-          problem: `--agent ${shown}: ${path} is not executable — run \`chmod +x ${program}\`, or pass --agent "sh ${program}"`,
+          problem: `${option} ${shown}: ${path} is not executable — run \`chmod +x ${program}\`, or pass ${option} "sh ${program}"`,
         };
       }
     } else if (!onPath(program)) {
       return {
         ok: false,
-        problem: `--agent ${shown}: \`${program}\` was not found on PATH — install it, or give its path (e.g. ./${program})`,
+        problem: `${option} ${shown}: \`${program}\` was not found on PATH — install it, or give its path (e.g. ./${program})`,
       };
     }
   }

@@ -79,6 +79,14 @@ describe("orchestrate simulate --agent", () => {
     expect(run.stderr).toMatch(/^orchestrate simulate: reviews\.json is not JSON: /);
   });
 
+  it("refuses a --ci script that does not exist, naming the path it looked for", () => {
+    const run = simulateCli(["--spec", spec, "--agent", "true", "--ci", "./no-such-ci.sh"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `orchestrate simulate: --ci "./no-such-ci.sh": ${join(dir, "no-such-ci.sh")} does not exist\n`,
+    );
+  });
+
   it("refuses a program that is not on PATH", () => {
     const run = simulateCli(["--spec", spec, "--agent", "no-such-agent-program --fast"]);
     expect(run.status).toBe(1);
