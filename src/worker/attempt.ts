@@ -114,8 +114,65 @@ export interface AttemptOptions {
 
 const DETAIL_CHARS = 8_000;
 
-function tail(text: string): string {
+/** A failure's detail as results carry it: its end, when it is long. */
+export function tail(text: string): string {
   return text.length <= DETAIL_CHARS ? text : `[…]\n${text.slice(-DETAIL_CHARS)}`;
+}
+
+/**
+ * The agent's part of an attempt: its backend run in the workspace with `prompt`, and how it
+ * ended — stopped, out of time, its worktree broken, failed, or a question asked instead of a
+ * change — or no failure, when its files may be taken.
+ */
+export async function agentStep(
+  o: Omit<AttemptOptions, "prompt">,
+  ws: Workspace,
+  prompt: string,
+): Promise<{
+  report: string;
+  usage: AgentUsage | undefined;
+  failure: { reason: AttemptFailureReason; detail: string } | null;
+}> {
+  const agent = await runBackend(o.backend, {
+    worktree: ws.dir,
+    prompt,
+    taskId: o.taskId,
+    taskKind: o.taskKind,
+    attemptDir: o.attemptDir,
+    ioDir: ws.io,
+    homeDir: ws.home,
+    isolation: o.isolation,
+    network: o.network?.agent ?? false,
+    timeoutMs: o.timeoutMs,
+    model: o.model,
+    effort: o.effort,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
+    ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
+  });
+  const ended = (reason: AttemptFailureReason, detail: string) => ({
+    report: agent.report,
+    usage: agent.usage,
+    failure: { reason, detail },
+  });
+  if (agent.aborted || o.signal?.aborted) return ended("aborted", "stopped while the agent ran");
+  if (agent.timedOut) {
+    return ended("timeout", `${o.backend.name} did not finish within ${o.timeoutMs} ms`);
+  }
+  if (!(await o.workspaces.isIntact(ws))) {
+    return ended("workspace-lost", `${o.backend.name} deleted or broke its worktree`);
+  }
+  if (!agent.ok) {
+    const how =
+      agent.spawnError !== null
+        ? agent.report
+        : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
+    return ended("agent-failed", how);
+  }
+  // A question instead of a change: whatever the agent left in the worktree is dropped with it.
+  const question = taskQuestion(agent.report);
+  if (question !== null) return ended("question", question);
+  return { report: agent.report, usage: agent.usage, failure: null };
 }
 
 export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
@@ -134,43 +191,10 @@ export async function runAttempt(o: AttemptOptions): Promise<AttemptResult> {
 
   const ws: Workspace = await o.workspaces.prepare(o.repo, o.branch, o.tokens, o.taskKey);
   try {
-    const agent = await runBackend(o.backend, {
-      worktree: ws.dir,
-      prompt: o.prompt,
-      taskId: o.taskId,
-      taskKind: o.taskKind,
-      attemptDir: o.attemptDir,
-      ioDir: ws.io,
-      homeDir: ws.home,
-      isolation: o.isolation,
-      network: o.network?.agent ?? false,
-      timeoutMs: o.timeoutMs,
-      model: o.model,
-      effort: o.effort,
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
-      ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
-    });
+    const agent = await agentStep(o, ws, o.prompt);
     report = agent.report;
     usage = agent.usage;
-    if (agent.aborted || o.signal?.aborted) return fail("aborted", "stopped while the agent ran");
-    if (agent.timedOut) {
-      return fail("timeout", `${o.backend.name} did not finish within ${o.timeoutMs} ms`);
-    }
-    if (!(await o.workspaces.isIntact(ws))) {
-      return fail("workspace-lost", `${o.backend.name} deleted or broke its worktree`);
-    }
-    if (!agent.ok) {
-      const how =
-        agent.spawnError !== null
-          ? agent.report
-          : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed });
-      return fail("agent-failed", how);
-    }
-
-    // A question instead of a change: whatever the agent left in the worktree is dropped with it.
-    const question = taskQuestion(agent.report);
-    if (question !== null) return fail("question", question);
+    if (agent.failure) return fail(agent.failure.reason, agent.failure.detail);
 
     // The agent's sandbox is gone with it: its files are taken now, before verify (which runs
     // repository code too) could change them.

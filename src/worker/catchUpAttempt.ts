@@ -4,12 +4,15 @@
 // something conflicted, the agent resolves it → refuse leftover markers → commit the merge (two
 // parents: the branch's tip and the base's) → verify → push as a fast-forward.
 
-import { agentFailureDetail } from "./agentFailureDetail.js";
-import type { AttemptFailureReason, AttemptOptions, AttemptResult } from "./attempt.js";
+import {
+  type AttemptFailureReason,
+  type AttemptOptions,
+  type AttemptResult,
+  agentStep,
+  tail,
+} from "./attempt.js";
 import type { AgentUsage } from "./backendConfig.js";
-import { runBackend } from "./backends.js";
 import { keepVerifyLog } from "./keepVerifyLog.js";
-import { taskQuestion } from "./taskQuestion.js";
 import { runVerify } from "./verify.js";
 import { verifyFailureDetail } from "./verifyFailureDetail.js";
 import { type BaseMerge, type Workspace, WorkspaceError } from "./workspace.js";
@@ -24,7 +27,6 @@ export interface CatchUpOptions extends Omit<AttemptOptions, "prompt"> {
 }
 
 const HUNK_CHARS = 4_000;
-const DETAIL_CHARS = 8_000;
 
 export async function runCatchUp(o: CatchUpOptions): Promise<AttemptResult> {
   const started = Date.now();
@@ -33,7 +35,7 @@ export async function runCatchUp(o: CatchUpOptions): Promise<AttemptResult> {
   const fail = (reason: AttemptFailureReason, detail: string): AttemptResult => ({
     ok: false,
     reason,
-    detail: detail.length <= DETAIL_CHARS ? detail : `[…]\n${detail.slice(-DETAIL_CHARS)}`,
+    detail: tail(detail),
     report,
     durationMs: Date.now() - started,
     ...(usage ? { usage } : {}),
@@ -74,42 +76,10 @@ export async function runCatchUp(o: CatchUpOptions): Promise<AttemptResult> {
           hunks: conflictHunks(await o.workspaces.fileAt(ws, merge.tree, path, 200_000)),
         })),
       );
-      const agent = await runBackend(o.backend, {
-        worktree: ws.dir,
-        prompt: o.workOrder(files),
-        taskId: o.taskId,
-        taskKind: o.taskKind,
-        attemptDir: o.attemptDir,
-        ioDir: ws.io,
-        homeDir: ws.home,
-        isolation: o.isolation,
-        network: o.network?.agent ?? false,
-        timeoutMs: o.timeoutMs,
-        model: o.model,
-        effort: o.effort,
-        ...(o.signal ? { signal: o.signal } : {}),
-        ...(o.extraEnv ? { extraEnv: o.extraEnv } : {}),
-        ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
-      });
+      const agent = await agentStep(o, ws, o.workOrder(files));
       report = agent.report;
       usage = agent.usage;
-      if (agent.aborted || o.signal?.aborted) return fail("aborted", "stopped while the agent ran");
-      if (agent.timedOut) {
-        return fail("timeout", `${o.backend.name} did not finish within ${o.timeoutMs} ms`);
-      }
-      if (!(await o.workspaces.isIntact(ws))) {
-        return fail("workspace-lost", `${o.backend.name} deleted or broke its worktree`);
-      }
-      if (!agent.ok) {
-        return fail(
-          "agent-failed",
-          agent.spawnError !== null
-            ? agent.report
-            : agentFailureDetail(o.backend.name, { ...agent, sandboxed: o.isolation.sandboxed }),
-        );
-      }
-      const question = taskQuestion(agent.report);
-      if (question !== null) return fail("question", question);
+      if (agent.failure) return fail(agent.failure.reason, agent.failure.detail);
     } else {
       report = `merged ${o.base} at ${merge.baseTip.slice(0, 12)} without conflicts${fallback}`;
     }
