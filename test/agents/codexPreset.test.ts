@@ -25,7 +25,7 @@ import {
   removeTempDirs,
   tempDir,
 } from "../worker/gitFixtures.js";
-import { presetAttempt } from "./presetAttempt.js";
+import { ownAttempt, presetAttempt } from "./presetAttempt.js";
 
 const root = join(import.meta.dirname, "../..");
 // As an operator installs it: codex on PATH, its package readable in the sandbox
@@ -210,18 +210,18 @@ describe.concurrent("the codex preset when the model API fails", () => {
 });
 
 /** A stand-in answering every turn with `after`, with a remote and a key of the test's own. */
-async function apart(after: ScriptedTurn, onTestFinished: (fn: () => Promise<void>) => void) {
-  const dir = tempDir("orchestrate-codex-");
-  const own = makeRemote(dir);
-  const s = await startOpenAiResponses({ apiKey: KEY, turns: [], after });
-  onTestFinished(() => s.close());
-  const env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: s.baseUrl };
+function apart(after: ScriptedTurn, onTestFinished: (fn: () => Promise<void>) => void) {
   const [codex] = parseBackends("codex");
-  const o = { backend: codex!, base: dir, remote: own, isolation, branch: BRANCH, verify: VERIFY };
-  return {
-    s,
-    remote: own,
-    options: (taskId: string, overrides: Partial<AttemptOptions> = {}) =>
-      presetAttempt({ ...o, issue: 13, taskId }, { extraEnv: env, ...overrides }),
-  };
+  return ownAttempt(
+    {
+      backend: codex!,
+      isolation,
+      branch: BRANCH,
+      verify: VERIFY,
+      issue: 13,
+      standIn: () => startOpenAiResponses({ apiKey: KEY, turns: [], after }),
+      env: (s) => ({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: s.baseUrl }),
+    },
+    onTestFinished,
+  );
 }

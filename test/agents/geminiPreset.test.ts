@@ -24,7 +24,7 @@ import {
   removeTempDirs,
   tempDir,
 } from "../worker/gitFixtures.js";
-import { presetAttempt } from "./presetAttempt.js";
+import { ownAttempt, presetAttempt } from "./presetAttempt.js";
 
 const root = join(import.meta.dirname, "../..");
 // As an operator installs it: gemini on PATH, its package readable in the sandbox
@@ -280,23 +280,24 @@ describe.concurrent("the gemini preset when the model API fails or is out of rea
  * A stand-in answering every turn with `after`, and a remote, a key and (unless not
  * `operatorBaseUrl`) the stand-in's address as the operator's base URL, all the test's own.
  */
-async function apart(
+function apart(
   after: ScriptedTurn,
   onTestFinished: (fn: () => Promise<void>) => void,
   { operatorBaseUrl = true } = {},
 ) {
-  const dir = tempDir("orchestrate-gemini-");
-  const own = makeRemote(dir);
-  const s = await startGeminiGenerateContent({ apiKey: KEY, turns: [], after });
-  onTestFinished(() => s.close());
-  const env: Record<string, string> = { GEMINI_API_KEY: KEY };
-  if (operatorBaseUrl) env["GOOGLE_GEMINI_BASE_URL"] = s.baseUrl;
-  const o = { backend: gemini!, base: dir, remote: own, isolation, branch: BRANCH, verify: VERIFY };
-  return {
-    s,
-    dir,
-    remote: own,
-    options: (taskId: string, overrides: Partial<AttemptOptions> = {}) =>
-      presetAttempt({ ...o, issue: 14, taskId }, { extraEnv: env, ...overrides }),
-  };
+  return ownAttempt(
+    {
+      backend: gemini!,
+      isolation,
+      branch: BRANCH,
+      verify: VERIFY,
+      issue: 14,
+      standIn: () => startGeminiGenerateContent({ apiKey: KEY, turns: [], after }),
+      env: (s): Record<string, string> =>
+        operatorBaseUrl
+          ? { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: s.baseUrl }
+          : { GEMINI_API_KEY: KEY },
+    },
+    onTestFinished,
+  );
 }

@@ -27,7 +27,7 @@ import {
   removeTempDirs,
   tempDir,
 } from "../worker/gitFixtures.js";
-import { presetAttempt } from "./presetAttempt.js";
+import { ownAttempt, presetAttempt } from "./presetAttempt.js";
 import { type RecordingProxy, startRecordingProxy } from "./recordingProxy.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -312,24 +312,17 @@ describe.concurrent("the opencode preset when the model API refuses or never ans
 });
 
 /** A stand-in answering every turn with `after`, with a remote and a key of the test's own. */
-async function apart(after: ScriptedTurn, onTestFinished: (fn: () => Promise<void>) => void) {
-  const dir = tempDir("orchestrate-opencode-");
-  const own = makeRemote(dir);
-  const s = await startOpenAiResponses({ apiKey: KEY, turns: [], after });
-  onTestFinished(() => s.close());
-  const env = { ...viaProxy(), OPENAI_API_KEY: KEY, OPENAI_BASE_URL: s.baseUrl };
-  const o = {
-    backend: opencode!,
-    base: dir,
-    remote: own,
-    isolation,
-    branch: BRANCH,
-    verify: VERIFY,
-  };
-  return {
-    s,
-    remote: own,
-    options: (taskId: string, overrides: Partial<AttemptOptions> = {}) =>
-      presetAttempt({ ...o, issue: 14, taskId }, { extraEnv: env, ...overrides }),
-  };
+function apart(after: ScriptedTurn, onTestFinished: (fn: () => Promise<void>) => void) {
+  return ownAttempt(
+    {
+      backend: opencode!,
+      isolation,
+      branch: BRANCH,
+      verify: VERIFY,
+      issue: 14,
+      standIn: () => startOpenAiResponses({ apiKey: KEY, turns: [], after }),
+      env: (s) => ({ ...viaProxy(), OPENAI_API_KEY: KEY, OPENAI_BASE_URL: s.baseUrl }),
+    },
+    onTestFinished,
+  );
 }

@@ -6,7 +6,7 @@ import type { AttemptOptions } from "../../src/worker/attempt.js";
 import type { BackendConfig } from "../../src/worker/backendConfig.js";
 import type { Isolation } from "../../src/worker/isolation/isolation.js";
 import { fixedToken, Workspaces } from "../../src/worker/workspace.js";
-import { identity, type Remote } from "../worker/gitFixtures.js";
+import { identity, makeRemote, type Remote, tempDir } from "../worker/gitFixtures.js";
 
 export function presetAttempt(
   o: {
@@ -41,5 +41,31 @@ export function presetAttempt(
     commitMessage: `Task ${o.taskId}`,
     killGraceMs: 500,
     ...overrides,
+  };
+}
+
+type PresetTest = Omit<Parameters<typeof presetAttempt>[0], "base" | "remote" | "taskId">;
+
+/**
+ * A model-API stand-in, a remote and an environment of the test's own (the environment given
+ * to the agent, not this process's), so failure cases can run side by side. The stand-in is
+ * closed when the test ends.
+ */
+export async function ownAttempt<S extends { close(): Promise<void> }>(
+  o: PresetTest & { standIn: () => Promise<S>; env: (s: S) => Record<string, string> },
+  onTestFinished: (fn: () => Promise<void>) => void,
+) {
+  const { standIn, env, ...preset } = o;
+  const base = tempDir(`orchestrate-${o.backend.name}-`);
+  const remote = makeRemote(base);
+  const s = await standIn();
+  onTestFinished(() => s.close());
+  const extraEnv = env(s);
+  return {
+    s,
+    dir: base,
+    remote,
+    options: (taskId: string, overrides: Partial<AttemptOptions> = {}) =>
+      presetAttempt({ ...preset, base, remote, taskId }, { extraEnv, ...overrides }),
   };
 }
